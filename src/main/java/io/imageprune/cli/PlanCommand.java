@@ -1,0 +1,180 @@
+package io.imageprune.cli;
+
+import io.imageprune.execute.PruneExecutor;
+import io.imageprune.execute.PruneResult;
+import io.imageprune.graph.ReferenceGraph;
+import io.imageprune.policy.Planner;
+import io.imageprune.policy.PruneOptions;
+import io.imageprune.snapshot.SnapshotException;
+import org.jboss.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code plan --snapshot FILE}: what {@code oc adm prune images} would prune from a cluster snapshot, and why.
+ * Offline: no cluster, registry or Kafka connection and no port.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Show what oc adm prune images would prune from a snapshot "
+                + "(oc get images,imagestreams,pods,rc,rs,deploy,dc,ds,sts,jobs,cronjobs,bc,builds,limitranges -A -o json).")
+public class PlanCommand implements Callable<Integer> {
+    private static final Logger LOG = Logger.getLogger(PlanCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--snapshot", required = true, paramLabel = "FILE",
+            description = "A Kubernetes List in JSON or YAML (optionally gzipped).")
+    Path snapshot;
+
+    @Option(names = "--keep-tag-revisions", paramLabel = "N", defaultValue = "3",
+            description = "Number of newest revisions per tag to keep (default: ${DEFAULT-VALUE}).")
+    int keepTagRevisions;
+
+    @Option(names = "--keep-younger-than", paramLabel = "DURATION", defaultValue = "60m",
+            description = "Keep objects younger than this Go duration, e.g. 90m, 1h30m, 0s (default: ${DEFAULT-VALUE}).")
+    String keepYoungerThan;
+
+    @Option(names = "--prune-over-size-limit", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            description = "Prune images exceeding the namespaces' LimitRanges instead of by age and count.")
+    Boolean pruneOverSizeLimit;
+
+    @Option(names = "--all", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true", defaultValue = "true",
+            description = "Also delete images not managed by OpenShift (default: ${DEFAULT-VALUE}).")
+    boolean allImages;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
+            description = "Only consider this namespace's objects; no image or blob is deleted.")
+    String namespace;
+
+    @Option(names = "--ignore-invalid-refs", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            description = "Skip unparsable image references instead of refusing to plan.")
+    boolean ignoreInvalidRefs;
+
+    @Option(names = "--prune-registry", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            defaultValue = "true",
+            description = "Plan registry deletions (links, blobs, manifests); false: API objects only (default: ${DEFAULT-VALUE}).")
+    boolean pruneRegistry;
+
+    @Option(names = "--keep-pinned-images", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            defaultValue = "true",
+            description = "Never delete an image that a counted referrer names by digest; false gives oc's exact result (default: ${DEFAULT-VALUE}).")
+    boolean keepPinnedImages;
+
+    @Option(names = "--now", paramLabel = "RFC3339", description = "The time to plan for (default: the current time).")
+    String now;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    @Override
+    public Integer call() {
+        PruneOptions options = resolveOptions();
+        if (!output.equals("table") && !output.equals("json")) {
+            throw usage("--output must be table or json, not \"" + output + "\"");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        ReferenceGraph graph;
+        long start = System.nanoTime();
+        try {
+            graph = SnapshotGraphs.load(snapshot, options.namespace());
+        } catch (SnapshotException | IOException e) {
+            err.println("error: cannot read snapshot " + snapshot + ": " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        long loaded = System.nanoTime();
+        Planner planner = Planner.of(graph, options);
+        PruneResult result = PruneExecutor.dryRun(graph, planner);
+        long planned = System.nanoTime();
+        LOG.debugf("loaded %d images, %d streams, %d referrers in %d ms; planned in %d ms", graph.imageCount(),
+                graph.streamCount(), graph.referrerCount(), (loaded - start) / 1_000_000,
+                (planned - loaded) / 1_000_000);
+        for (String warning : result.warnings()) {
+            err.println("warning: " + warning);
+        }
+        if (!result.refused()) {
+            for (String message : result.invalidReferences()) {
+                err.println("warning: ignoring invalid reference: " + message);
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.equals("json")) {
+            PlanJson.write(result, out);
+        } else {
+            new PlanTable(graph, result).write(out);
+        }
+        out.flush();
+        if (result.refused()) {
+            err.println("Failed to build graph!");
+            err.println();
+            err.println("The following objects have invalid references:");
+            err.println();
+            for (String message : result.invalidReferences()) {
+                err.println("  " + message);
+            }
+            err.println();
+            err.println("Either fix the references or delete the objects to make the pruner proceed.");
+            err.println("failed to build graph - no changes made");
+            err.flush();
+            return 1;
+        }
+        err.flush();
+        return 0;
+    }
+
+    /** oc's completion and validation of the flags (spec §1). */
+    PruneOptions resolveOptions() {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        boolean sizeGiven = parsed.hasMatchedOption("--prune-over-size-limit");
+        boolean revisionsGiven = parsed.hasMatchedOption("--keep-tag-revisions");
+        boolean ageGiven = parsed.hasMatchedOption("--keep-younger-than");
+        if (sizeGiven && (revisionsGiven || ageGiven)) {
+            throw usage("--prune-over-size-limit cannot be specified with --keep-tag-revisions nor --keep-younger-than");
+        }
+        Duration age;
+        try {
+            age = GoDuration.parse(keepYoungerThan);
+        } catch (IllegalArgumentException e) {
+            throw usage("invalid argument \"" + keepYoungerThan + "\" for \"--keep-younger-than\" flag: "
+                    + e.getMessage());
+        }
+        if (age.isNegative()) {
+            throw usage("--keep-younger-than must be greater than or equal to 0");
+        }
+        if (keepTagRevisions < 0) {
+            throw usage("--keep-tag-revisions must be greater than or equal to 0");
+        }
+        Instant at = now == null ? Instant.now() : parseNow(now);
+        return PruneOptions.library(at,
+                sizeGiven && !ageGiven ? null : age,
+                sizeGiven && !revisionsGiven ? null : keepTagRevisions,
+                sizeGiven ? pruneOverSizeLimit : null,
+                allImages, pruneRegistry, namespace, ignoreInvalidRefs, keepPinnedImages);
+    }
+
+    private Instant parseNow(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw usage("--now must be an RFC 3339 time such as 2025-01-15T12:00:00Z, not \"" + text + "\"");
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}

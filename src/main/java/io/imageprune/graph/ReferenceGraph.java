@@ -1,0 +1,288 @@
+package io.imageprune.graph;
+
+import io.imageprune.model.Image;
+import io.imageprune.model.ImageStream;
+import io.imageprune.model.LimitRange;
+import io.imageprune.model.Referrer;
+import io.imageprune.model.ReferrerKind;
+import io.imageprune.model.Tag;
+import io.imageprune.model.TagEvent;
+import io.imageprune.reference.ExtractedReferences;
+import io.imageprune.reference.ImageRef;
+import io.imageprune.reference.ReferrerReferences;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The cluster as pruning sees it, kept up to date one object at a time. Every put or remove adjusts the counters
+ * by the contribution of that one object (old version out, new version in), so a change costs the size of the object,
+ * never a rebuild. The graph makes no decisions; the planner reads it.
+ *
+ * <p>Not thread-safe: one writer, and planning happens on the writer's thread or on a copy.
+ */
+public final class ReferenceGraph {
+    private final Map<String, Image> images = new HashMap<>();
+    private final Map<String, ImageStream> streams = new HashMap<>();
+    private final Map<String, ReferrerEntry> referrers = new HashMap<>();
+    private final Map<String, Map<String, LimitRange>> limitRangesByNamespace = new HashMap<>();
+
+    /** Spec §7.2: over all images, each image's own digest and each of its blobs (duplicates counted). */
+    private final Counts globalCounts = new Counts();
+    private final Set<String> unreadableImages = new HashSet<>();
+    /** Largest size seen for each layer digest, for bytes reclaimable. */
+    private final Map<String, Long> blobSizes = new HashMap<>();
+
+    /** image digest → repository → number of revisions naming it (whether or not the image is known). */
+    private final Map<String, Map<String, Integer>> revisionsByImage = new HashMap<>();
+    private final Map<String, RepositoryCounts> repositoryCounts = new HashMap<>();
+
+    /** References of referrers that count whatever the threshold. */
+    private final Counts alwaysUsedTags = new Counts();
+    private final Counts alwaysUsedImages = new Counts();
+    private final Counts alwaysPinnedDigests = new Counts();
+    /** Pods that count only while young: evaluated against each run's threshold. */
+    private final Map<String, ReferrerEntry> conditionalPods = new HashMap<>();
+    private final Map<String, ReferrerEntry> referrersWithErrors = new HashMap<>();
+
+    // ------------------------------------------------------------------ images
+
+    public void putImage(Image image) {
+        removeImage(image.name());
+        images.put(image.name(), image);
+        List<String> blobs = image.blobs();
+        if (blobs == null) {
+            unreadableImages.add(image.name());
+        } else {
+            globalCounts.add(image.name(), 1);
+            for (String blob : blobs) {
+                globalCounts.add(blob, 1);
+            }
+            for (var layer : image.layers()) {
+                if (layer.size() > 0) {
+                    blobSizes.merge(layer.name(), layer.size(), Math::max);
+                }
+            }
+        }
+        Map<String, Integer> holders = revisionsByImage.get(image.name());
+        if (holders != null) {
+            holders.forEach((repo, revisions) -> addToRepository(repo, image, revisions));
+        }
+    }
+
+    public boolean removeImage(String name) {
+        Image old = images.remove(name);
+        if (old == null) {
+            return false;
+        }
+        List<String> blobs = old.blobs();
+        if (blobs == null) {
+            unreadableImages.remove(name);
+        } else {
+            globalCounts.add(name, -1);
+            for (String blob : blobs) {
+                globalCounts.add(blob, -1);
+            }
+        }
+        Map<String, Integer> holders = revisionsByImage.get(name);
+        if (holders != null) {
+            holders.forEach((repo, revisions) -> addToRepository(repo, old, -revisions));
+        }
+        return true;
+    }
+
+    // ----------------------------------------------------------------- streams
+
+    public void putStream(ImageStream stream) {
+        removeStream(stream.namespace(), stream.name());
+        streams.put(stream.repo(), stream);
+        contributeStream(stream, 1);
+    }
+
+    public boolean removeStream(String namespace, String name) {
+        ImageStream old = streams.remove(namespace + "/" + name);
+        if (old == null) {
+            return false;
+        }
+        contributeStream(old, -1);
+        return true;
+    }
+
+    private void contributeStream(ImageStream stream, int sign) {
+        String repo = stream.repo();
+        for (Tag tag : stream.tags()) {
+            for (TagEvent item : tag.items()) {
+                Map<String, Integer> holders = revisionsByImage.computeIfAbsent(item.image(), k -> new HashMap<>(2));
+                holders.merge(repo, sign, (a, b) -> a + b == 0 ? null : a + b);
+                if (holders.isEmpty()) {
+                    revisionsByImage.remove(item.image());
+                }
+                Image image = images.get(item.image());
+                if (image != null) {
+                    addToRepository(repo, image, sign);
+                }
+            }
+        }
+    }
+
+    private void addToRepository(String repo, Image image, int revisions) {
+        RepositoryCounts counts = repositoryCounts.computeIfAbsent(repo, k -> new RepositoryCounts());
+        List<String> blobs = image.blobs();
+        if (blobs == null) {
+            counts.addUnreadable(revisions);
+        } else {
+            counts.addManifest(image.name(), revisions);
+            for (String blob : blobs) {
+                counts.addBlob(blob, revisions);
+            }
+        }
+        if (counts.isEmpty()) {
+            repositoryCounts.remove(repo);
+        }
+    }
+
+    // --------------------------------------------------------------- referrers
+
+    public void putReferrer(Referrer referrer) {
+        removeReferrer(referrer.kind(), referrer.namespace(), referrer.name());
+        ReferrerEntry entry = new ReferrerEntry(referrer, ReferrerReferences.of(referrer));
+        referrers.put(referrer.key(), entry);
+        if (!entry.references().errors().isEmpty()) {
+            referrersWithErrors.put(referrer.key(), entry);
+        }
+        if (entry.alwaysCounted()) {
+            contributeReferences(entry.references(), 1);
+        } else {
+            conditionalPods.put(referrer.key(), entry);
+        }
+    }
+
+    public boolean removeReferrer(ReferrerKind kind, String namespace, String name) {
+        String key = kind.kind() + "/" + (namespace == null ? "" : namespace) + "/" + name;
+        ReferrerEntry old = referrers.remove(key);
+        if (old == null) {
+            return false;
+        }
+        referrersWithErrors.remove(key);
+        if (conditionalPods.remove(key) == null) {
+            contributeReferences(old.references(), -1);
+        }
+        return true;
+    }
+
+    private void contributeReferences(ExtractedReferences refs, int sign) {
+        for (ImageRef ref : refs.refs()) {
+            (ref.type() == ImageRef.Type.TAG ? alwaysUsedTags : alwaysUsedImages).add(ref.key(), sign);
+        }
+        for (String digest : refs.pinnedDigests()) {
+            alwaysPinnedDigests.add(digest, sign);
+        }
+    }
+
+    // ------------------------------------------------------------ limit ranges
+
+    public void putLimitRange(LimitRange limitRange) {
+        limitRangesByNamespace.computeIfAbsent(limitRange.namespace(), k -> new HashMap<>())
+                .put(limitRange.name(), limitRange);
+    }
+
+    public boolean removeLimitRange(String namespace, String name) {
+        Map<String, LimitRange> ranges = limitRangesByNamespace.get(namespace);
+        if (ranges == null || ranges.remove(name) == null) {
+            return false;
+        }
+        if (ranges.isEmpty()) {
+            limitRangesByNamespace.remove(namespace);
+        }
+        return true;
+    }
+
+    // ----------------------------------------------------------------- queries
+
+    public Image image(String name) {
+        return images.get(name);
+    }
+
+    public Collection<Image> images() {
+        return Collections.unmodifiableCollection(images.values());
+    }
+
+    public ImageStream stream(String repo) {
+        return streams.get(repo);
+    }
+
+    public Collection<ImageStream> streams() {
+        return Collections.unmodifiableCollection(streams.values());
+    }
+
+    public Collection<ReferrerEntry> referrers() {
+        return Collections.unmodifiableCollection(referrers.values());
+    }
+
+    /** Referrers with at least one unparsable reference, in no particular order. */
+    public Collection<ReferrerEntry> referrersWithErrors() {
+        return Collections.unmodifiableCollection(referrersWithErrors.values());
+    }
+
+    /** Pods that count only while young; every other referrer's references are in the always-used counters. */
+    public Collection<ReferrerEntry> conditionalPods() {
+        return Collections.unmodifiableCollection(conditionalPods.values());
+    }
+
+    public Counts alwaysUsedTags() {
+        return alwaysUsedTags;
+    }
+
+    public Counts alwaysUsedImages() {
+        return alwaysUsedImages;
+    }
+
+    public Counts alwaysPinnedDigests() {
+        return alwaysPinnedDigests;
+    }
+
+    public Collection<LimitRange> limitRanges(String namespace) {
+        Map<String, LimitRange> ranges = limitRangesByNamespace.get(namespace);
+        return ranges == null ? List.of() : Collections.unmodifiableCollection(ranges.values());
+    }
+
+    /** Counts of a repository over its stream's known revisions; empty counts for an unknown repository. */
+    public RepositoryCounts repositoryCounts(String repo) {
+        RepositoryCounts counts = repositoryCounts.get(repo);
+        return counts == null ? EMPTY_REPOSITORY : counts;
+    }
+
+    private static final RepositoryCounts EMPTY_REPOSITORY = new RepositoryCounts();
+
+    /** Global count of a blob or manifest digest over all images (spec §7.2). */
+    public int globalCount(String digest) {
+        return globalCounts.get(digest);
+    }
+
+    /** Images whose blob list cannot be computed; while there are any, stage 2 deletes nothing. */
+    public Set<String> unreadableImages() {
+        return Collections.unmodifiableSet(unreadableImages);
+    }
+
+    /** The size of a layer blob as recorded on images, 0 when unknown (configs and manifests). */
+    public long blobSize(String digest) {
+        return blobSizes.getOrDefault(digest, 0L);
+    }
+
+    public int imageCount() {
+        return images.size();
+    }
+
+    public int streamCount() {
+        return streams.size();
+    }
+
+    public int referrerCount() {
+        return referrers.size();
+    }
+}

@@ -1,0 +1,41 @@
+package io.imageprune.graph;
+
+/**
+ * Reference counts inside one repository ({@code <namespace>/<stream>}), over every revision of the stream whose image
+ * is known (spec §6.2): how many revisions hold each manifest and each blob. Stage 1 deletes a repository link when
+ * its count reaches zero.
+ */
+public final class RepositoryCounts {
+    private final Counts manifests = new Counts();
+    private final Counts blobs = new Counts();
+    private int unreadableRevisions;
+
+    public int manifest(String digest) {
+        return manifests.get(digest);
+    }
+
+    public int blob(String digest) {
+        return blobs.get(digest);
+    }
+
+    /** Revisions whose image has no readable blob list; while there are any, stage 1 leaves the stream alone. */
+    public int unreadableRevisions() {
+        return unreadableRevisions;
+    }
+
+    void addManifest(String digest, int delta) {
+        manifests.add(digest, delta);
+    }
+
+    void addBlob(String digest, int delta) {
+        blobs.add(digest, delta);
+    }
+
+    void addUnreadable(int delta) {
+        unreadableRevisions += delta;
+    }
+
+    boolean isEmpty() {
+        return manifests.size() == 0 && blobs.size() == 0 && unreadableRevisions == 0;
+    }
+}

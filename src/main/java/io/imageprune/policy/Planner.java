@@ -1,0 +1,282 @@
+package io.imageprune.policy;
+
+import io.imageprune.graph.ReferenceGraph;
+import io.imageprune.graph.RepositoryCounts;
+import io.imageprune.model.Image;
+import io.imageprune.model.ImageStream;
+import io.imageprune.model.LimitRange;
+import io.imageprune.model.Tag;
+import io.imageprune.model.TagEvent;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The two stages of {@code oc adm prune images} (spec §6 and §7) over a {@link ReferenceGraph}, plus safety rule 1.
+ * Pure and deterministic: streams and images are visited in name order, time comes in through the options.
+ */
+public final class Planner {
+    private final ReferenceGraph graph;
+    private final PruneOptions options;
+    private final References references;
+
+    private Planner(ReferenceGraph graph, PruneOptions options) {
+        this.graph = graph;
+        this.options = options;
+        this.references = References.of(graph, options);
+    }
+
+    public static Planner of(ReferenceGraph graph, PruneOptions options) {
+        return new Planner(graph, options);
+    }
+
+    public PruneOptions options() {
+        return options;
+    }
+
+    /** Invalid-reference messages of the referrers that count, in oc's collection order. */
+    public List<String> invalidReferences() {
+        return references.errors();
+    }
+
+    /** oc refuses to prune anything when a counted referrer has an invalid reference and they are not ignored. */
+    public boolean refuses() {
+        return !options.ignoreInvalidRefs() && !references.errors().isEmpty();
+    }
+
+    public String refusalMessage() {
+        return References.aggregate(references.errors());
+    }
+
+    // ----------------------------------------------------------------- stage 1
+
+    /** Stage 1 for every stream in scope: the streams that lose revisions, and the streams left alone and why. */
+    public StreamStage planStreams() {
+        List<StreamPlan> plans = new ArrayList<>();
+        Map<String, Rule> untouched = new HashMap<>();
+        List<ImageStream> inScope = new ArrayList<>();
+        for (ImageStream stream : graph.streams()) {
+            if (options.clusterWide() || stream.namespace().equals(options.namespace())) {
+                inScope.add(stream);
+            }
+        }
+        inScope.sort(Comparator.comparing(ImageStream::repo));
+        for (ImageStream stream : inScope) {
+            if (!options.pruneOverSizeLimit() && stream.created().isAfter(options.threshold())) {
+                untouched.put(stream.repo(), Rule.YOUNG_STREAM);
+                continue;
+            }
+            RepositoryCounts counts = graph.repositoryCounts(stream.repo());
+            if (counts.unreadableRevisions() > 0) {
+                untouched.put(stream.repo(), Rule.UNREADABLE_STREAM);
+                continue;
+            }
+            StreamPlan plan = planStream(stream, counts);
+            if (plan != null) {
+                plans.add(plan);
+            }
+        }
+        return new StreamStage(plans, untouched);
+    }
+
+    private StreamPlan planStream(ImageStream stream, RepositoryCounts counts) {
+        List<RemovedRevision> removed = new ArrayList<>();
+        List<Tag> keptTags = new ArrayList<>();
+        Map<String, Integer> manifestsRemoved = new HashMap<>();
+        Map<String, Integer> blobsRemoved = new HashMap<>();
+        Set<String> layerLinks = new LinkedHashSet<>();
+        List<String> manifestLinks = new ArrayList<>();
+        for (Tag tag : stream.tags()) {
+            List<TagEvent> kept = new ArrayList<>(tag.items().size());
+            List<TagEvent> items = tag.items();
+            for (int rev = 0; rev < items.size(); rev++) {
+                TagEvent item = items.get(rev);
+                Rule rule = decideRevision(stream, tag.name(), rev, item);
+                if (!rule.removes()) {
+                    kept.add(item);
+                    continue;
+                }
+                removed.add(new RemovedRevision(tag.name(), rev, item.image(), rule));
+                if (rule != Rule.DANGLING && options.pruneRegistry()) {
+                    Image image = graph.image(item.image());
+                    if (decrementReachesZero(manifestsRemoved, image.name(), counts.manifest(image.name()))) {
+                        manifestLinks.add(image.name());
+                    }
+                    for (String blob : image.blobs()) {
+                        if (decrementReachesZero(blobsRemoved, blob, counts.blob(blob))) {
+                            layerLinks.add(blob);
+                        }
+                    }
+                }
+            }
+            if (!kept.isEmpty()) {
+                keptTags.add(kept.size() == items.size() ? tag : new Tag(tag.name(), kept));
+            }
+        }
+        if (removed.isEmpty()) {
+            return null;
+        }
+        Set<String> remainingTagNames = new HashSet<>();
+        keptTags.forEach(t -> remainingTagNames.add(t.name()));
+        List<String> removedTags = new ArrayList<>();
+        for (Tag tag : stream.tags()) {
+            if (!remainingTagNames.contains(tag.name())) {
+                removedTags.add(tag.name());
+            }
+        }
+        ImageStream pruned = new ImageStream(stream.namespace(), stream.name(), stream.created(),
+                stream.dockerImageRepository(), keptTags);
+        return new StreamPlan(stream, pruned, List.copyOf(removed), List.copyOf(removedTags),
+                List.copyOf(layerLinks), List.copyOf(manifestLinks));
+    }
+
+    /** Counts one more removal of a digest; true exactly when that removes its last reference. */
+    private static boolean decrementReachesZero(Map<String, Integer> removed, String digest, int count) {
+        int gone = removed.merge(digest, 1, Integer::sum);
+        return gone == count;
+    }
+
+    /** Spec §6.3: the first matching rule decides. */
+    private Rule decideRevision(ImageStream stream, String tag, int rev, TagEvent item) {
+        if (!options.pruneOverSizeLimit() && item.created().isAfter(options.threshold())) {
+            return Rule.YOUNG_REVISION;
+        }
+        if (rev == 0 && references.tagUsed(stream.namespace(), stream.name(), tag)) {
+            return Rule.TAG_IN_USE;
+        }
+        Image image = graph.image(item.image());
+        if (image == null) {
+            return Rule.DANGLING;
+        }
+        if (options.pruneOverSizeLimit()) {
+            if (!exceedsLimits(image, stream.namespace())) {
+                return Rule.WITHIN_LIMITS;
+            }
+        } else if (rev < options.keepTagRevisions()) {
+            return Rule.RECENT_REVISION;
+        }
+        if (references.imageUsed(stream.namespace(), stream.name(), image.name())) {
+            return Rule.IMAGE_IN_USE;
+        }
+        return options.pruneOverSizeLimit() ? Rule.EXCEEDS_LIMITS : Rule.OLD_REVISION;
+    }
+
+    /** Spec §6.5: some {@code openshift.io/Image} max.storage of the namespace is strictly below the image size. */
+    private boolean exceedsLimits(Image image, String namespace) {
+        if (!image.hasMetadata()) {
+            return false;
+        }
+        for (LimitRange range : graph.limitRanges(namespace)) {
+            for (long max : range.imageMaxStorage()) {
+                if (max < image.size()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // ----------------------------------------------------------------- stage 2
+
+    /**
+     * Stage 2 given the outcome of stage 1.
+     *
+     * @param streamsAfterStage1 repository → the stream as it stands after stage 1 (the written copy), or null when
+     *                           the stream was found deleted; streams not in the map stand as listed
+     */
+    public ImageStage planImages(Map<String, ImageStream> streamsAfterStage1) {
+        if (!options.clusterWide()) {
+            return ImageStage.skippedStage();
+        }
+        if (!graph.unreadableImages().isEmpty()) {
+            String name = graph.unreadableImages().stream().sorted().findFirst().orElseThrow();
+            return ImageStage.aborted("image " + name + ": failed to read metadata for image " + name);
+        }
+        Set<String> used = usedImages(streamsAfterStage1);
+        List<Image> candidates = new ArrayList<>(graph.images());
+        candidates.sort(Comparator.comparing(Image::name));
+        Map<String, Integer> removedGlobally = new HashMap<>();
+        List<ImagePlan> plans = new ArrayList<>();
+        for (Image image : candidates) {
+            Rule rule = decideImage(image, used);
+            if (!rule.removes()) {
+                continue;
+            }
+            List<String> blobDeletions = new ArrayList<>();
+            boolean manifestBlob = false;
+            if (options.pruneRegistry()) {
+                for (String blob : image.blobs()) {
+                    if (decrementReachesZero(removedGlobally, blob, graph.globalCount(blob))) {
+                        blobDeletions.add(blob);
+                    }
+                }
+                manifestBlob = decrementReachesZero(removedGlobally, image.name(), graph.globalCount(image.name()));
+            }
+            plans.add(new ImagePlan(image, rule, List.copyOf(blobDeletions), manifestBlob));
+        }
+        return ImageStage.of(plans);
+    }
+
+    /** Spec §7.3 rules 1-3, then safety rule 1. */
+    private Rule decideImage(Image image, Set<String> used) {
+        if (used.contains(image.name())) {
+            return Rule.IMAGE_IN_STREAM;
+        }
+        if (!options.allImages() && !image.managed()) {
+            return Rule.UNMANAGED;
+        }
+        if (!options.pruneOverSizeLimit() && image.created().isAfter(options.threshold())) {
+            return Rule.YOUNG_IMAGE;
+        }
+        if (options.keepPinnedImages() && references.pinned(image.name())) {
+            return Rule.PINNED;
+        }
+        return Rule.UNREFERENCED_IMAGE;
+    }
+
+    /**
+     * Spec §7.1: every image named by a remaining revision, then the children of kept manifest lists. oc walks the
+     * lists once in arbitrary order; following nested lists to the end is the outcome of its safest order.
+     */
+    private Set<String> usedImages(Map<String, ImageStream> streamsAfterStage1) {
+        Set<String> used = new HashSet<>();
+        for (ImageStream listed : graph.streams()) {
+            ImageStream stream = streamsAfterStage1.containsKey(listed.repo())
+                    ? streamsAfterStage1.get(listed.repo()) : listed;
+            if (stream == null) {
+                continue;
+            }
+            for (Tag tag : stream.tags()) {
+                for (TagEvent item : tag.items()) {
+                    used.add(item.image());
+                }
+            }
+        }
+        Deque<String> indexes = new ArrayDeque<>();
+        for (String name : used) {
+            Image image = graph.image(name);
+            if (image != null && !image.manifestDigests().isEmpty()) {
+                indexes.add(name);
+            }
+        }
+        while (!indexes.isEmpty()) {
+            for (String child : graph.image(indexes.pop()).manifestDigests()) {
+                if (used.add(child)) {
+                    Image image = graph.image(child);
+                    if (image != null && !image.manifestDigests().isEmpty()) {
+                        indexes.add(child);
+                    }
+                }
+            }
+        }
+        return used;
+    }
+}

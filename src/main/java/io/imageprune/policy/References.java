@@ -1,0 +1,115 @@
+package io.imageprune.policy;
+
+import io.imageprune.graph.Counts;
+import io.imageprune.graph.ReferenceGraph;
+import io.imageprune.graph.ReferrerEntry;
+import io.imageprune.reference.ExtractedReferences;
+import io.imageprune.reference.ImageRef;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The references that count for one run (spec §5.3): used tags, used images, pinned digests and the invalid
+ * references, for the run's threshold and namespace. Cluster-wide runs start from the graph's maintained counters and
+ * add only the young pods; a namespaced run looks only at that namespace's referrers.
+ */
+final class References {
+    private static final Comparator<ReferrerEntry> OC_COLLECTION_ORDER = Comparator
+            .comparing((ReferrerEntry e) -> e.referrer().kind())
+            .thenComparing(e -> e.referrer().namespace())
+            .thenComparing(e -> e.referrer().name());
+
+    private final Counts alwaysTags;
+    private final Counts alwaysImages;
+    private final Counts alwaysPinned;
+    private final Set<String> extraTags = new HashSet<>();
+    private final Set<String> extraImages = new HashSet<>();
+    private final Set<String> extraPinned = new HashSet<>();
+    private final List<String> errors;
+
+    private References(Counts alwaysTags, Counts alwaysImages, Counts alwaysPinned, List<String> errors) {
+        this.alwaysTags = alwaysTags;
+        this.alwaysImages = alwaysImages;
+        this.alwaysPinned = alwaysPinned;
+        this.errors = errors;
+    }
+
+    static References of(ReferenceGraph graph, PruneOptions options) {
+        References refs;
+        if (options.clusterWide()) {
+            refs = new References(graph.alwaysUsedTags(), graph.alwaysUsedImages(), graph.alwaysPinnedDigests(),
+                    invalidReferences(graph.referrersWithErrors(), options));
+            for (ReferrerEntry pod : graph.conditionalPods()) {
+                if (pod.counts(options.threshold())) {
+                    refs.addExtra(pod.references());
+                }
+            }
+        } else {
+            List<ReferrerEntry> inNamespace = graph.referrers().stream()
+                    .filter(e -> e.referrer().namespace().equals(options.namespace()))
+                    .toList();
+            refs = new References(new Counts(), new Counts(), new Counts(),
+                    invalidReferences(inNamespace.stream().filter(e -> !e.references().errors().isEmpty()).toList(),
+                            options));
+            for (ReferrerEntry entry : inNamespace) {
+                if (entry.counts(options.threshold())) {
+                    refs.addExtra(entry.references());
+                }
+            }
+        }
+        return refs;
+    }
+
+    private static List<String> invalidReferences(java.util.Collection<ReferrerEntry> withErrors,
+                                                  PruneOptions options) {
+        List<ReferrerEntry> counted = new ArrayList<>();
+        for (ReferrerEntry entry : withErrors) {
+            if (entry.counts(options.threshold())) {
+                counted.add(entry);
+            }
+        }
+        counted.sort(OC_COLLECTION_ORDER);
+        List<String> messages = new ArrayList<>();
+        for (ReferrerEntry entry : counted) {
+            messages.addAll(entry.references().errors());
+        }
+        return messages;
+    }
+
+    private void addExtra(ExtractedReferences refs) {
+        for (ImageRef ref : refs.refs()) {
+            (ref.type() == ImageRef.Type.TAG ? extraTags : extraImages).add(ref.key());
+        }
+        extraPinned.addAll(refs.pinnedDigests());
+    }
+
+    boolean tagUsed(String namespace, String stream, String tag) {
+        String key = namespace + "/" + stream + ":" + tag;
+        return alwaysTags.contains(key) || extraTags.contains(key);
+    }
+
+    boolean imageUsed(String namespace, String stream, String digest) {
+        String key = namespace + "/" + stream + "@" + digest;
+        return alwaysImages.contains(key) || extraImages.contains(key);
+    }
+
+    boolean pinned(String digest) {
+        return alwaysPinned.contains(digest) || extraPinned.contains(digest);
+    }
+
+    /** Invalid-reference messages of counted referrers in oc's collection order, duplicates kept. */
+    List<String> errors() {
+        return errors;
+    }
+
+    /** oc's aggregate text: one error prints as itself, several as {@code [e1, e2]} with repeats printed once. */
+    static String aggregate(List<String> errors) {
+        Set<String> distinct = new LinkedHashSet<>(errors);
+        return distinct.size() == 1 ? distinct.iterator().next() : "[" + String.join(", ", distinct) + "]";
+    }
+}

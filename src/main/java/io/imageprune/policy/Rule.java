@@ -1,0 +1,43 @@
+package io.imageprune.policy;
+
+/** Why a revision or image was kept or removed: the first rule of the spec that matched. */
+public enum Rule {
+    // stage 1, per stream
+    YOUNG_STREAM(false, "the stream is younger than keep-younger-than"),
+    UNREADABLE_STREAM(false, "an image of the stream has no readable metadata, so the stream is left alone"),
+    // stage 1, per revision (spec §6.3, in order)
+    YOUNG_REVISION(false, "the revision is younger than keep-younger-than"),
+    TAG_IN_USE(false, "current revision of a tag that a referrer uses"),
+    DANGLING(true, "the revision's image does not exist"),
+    RECENT_REVISION(false, "among the newest keep-tag-revisions revisions of its tag"),
+    WITHIN_LIMITS(false, "the image does not exceed the namespace's image size limit"),
+    IMAGE_IN_USE(false, "a referrer uses the image by digest in this stream"),
+    OLD_REVISION(true, "older than the newest keep-tag-revisions revisions and not in use"),
+    EXCEEDS_LIMITS(true, "the image exceeds the namespace's image size limit and is not in use"),
+    // stage 1, registry links
+    LAST_LINK_IN_REPOSITORY(true, "no remaining revision of the repository uses it"),
+    // stage 2, per image (spec §7.3, in order, then the safety rule)
+    IMAGE_IN_STREAM(false, "a remaining stream revision (or a kept manifest list) uses the image"),
+    UNMANAGED(false, "the image is not managed by OpenShift and --all=false"),
+    YOUNG_IMAGE(false, "the image is younger than keep-younger-than"),
+    PINNED(false, "a running workload, template or build names the image by digest (safety rule 1)"),
+    UNREFERENCED_IMAGE(true, "no stream revision references the image"),
+    // stage 2, blobs
+    LAST_IMAGE_USING_BLOB(true, "no remaining image uses the blob");
+
+    private final boolean removes;
+    private final String description;
+
+    Rule(boolean removes, String description) {
+        this.removes = removes;
+        this.description = description;
+    }
+
+    public boolean removes() {
+        return removes;
+    }
+
+    public String description() {
+        return description;
+    }
+}

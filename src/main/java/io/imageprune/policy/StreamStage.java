@@ -1,0 +1,17 @@
+package io.imageprune.policy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of planning stage 1.
+ *
+ * @param plans     streams that lose revisions, in repository order
+ * @param untouched streams left alone as a whole, with the reason
+ */
+public record StreamStage(List<StreamPlan> plans, Map<String, Rule> untouched) {
+    public StreamStage {
+        plans = List.copyOf(plans);
+        untouched = Map.copyOf(untouched);
+    }
+}

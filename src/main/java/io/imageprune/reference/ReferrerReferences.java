@@ -1,0 +1,233 @@
+package io.imageprune.reference;
+
+import io.imageprune.model.BuildSource;
+import io.imageprune.model.Container;
+import io.imageprune.model.Referrer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The pruner's reading of a referrer's image references (spec §4.3, §4.4, §5.3), mirroring oc's
+ * {@code analyzeReferencesFromPodSpec}, {@code analyzeImageReference} and {@code analyzeReferencesFromBuildStrategy}.
+ *
+ * <p>This class does not decide whether the referrer counts at all (the pod phase / age filter): the caller does.
+ */
+public final class ReferrerReferences {
+
+    /** The error kind word for container images and DockerImage build sources. */
+    public static final String KIND_IMAGE = "image";
+    public static final String KIND_IMAGE_STREAM_IMAGE = "ImageStreamImage";
+    public static final String KIND_IMAGE_STREAM_TAG = "ImageStreamTag";
+
+    private static final String DEFAULT_TAG = "latest";
+
+    private ReferrerReferences() {
+    }
+
+    /**
+     * Extracts the references of {@code r}: containers (init containers first, as the model lists them) for every
+     * non-build kind; the strategy's input image for builds and build configs.
+     */
+    public static ExtractedReferences of(Referrer r) {
+        Collector c = new Collector(r);
+        if (r.kind().isBuild()) {
+            BuildSource source = r.buildSource();
+            if (source != null) {
+                c.buildSource(source);
+            }
+        } else {
+            for (Container container : r.containers()) {
+                if (isGoBlank(container.image())) {
+                    continue;
+                }
+                String sub = (container.init() ? "init container " : "container ") + container.name();
+                c.image(sub, container.image());
+            }
+        }
+        return c.result();
+    }
+
+    /**
+     * The error text of spec §4.4: {@code <resource>/<name>[ namespace=<ns>][: <subreferrer>]: invalid <kind>
+     * reference "<string>": <cause>}, strings quoted Go-style.
+     *
+     * @param subreferrer {@code container <name>}, {@code init container <name>}, or empty for builds
+     */
+    public static String errorMessage(Referrer r, String subreferrer, String kind, String reference, String cause) {
+        StringBuilder b = new StringBuilder(96);
+        b.append(r.kind().resource()).append('/').append(r.name());
+        if (!r.namespace().isEmpty()) {
+            b.append(" namespace=").append(r.namespace());
+        }
+        if (subreferrer != null && !subreferrer.isEmpty()) {
+            b.append(": ").append(subreferrer);
+        }
+        return b.append(": invalid ").append(kind).append(" reference ").append(GoQuote.quote(reference))
+                .append(": ").append(cause).toString();
+    }
+
+    /**
+     * Go's {@code len(strings.TrimSpace(s)) == 0}: every character is Unicode White_Space ({@code unicode.IsSpace}:
+     * {@code \t \n \v \f \r}, space, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+     */
+    static boolean isGoBlank(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!isGoSpace(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isGoSpace(char c) {
+        switch (c) {
+            case '\t', '\n', 0x0b, '\f', '\r', ' ', 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000:
+                return true;
+            default:
+                return c >= 0x2000 && c <= 0x200a;
+        }
+    }
+
+    /**
+     * Splits an ImageStreamImage name {@code name@id} like library-go's {@code imageutil.ParseImageStreamImageName}.
+     *
+     * @return {@code {name, id}}
+     */
+    public static String[] parseImageStreamImageName(String input) throws InvalidReferenceException {
+        int at = input.indexOf('@');
+        if (at < 0 || input.indexOf('@', at + 1) >= 0) {
+            throw new InvalidReferenceException(
+                    "expected exactly one @ in the isimage name " + GoQuote.quote(input));
+        }
+        String name = input.substring(0, at);
+        String id = input.substring(at + 1);
+        if (name.isEmpty() || id.isEmpty()) {
+            throw new InvalidReferenceException(
+                    "image stream image name " + GoQuote.quote(input) + " must have a name and ID");
+        }
+        return new String[] {name, id};
+    }
+
+    /**
+     * Splits an ImageStreamTag name {@code name:tag} like library-go's {@code imageutil.ParseImageStreamTagName}.
+     *
+     * @return {@code {name, tag}}
+     */
+    public static String[] parseImageStreamTagName(String istag) throws InvalidReferenceException {
+        if (istag.indexOf('@') >= 0) {
+            throw new InvalidReferenceException(
+                    GoQuote.quote(istag) + " is an image stream image, not an image stream tag");
+        }
+        int colon = istag.indexOf(':');
+        if (colon < 0 || istag.indexOf(':', colon + 1) >= 0) {
+            throw new InvalidReferenceException(
+                    "expected exactly one : delimiter in the istag " + GoQuote.quote(istag));
+        }
+        String name = istag.substring(0, colon);
+        String tag = istag.substring(colon + 1);
+        if (name.isEmpty() || tag.isEmpty()) {
+            throw new InvalidReferenceException(
+                    "image stream tag name " + GoQuote.quote(istag) + " must have a name and a tag");
+        }
+        return new String[] {name, tag};
+    }
+
+    private static final class Collector {
+        private final Referrer referrer;
+        private List<ImageRef> refs;
+        private List<String> errors;
+        private Set<String> pinned;
+
+        Collector(Referrer referrer) {
+            this.referrer = referrer;
+        }
+
+        void buildSource(BuildSource source) {
+            switch (source.kind()) {
+                case "DockerImage" -> {
+                    if (!isGoBlank(source.name())) {
+                        image("", source.name());
+                    }
+                }
+                case "ImageStreamImage" -> {
+                    try {
+                        String[] parts = parseImageStreamImageName(source.name());
+                        ref(ImageRef.image(namespace(source), parts[0], parts[1]));
+                        pin(parts[1]);
+                    } catch (InvalidReferenceException e) {
+                        error("", KIND_IMAGE_STREAM_IMAGE, source.name(), e.getMessage());
+                    }
+                }
+                case "ImageStreamTag" -> {
+                    try {
+                        String[] parts = parseImageStreamTagName(source.name());
+                        ref(ImageRef.tag(namespace(source), parts[0], parts[1]));
+                    } catch (InvalidReferenceException e) {
+                        error("", KIND_IMAGE_STREAM_TAG, source.name(), e.getMessage());
+                    }
+                }
+                default -> {
+                    // oc warns "ignoring unrecognized source location" and moves on
+                }
+            }
+        }
+
+        private String namespace(BuildSource source) {
+            return source.namespace().isEmpty() ? referrer.namespace() : source.namespace();
+        }
+
+        /** oc's {@code analyzeImageReference}: a container image or a DockerImage build source. */
+        void image(String subreferrer, String image) {
+            ParsedReference ref;
+            try {
+                ref = ReferenceParser.parse(image);
+            } catch (InvalidReferenceException e) {
+                error(subreferrer, KIND_IMAGE, image, e.getMessage());
+                return;
+            }
+            if (ref.hasId()) {
+                pin(ref.id());
+            }
+            if (!ref.isHostNamespaceName()) {
+                return;
+            }
+            if (ref.hasId()) {
+                ref(ImageRef.image(ref.namespace(), ref.name(), ref.id()));
+            } else {
+                ref(ImageRef.tag(ref.namespace(), ref.name(), ref.tag().isEmpty() ? DEFAULT_TAG : ref.tag()));
+            }
+        }
+
+        private void ref(ImageRef ref) {
+            if (refs == null) {
+                refs = new ArrayList<>(4);
+            }
+            refs.add(ref);
+        }
+
+        private void pin(String digest) {
+            if (pinned == null) {
+                pinned = new LinkedHashSet<>(4);
+            }
+            pinned.add(digest);
+        }
+
+        private void error(String subreferrer, String kind, String reference, String cause) {
+            if (errors == null) {
+                errors = new ArrayList<>(2);
+            }
+            errors.add(errorMessage(referrer, subreferrer, kind, reference, cause));
+        }
+
+        ExtractedReferences result() {
+            if (refs == null && errors == null && pinned == null) {
+                return ExtractedReferences.EMPTY;
+            }
+            return new ExtractedReferences(refs == null ? List.of() : refs, errors == null ? List.of() : errors,
+                    pinned == null ? Set.of() : pinned);
+        }
+    }
+}

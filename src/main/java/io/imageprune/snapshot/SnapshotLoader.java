@@ -1,0 +1,185 @@
+package io.imageprune.snapshot;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.imageprune.model.Image;
+import io.imageprune.model.ImageStream;
+import io.imageprune.model.LimitRange;
+import io.imageprune.model.Referrer;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads a cluster snapshot: a Kubernetes {@code List} (any kind ending in {@code List}) as printed by
+ * {@code oc get images,imagestreams,pods,rc,rs,deploy,dc,ds,sts,jobs,cronjobs,bc,builds,limitranges -A -o json}, in
+ * JSON or YAML, optionally gzip-compressed.
+ *
+ * <p>The document is streamed: items are converted one at a time and handed to a {@link SnapshotSink}; no tree of the
+ * document is ever built, so memory use is that of the converted objects. The format is detected from the content:
+ * gzip by its magic bytes, then JSON if the first non-whitespace character is <code>{</code>, YAML otherwise.
+ *
+ * <p>Items of kinds that pruning does not read are counted and skipped. Every problem (unreadable file, syntax error,
+ * a document that is not a List, a malformed item) is a {@link SnapshotException}. Instances are stateless and
+ * thread-safe; each load uses its own intern tables.
+ */
+public final class SnapshotLoader {
+    private static final int BUFFER = 1 << 16;
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .build();
+
+    private static final YAMLFactory YAML;
+
+    static {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(Integer.MAX_VALUE);
+        YAML = YAMLFactory.builder()
+                .loaderOptions(options)
+                .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+                .build();
+    }
+
+    public SnapshotLoader() {
+    }
+
+    /** Loads the whole file into memory as lists, in document order. */
+    public ClusterSnapshot load(Path file) {
+        Collector collector = new Collector();
+        LoadStats stats = load(file, collector);
+        return collector.snapshot(stats);
+    }
+
+    /** Loads the whole stream (not closed) into memory as lists, in document order. */
+    public ClusterSnapshot load(InputStream in) {
+        Collector collector = new Collector();
+        LoadStats stats = load(in, collector);
+        return collector.snapshot(stats);
+    }
+
+    /** Streams the file's objects into the sink. */
+    public LoadStats load(Path file, SnapshotSink sink) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, sink);
+        } catch (NoSuchFileException e) {
+            throw new SnapshotException("cannot read " + file + ": no such file", e);
+        } catch (IOException e) {
+            throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Streams the objects of the stream (which is not closed) into the sink. */
+    public LoadStats load(InputStream in, SnapshotSink sink) {
+        try {
+            return read(in, sink);
+        } catch (IOException e) {
+            throw new SnapshotException("cannot read snapshot: " + e.getMessage(), e);
+        }
+    }
+
+    private static LoadStats read(InputStream raw, SnapshotSink sink) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
+        if (isGzip(in)) {
+            in = new BufferedInputStream(new GZIPInputStream(in, BUFFER), BUFFER);
+        }
+        boolean json = firstNonWhitespace(in) == '{';
+        LoadRun run = null;
+        try (JsonParser parser = json ? JSON.createParser(in) : YAML.createParser(in)) {
+            run = new LoadRun(parser, !json, sink);
+            return run.run();
+        } catch (JacksonException e) {
+            throw syntaxError(run, json, e);
+        } catch (YAMLException e) {
+            String context = run == null ? "" : run.itemContext();
+            throw new SnapshotException((context.isEmpty() ? "" : context + ": ") + "invalid YAML: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static SnapshotException syntaxError(LoadRun run, boolean json, JacksonException e) {
+        String context = run == null ? "" : run.itemContext();
+        String message = e.getOriginalMessage();
+        StringBuilder sb = new StringBuilder();
+        if (!context.isEmpty()) {
+            sb.append(context).append(": ");
+        }
+        sb.append(json ? "invalid JSON" : "invalid YAML").append(LoadRun.location(e.getLocation()));
+        if (message != null && !message.isEmpty()) {
+            sb.append(": ").append(message);
+        }
+        return new SnapshotException(sb.toString(), e);
+    }
+
+    private static boolean isGzip(BufferedInputStream in) throws IOException {
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        return b0 == 0x1f && b1 == 0x8b;
+    }
+
+    /** The first byte that is not whitespace or a UTF-8 byte order mark (-1 if none within the first 64 KiB). */
+    private static int firstNonWhitespace(BufferedInputStream in) throws IOException {
+        in.mark(BUFFER);
+        try {
+            for (int i = 0; i < BUFFER - 1; i++) {
+                int b = in.read();
+                if (b < 0) {
+                    return -1;
+                }
+                if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || (i < 3 && (b == 0xEF || b == 0xBB
+                        || b == 0xBF))) {
+                    continue;
+                }
+                return b;
+            }
+            return -1;
+        } finally {
+            in.reset();
+        }
+    }
+
+    private static final class Collector implements SnapshotSink {
+        private final List<Image> images = new ArrayList<>();
+        private final List<ImageStream> streams = new ArrayList<>();
+        private final List<Referrer> referrers = new ArrayList<>();
+        private final List<LimitRange> limitRanges = new ArrayList<>();
+
+        @Override
+        public void image(Image image) {
+            images.add(image);
+        }
+
+        @Override
+        public void imageStream(ImageStream stream) {
+            streams.add(stream);
+        }
+
+        @Override
+        public void referrer(Referrer referrer) {
+            referrers.add(referrer);
+        }
+
+        @Override
+        public void limitRange(LimitRange limitRange) {
+            limitRanges.add(limitRange);
+        }
+
+        ClusterSnapshot snapshot(LoadStats stats) {
+            return new ClusterSnapshot(images, streams, referrers, limitRanges, stats.skipped());
+        }
+    }
+}
