@@ -16,7 +16,6 @@ import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.TreeSet;
 
 /** The {@code plan -o json} document: every list sorted, so equal plans print equal bytes. */
 public final class PlanJson {
@@ -31,11 +30,11 @@ public final class PlanJson {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             json.writeStartObject();
-            stringArray(json, "imageDeletions", new TreeSet<>(result.imageDeletions()));
+            stringArray(json, "imageDeletions", sorted(result.imageDeletions()));
             streamUpdates(json, result.streamUpdates());
             links(json, "layerLinkDeletions", "blob", result.layerLinkDeletions());
             links(json, "manifestDeletions", "manifest", result.manifestLinkDeletions());
-            stringArray(json, "blobDeletions", new TreeSet<>(result.blobDeletions()));
+            stringArray(json, "blobDeletions", sorted(result.blobDeletions()));
             stats(json, result.stats());
             json.writeNumberField("bytesReclaimable", result.bytesReclaimed());
             stringArray(json, "errors", result.refused() ? result.invalidReferences() : List.of());
@@ -45,6 +44,12 @@ public final class PlanJson {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static List<String> sorted(List<String> values) {
+        List<String> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted;
     }
 
     private static void streamUpdates(JsonGenerator json, List<StreamPlan> updates) throws IOException {

@@ -220,6 +220,11 @@ public final class ReferenceGraph {
         return Collections.unmodifiableCollection(streams.values());
     }
 
+    /** The keys of all streams, {@code <namespace>/<name>}. */
+    public Set<String> streamRepos() {
+        return Collections.unmodifiableSet(streams.keySet());
+    }
+
     public Collection<ReferrerEntry> referrers() {
         return Collections.unmodifiableCollection(referrers.values());
     }

@@ -62,21 +62,20 @@ public final class Planner {
     public StreamStage planStreams() {
         List<StreamPlan> plans = new ArrayList<>();
         Map<String, Rule> untouched = new HashMap<>();
-        List<ImageStream> inScope = new ArrayList<>();
-        for (ImageStream stream : graph.streams()) {
-            if (options.clusterWide() || stream.namespace().equals(options.namespace())) {
-                inScope.add(stream);
-            }
-        }
-        inScope.sort(Comparator.comparing(ImageStream::repo));
-        for (ImageStream stream : inScope) {
-            if (!options.pruneOverSizeLimit() && stream.created().isAfter(options.threshold())) {
-                untouched.put(stream.repo(), Rule.YOUNG_STREAM);
+        List<String> repos = new ArrayList<>(graph.streamRepos());
+        repos.sort(null);
+        for (String repo : repos) {
+            ImageStream stream = graph.stream(repo);
+            if (!options.clusterWide() && !stream.namespace().equals(options.namespace())) {
                 continue;
             }
-            RepositoryCounts counts = graph.repositoryCounts(stream.repo());
+            if (!options.pruneOverSizeLimit() && stream.created().isAfter(options.threshold())) {
+                untouched.put(repo, Rule.YOUNG_STREAM);
+                continue;
+            }
+            RepositoryCounts counts = graph.repositoryCounts(repo);
             if (counts.unreadableRevisions() > 0) {
-                untouched.put(stream.repo(), Rule.UNREADABLE_STREAM);
+                untouched.put(repo, Rule.UNREADABLE_STREAM);
                 continue;
             }
             StreamPlan plan = planStream(stream, counts);
@@ -248,9 +247,8 @@ public final class Planner {
      */
     private Set<String> usedImages(Map<String, ImageStream> streamsAfterStage1) {
         Set<String> used = new HashSet<>();
-        for (ImageStream listed : graph.streams()) {
-            ImageStream stream = streamsAfterStage1.containsKey(listed.repo())
-                    ? streamsAfterStage1.get(listed.repo()) : listed;
+        for (String repo : graph.streamRepos()) {
+            ImageStream stream = streamsAfterStage1.containsKey(repo) ? streamsAfterStage1.get(repo) : graph.stream(repo);
             if (stream == null) {
                 continue;
             }

@@ -10,6 +10,8 @@ import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
 import io.imageprune.model.Referrer;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.BufferedInputStream;
@@ -103,13 +105,42 @@ public final class SnapshotLoader {
         } catch (JacksonException e) {
             throw syntaxError(run, json, e);
         } catch (YAMLException e) {
-            String context = run == null ? "" : run.itemContext();
-            throw new SnapshotException((context.isEmpty() ? "" : context + ": ") + "invalid YAML: "
-                    + e.getMessage(), e);
+            throw yamlError(run, e, e);
         }
     }
 
+    private static SnapshotException yamlError(LoadRun run, YAMLException yaml, Exception thrown) {
+        String context = run == null ? "" : run.itemContext();
+        StringBuilder sb = new StringBuilder();
+        if (!context.isEmpty()) {
+            sb.append(context).append(": ");
+        }
+        sb.append("invalid YAML");
+        if (yaml instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+            Mark mark = marked.getProblemMark();
+            if (mark != null) {
+                sb.append(" at line ").append(mark.getLine() + 1).append(", column ").append(mark.getColumn() + 1);
+            }
+            sb.append(": ").append(marked.getProblem());
+            Mark contextMark = marked.getContextMark();
+            if (marked.getContext() != null) {
+                sb.append(" (").append(marked.getContext());
+                if (contextMark != null) {
+                    sb.append(" started at line ").append(contextMark.getLine() + 1).append(", column ")
+                            .append(contextMark.getColumn() + 1);
+                }
+                sb.append(')');
+            }
+        } else {
+            sb.append(": ").append(yaml.getMessage());
+        }
+        return new SnapshotException(sb.toString(), thrown);
+    }
+
     private static SnapshotException syntaxError(LoadRun run, boolean json, JacksonException e) {
+        if (!json && e.getCause() instanceof YAMLException yaml) {
+            return yamlError(run, yaml, e);
+        }
         String context = run == null ? "" : run.itemContext();
         String message = e.getOriginalMessage();
         StringBuilder sb = new StringBuilder();

@@ -53,6 +53,9 @@ final class Oracle {
             if (!size && s.created().isAfter(o.threshold())) {
                 continue;
             }
+            if (c.streamUnreadable(s)) {
+                continue; // §6.2: skipped with a warning
+            }
             List<Tag> kept = new ArrayList<>();
             List<Image> removedImages = new ArrayList<>();
             List<Image> keptImages = new ArrayList<>();
@@ -118,7 +121,7 @@ final class Oracle {
 
         Set<String> images = new HashSet<>();
         Set<String> blobs = new HashSet<>();
-        if (o.namespace().isEmpty()) {
+        if (o.namespace().isEmpty() && c.unreadable.isEmpty()) { // §7.2: unreadable metadata aborts stage 2
             Set<String> used = usedAfterStage1(c, pruned);
             Set<String> pins = c.pinned(o.threshold(), "");
             List<Image> keptImages = new ArrayList<>();

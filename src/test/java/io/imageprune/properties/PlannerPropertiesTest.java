@@ -44,6 +44,8 @@ class PlannerPropertiesTest {
     static final long FIRST_SEED = Long.getLong("imageprune.properties.seed", 1L);
 
     static final Instant NOW = RandomCluster.NOW;
+    /** Clusters are generated once per seed and shared by all properties. */
+    private static final Map<Long, RandomCluster> CLUSTERS = new HashMap<>();
     /** keep-younger-than settings in increasing order; null (no threshold: everything timestamped is young) last. */
     static final Duration[] KEEP_YOUNGER = {Duration.ZERO, Duration.ofMinutes(30), Duration.ofMinutes(60),
             Duration.ofHours(2), null};
@@ -56,10 +58,10 @@ class PlannerPropertiesTest {
         forEachSeed("safety rule 1", (c, rnd) -> {
             PruneOptions on = randomOptions(rnd, true, "");
             PruneOptions off = on.withKeepPinnedImages(false);
-            ReferenceGraph g = c.graph();
+            ReferenceGraph g = c.sharedGraph();
             Set<String> pins = c.pinned(on.threshold(), "");
-            Outcome withRule = run(g, on);
-            Outcome withoutRule = run(g, off);
+            Outcome withRule = run(c, g, on);
+            Outcome withoutRule = run(c, g, off);
             String ctx = c.summary() + ", " + describe(on);
 
             Set<String> bad = intersection(withRule.images, pins);
@@ -84,7 +86,7 @@ class PlannerPropertiesTest {
         forEachSeed("idempotence", (c, rnd) -> {
             String ns = rnd.nextInt(5) == 0 ? c.namespaces.get(rnd.nextInt(c.namespaces.size())) : "";
             PruneOptions o = randomOptions(rnd, rnd.nextBoolean(), ns);
-            Outcome first = run(c.graph(), o);
+            Outcome first = run(c, c.sharedGraph(), o);
             ReferenceGraph fresh = c.graph();
             boolean streamsFirst = rnd.nextBoolean();
             if (streamsFirst) {
@@ -94,7 +96,7 @@ class PlannerPropertiesTest {
             if (!streamsFirst) {
                 first.result.streamUpdates().forEach(p -> fresh.putStream(p.pruned()));
             }
-            Outcome second = run(fresh, o);
+            Outcome second = run(c, fresh, o);
             String ctx = c.summary() + ", " + describe(o) + ", second run after applying the first";
             assertEquals(Set.of(), second.images, ctx + ": image deletions");
             assertEquals(Set.of(), second.revisions, ctx + ": removed revisions");
@@ -115,13 +117,13 @@ class PlannerPropertiesTest {
         forEachSeed("monotonic keep-tag-revisions", (c, rnd) -> {
             PruneOptions base = randomOptions(rnd, rnd.nextBoolean(), "");
             int k0 = rnd.nextInt(5);
-            ReferenceGraph g = c.graph();
+            ReferenceGraph g = c.sharedGraph();
             List<Outcome> outs = new ArrayList<>();
             List<PruneOptions> opts = new ArrayList<>();
             for (int k = k0; k <= k0 + 3; k++) {
                 PruneOptions o = withKeepTagRevisions(base, k);
                 opts.add(o);
-                outs.add(run(g, o));
+                outs.add(run(c, g, o));
             }
             for (int i = 0; i < outs.size(); i++) {
                 for (int j = i + 1; j < outs.size(); j++) {
@@ -136,13 +138,13 @@ class PlannerPropertiesTest {
     void moreKeepYoungerThanNeverDeletesMore() {
         forEachSeed("monotonic keep-younger-than", (c, rnd) -> {
             PruneOptions base = randomOptions(rnd, rnd.nextBoolean(), "");
-            ReferenceGraph g = c.graph();
+            ReferenceGraph g = c.sharedGraph();
             List<Outcome> outs = new ArrayList<>();
             List<PruneOptions> opts = new ArrayList<>();
             for (Duration d : KEEP_YOUNGER) {
                 PruneOptions o = withKeepYoungerThan(base, d);
                 opts.add(o);
-                outs.add(run(g, o));
+                outs.add(run(c, g, o));
             }
             for (int i = 0; i < outs.size(); i++) {
                 for (int j = i + 1; j < outs.size(); j++) {
@@ -169,7 +171,7 @@ class PlannerPropertiesTest {
         int[] blobsSeen = {0};
         forEachSeed("blob and link safety", (c, rnd) -> {
             PruneOptions o = randomOptions(rnd, rnd.nextBoolean(), "");
-            Outcome out = run(c.graph(), o);
+            Outcome out = run(c, c.sharedGraph(), o);
             String ctx = c.summary() + ", " + describe(o);
 
             // global blobs: never one a surviving image holds (as layer, config, or as its own manifest)
@@ -248,7 +250,7 @@ class PlannerPropertiesTest {
         forEachSeed("stage-1 invariants", (c, rnd) -> {
             String ns = rnd.nextInt(5) == 0 ? c.namespaces.get(rnd.nextInt(c.namespaces.size())) : "";
             PruneOptions o = randomOptions(rnd, rnd.nextBoolean(), ns);
-            Outcome out = run(c.graph(), o);
+            Outcome out = run(c, c.sharedGraph(), o);
             String ctx = c.summary() + ", " + describe(o);
             Set<String> usedTags = c.usedTags(o.threshold(), o.namespace());
             Set<String> usedImages = c.usedImages(o.threshold(), o.namespace());
@@ -262,6 +264,7 @@ class PlannerPropertiesTest {
                         where + ": stream outside the namespace updated");
                 assertFalse(!o.pruneOverSizeLimit() && s.created().isAfter(o.threshold()),
                         where + ": young stream (created " + s.created() + ") updated");
+                assertFalse(c.streamUnreadable(s), where + ": stream with unreadable image metadata updated");
                 for (RemovedRevision rr : p.removedRevisions()) {
                     TagEvent e = item(s, rr.tag(), rr.index());
                     String rev = where + ", removed " + rr.tag() + "[" + rr.index() + "]=" + rr.image()
@@ -294,7 +297,7 @@ class PlannerPropertiesTest {
         forEachSeed("oracle", (c, rnd) -> {
             String ns = rnd.nextInt(6) == 0 ? c.namespaces.get(rnd.nextInt(c.namespaces.size())) : "";
             PruneOptions o = randomOptions(rnd, rnd.nextBoolean(), ns);
-            Outcome out = run(c.graph(), o);
+            Outcome out = run(c, c.sharedGraph(), o);
             Oracle.Expected want = Oracle.of(c, o);
             String ctx = c.summary() + ", " + describe(o);
             assertSetEquals(want.removedRevisions(), out.revisions, ctx + ": removed revisions");
@@ -315,10 +318,17 @@ class PlannerPropertiesTest {
                    Set<String> manifestLinks, Set<String> blobs) {
     }
 
-    static Outcome run(ReferenceGraph g, PruneOptions o) {
+    static Outcome run(RandomCluster c, ReferenceGraph g, PruneOptions o) {
         PruneResult res = PruneExecutor.dryRun(g, Planner.of(g, o));
-        assertFalse(res.refused(), "refused: " + res.invalidReferences());
-        assertEquals(List.of(), res.failures(), "failures of a dry run");
+        assertFalse(res.refused(), c.summary() + ": refused: " + res.invalidReferences());
+        if (o.clusterWide() && !c.unreadable.isEmpty()) {
+            assertEquals(1, res.failures().size(), c.summary() + ": one stage-2 abort expected: " + res.failures());
+            assertTrue(res.failures().get(0).matches("image (sha256:[0-9a-f]{64}): failed to read metadata for "
+                    + "image \\1") && c.unreadable.contains(res.failures().get(0).substring(6, 77)),
+                    c.summary() + ": stage-2 abort message " + res.failures());
+        } else {
+            assertEquals(List.of(), res.failures(), c.summary() + ": failures of a dry run");
+        }
         Set<String> revisions = new HashSet<>();
         for (StreamPlan p : res.streamUpdates()) {
             for (RemovedRevision rr : p.removedRevisions()) {
@@ -427,7 +437,7 @@ class PlannerPropertiesTest {
         Map<Long, String> failures = new TreeMap<>();
         Map<Long, Integer> sizes = new HashMap<>();
         for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
-            RandomCluster c = RandomCluster.of(seed);
+            RandomCluster c = CLUSTERS.computeIfAbsent(seed, RandomCluster::of);
             Random rnd = new Random(seed * 31 + name.hashCode());
             try {
                 property.check(c, rnd);

@@ -80,6 +80,8 @@ public final class RandomCluster {
     public final List<Facts> facts = new ArrayList<>();
     public final Map<String, Image> imageByName = new LinkedHashMap<>();
     public final List<String> namespaces = new ArrayList<>();
+    /** Non-index images without readable metadata (usually none). */
+    public final Set<String> unreadable = new LinkedHashSet<>();
 
     private final Random r;
     private final List<Layer> layerPool = new ArrayList<>();
@@ -99,11 +101,35 @@ public final class RandomCluster {
         return new RandomCluster(seed);
     }
 
+    private ReferenceGraph shared;
+
     /** A fresh graph holding exactly this cluster, built in the seed's order with decoys and junk churn. */
     public ReferenceGraph graph() {
         ReferenceGraph g = new ReferenceGraph();
         script.forEach(step -> step.accept(g));
         return g;
+    }
+
+    /** One graph of this cluster built once, for read-only use (planning and dry runs do not change it). */
+    public ReferenceGraph sharedGraph() {
+        if (shared == null) {
+            shared = graph();
+        }
+        return shared;
+    }
+
+    /**
+     * Spec §6.2: a stream with a revision whose (existing) image has no computable blob list is left alone.
+     */
+    public boolean streamUnreadable(ImageStream s) {
+        for (Tag t : s.tags()) {
+            for (TagEvent e : t.items()) {
+                if (unreadable.contains(e.image())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ facts
@@ -183,6 +209,17 @@ public final class RandomCluster {
         int nIndexes = r.nextInt(5) == 0 ? 0 : r.nextInt(1 + nImages / 8);
         for (int i = 0; i < nImages - nIndexes; i++) {
             addImage(plainImage(digest()));
+        }
+        if (r.nextInt(10) == 0) {
+            // rarely, a non-index image without readable metadata: its streams are skipped, stage 2 aborts (§6.2, §7.2)
+            int n = 1 + r.nextInt(2);
+            for (int i = 0; i < n; i++) {
+                Image p = plainImage(digest());
+                Image broken = new Image(p.name(), p.created(), p.managed(), p.mediaType(), p.layers(), false, "", 0,
+                        List.of(), p.dockerImageReference());
+                addImage(broken);
+                unreadable.add(broken.name());
+            }
         }
         for (int i = 0; i < nIndexes; i++) {
             addImage(indexImage(digest()));
@@ -322,7 +359,8 @@ public final class RandomCluster {
         List<Long> max = new ArrayList<>();
         int n = r.nextInt(3);
         for (int i = 0; i < n; i++) {
-            max.add((long) (50_000_000 + r.nextInt(300_000_000)));
+            // sometimes exactly an image's size: "exceeds" is strict
+            max.add(r.nextInt(4) == 0 ? pick(images).size() : (long) (50_000_000 + r.nextInt(300_000_000)));
         }
         return new LimitRange(ns, name, max);
     }
@@ -464,7 +502,9 @@ public final class RandomCluster {
             // decoys: earlier versions of real objects, replaced by the real ones later
             for (Image i : images) {
                 if (r.nextInt(6) == 0) {
-                    Image decoy = plainImage(i.name());
+                    Image p = plainImage(i.name());
+                    Image decoy = r.nextInt(3) != 0 ? p : new Image(p.name(), p.created(), p.managed(),
+                            Image.MANIFEST_SCHEMA2, p.layers(), false, "", 0, List.of(), "");
                     script.add(g -> g.putImage(decoy));
                 }
             }
@@ -547,7 +587,8 @@ public final class RandomCluster {
     /** A compact description, for failure messages. */
     public String summary() {
         int revisions = streams.stream().mapToInt(s -> s.tags().stream().mapToInt(t -> t.items().size()).sum()).sum();
-        return "seed " + seed + ": " + images.size() + " images, " + streams.size() + " streams, " + revisions
+        return "seed " + seed + ": " + images.size() + " images" + (unreadable.isEmpty() ? "" : " ("
+                + unreadable.size() + " unreadable)") + ", " + streams.size() + " streams, " + revisions
                 + " revisions, " + referrers.size() + " referrers, " + limitRanges.size() + " limit ranges";
     }
 }
