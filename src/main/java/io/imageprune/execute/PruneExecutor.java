@@ -1,7 +1,9 @@
 package io.imageprune.execute;
 
 import io.imageprune.graph.ReferenceGraph;
+import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
+import io.imageprune.model.Layer;
 import io.imageprune.policy.ImagePlan;
 import io.imageprune.policy.ImageStage;
 import io.imageprune.policy.Planner;
@@ -129,7 +131,7 @@ public final class PruneExecutor {
             for (String blob : plan.blobDeletions()) {
                 if (deleteBlob(blob, prefix + "failed to delete blob " + blob + ": ")) {
                     anyDeleted = true;
-                    bytesReclaimed += graph.blobSize(blob);
+                    bytesReclaimed += layerSize(plan.image(), blob);
                 } else {
                     anyFailed = true;
                 }
@@ -175,6 +177,16 @@ public final class PruneExecutor {
                             deletedManifestLinks, deletedBlobs),
                     bytesReclaimed, List.copyOf(warnings));
         }
+    }
+
+    /** Layer sizes are recorded on the image that holds them; configs and manifests have none (0). */
+    private static long layerSize(Image image, String digest) {
+        for (Layer layer : image.layers()) {
+            if (layer.name().equals(digest)) {
+                return layer.size();
+            }
+        }
+        return 0;
     }
 
     private static String message(Exception e) {

@@ -35,8 +35,6 @@ public final class ReferenceGraph {
     /** Spec §7.2: over all images, each image's own digest and each of its blobs (duplicates counted). */
     private final Counts globalCounts = new Counts();
     private final Set<String> unreadableImages = new HashSet<>();
-    /** Largest size seen for each layer digest, for bytes reclaimable. */
-    private final Map<String, Long> blobSizes = new HashMap<>();
 
     /** image digest → repository → number of revisions naming it (whether or not the image is known). */
     private final Map<String, Map<String, Integer>> revisionsByImage = new HashMap<>();
@@ -62,11 +60,6 @@ public final class ReferenceGraph {
             globalCounts.add(image.name(), 1);
             for (String blob : blobs) {
                 globalCounts.add(blob, 1);
-            }
-            for (var layer : image.layers()) {
-                if (layer.size() > 0) {
-                    blobSizes.merge(layer.name(), layer.size(), Math::max);
-                }
             }
         }
         Map<String, Integer> holders = revisionsByImage.get(image.name());
@@ -272,11 +265,6 @@ public final class ReferenceGraph {
     /** Images whose blob list cannot be computed; while there are any, stage 2 deletes nothing. */
     public Set<String> unreadableImages() {
         return Collections.unmodifiableSet(unreadableImages);
-    }
-
-    /** The size of a layer blob as recorded on images, 0 when unknown (configs and manifests). */
-    public long blobSize(String digest) {
-        return blobSizes.getOrDefault(digest, 0L);
     }
 
     public int imageCount() {

@@ -200,12 +200,13 @@ public final class Planner {
             return ImageStage.aborted("image " + name + ": failed to read metadata for image " + name);
         }
         Set<String> used = usedImages(streamsAfterStage1);
+        Set<String> pinned = options.keepPinnedImages() ? pinnedImages() : Set.of();
         List<Image> candidates = new ArrayList<>(graph.images());
         candidates.sort(Comparator.comparing(Image::name));
         Map<String, Integer> removedGlobally = new HashMap<>();
         List<ImagePlan> plans = new ArrayList<>();
         for (Image image : candidates) {
-            Rule rule = decideImage(image, used);
+            Rule rule = decideImage(image, used, pinned);
             if (!rule.removes()) {
                 continue;
             }
@@ -225,7 +226,7 @@ public final class Planner {
     }
 
     /** Spec §7.3 rules 1-3, then safety rule 1. */
-    private Rule decideImage(Image image, Set<String> used) {
+    private Rule decideImage(Image image, Set<String> used, Set<String> pinned) {
         if (used.contains(image.name())) {
             return Rule.IMAGE_IN_STREAM;
         }
@@ -235,7 +236,7 @@ public final class Planner {
         if (!options.pruneOverSizeLimit() && image.created().isAfter(options.threshold())) {
             return Rule.YOUNG_IMAGE;
         }
-        if (options.keepPinnedImages() && references.pinned(image.name())) {
+        if (pinned.contains(image.name())) {
             return Rule.PINNED;
         }
         return Rule.UNREFERENCED_IMAGE;
@@ -258,8 +259,29 @@ public final class Planner {
                 }
             }
         }
+        addManifestListChildren(used);
+        return used;
+    }
+
+    /**
+     * Safety rule 1: images that a counted referrer names by digest, with everything their manifest lists point at
+     * (a pinned multi-arch image is pulled through its children).
+     */
+    private Set<String> pinnedImages() {
+        Set<String> pinned = new HashSet<>();
+        for (Image image : graph.images()) {
+            if (references.pinned(image.name())) {
+                pinned.add(image.name());
+            }
+        }
+        addManifestListChildren(pinned);
+        return pinned;
+    }
+
+    /** Adds the children of every manifest list in the set, and theirs, to the set. */
+    private void addManifestListChildren(Set<String> images) {
         Deque<String> indexes = new ArrayDeque<>();
-        for (String name : used) {
+        for (String name : images) {
             Image image = graph.image(name);
             if (image != null && !image.manifestDigests().isEmpty()) {
                 indexes.add(name);
@@ -267,7 +289,7 @@ public final class Planner {
         }
         while (!indexes.isEmpty()) {
             for (String child : graph.image(indexes.pop()).manifestDigests()) {
-                if (used.add(child)) {
+                if (images.add(child)) {
                     Image image = graph.image(child);
                     if (image != null && !image.manifestDigests().isEmpty()) {
                         indexes.add(child);
@@ -275,6 +297,5 @@ public final class Planner {
                 }
             }
         }
-        return used;
     }
 }

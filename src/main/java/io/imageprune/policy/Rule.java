@@ -20,7 +20,7 @@ public enum Rule {
     IMAGE_IN_STREAM(false, "a remaining stream revision (or a kept manifest list) uses the image"),
     UNMANAGED(false, "the image is not managed by OpenShift and --all=false"),
     YOUNG_IMAGE(false, "the image is younger than keep-younger-than"),
-    PINNED(false, "a running workload, template or build names the image by digest (safety rule 1)"),
+    PINNED(false, "a running workload, template or build names the image, or a manifest list holding it, by digest (safety rule 1)"),
     UNREFERENCED_IMAGE(true, "no stream revision references the image"),
     // stage 2, blobs
     LAST_IMAGE_USING_BLOB(true, "no remaining image uses the blob");

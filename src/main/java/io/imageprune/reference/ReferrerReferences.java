@@ -208,11 +208,12 @@ public final class ReferrerReferences {
             refs.add(ref);
         }
 
+        /** Lower-cased: a digest written in upper-case hex pulls the same image, so it must pin it too. */
         private void pin(String digest) {
             if (pinned == null) {
                 pinned = new LinkedHashSet<>(4);
             }
-            pinned.add(digest);
+            pinned.add(digest.toLowerCase(java.util.Locale.ROOT));
         }
 
         private void error(String subreferrer, String kind, String reference, String cause) {

@@ -2,50 +2,52 @@ package io.imageprune.snapshot;
 
 import io.imageprune.model.Layer;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * Load-local intern tables (open addressing, linear probing) that look text up straight from the parser's character
- * buffer, so that a string seen before costs no allocation and each distinct value is one String object. Also interns
- * {@link Layer}s by digest. Not thread-safe.
+ * Load-local intern tables (open addressing, linear probing) that look ASCII text up straight from the scanner's byte
+ * buffer, so that a string seen before costs no allocation and each distinct value is one String object; a layer
+ * table interns {@link Layer}s by digest. Canonical sha256 digests go to a {@link DigestTable}; everything else to a
+ * generic table whose hashes agree with {@link String#hashCode()}, so byte and String look-ups meet. Not thread-safe.
  */
 final class Interner {
-    private String[] keys;
+    private final boolean layerTable;
+    private final DigestTable digests;
+    /** Per slot: the hash and the value's index + 1 (0 = empty). */
     private int[] hashes;
-    private Layer[] layers;
-    private int size;
+    private int[] refs;
     private int mask;
-    private final boolean withLayers;
+    private final ValueList values = new ValueList();
 
-    Interner(int capacity, boolean withLayers) {
-        int cap = Integer.highestOneBit(Math.max(16, capacity) - 1) << 1;
-        this.withLayers = withLayers;
-        keys = new String[cap];
+    Interner(int capacity, boolean layerTable) {
+        this.layerTable = layerTable;
+        this.digests = new DigestTable(capacity, layerTable);
+        allocate(Integer.highestOneBit(Math.max(16, capacity / 4) - 1) << 1);
+    }
+
+    private void allocate(int cap) {
         hashes = new int[cap];
-        layers = withLayers ? new Layer[cap] : null;
+        refs = new int[cap];
         mask = cap - 1;
     }
 
     int size() {
-        return size;
+        return values.size() + digests.size();
     }
 
-    /** The interned copy of the given characters. */
-    String intern(char[] buf, int off, int len) {
-        int h = hash(buf, off, len);
-        int i = h & mask;
-        String[] ks = keys;
-        int[] hs = hashes;
-        for (;;) {
-            String k = ks[i];
-            if (k == null) {
-                String s = new String(buf, off, len);
-                insert(i, h, s, null);
-                return s;
-            }
-            if (hs[i] == h && sameChars(k, buf, off, len)) {
-                return k;
-            }
-            i = (i + 1) & mask;
+    /** The interned copy of the given ASCII bytes. */
+    String intern(byte[] buf, int off, int len) {
+        if (len == DigestTable.TEXT_LENGTH && digests.parse(buf, off, len)) {
+            return digests.string(buf, off);
         }
+        int h = hash(buf, off, len);
+        int i = find(h, buf, off, len);
+        if (i >= 0) {
+            return (String) values.get(refs[i] - 1);
+        }
+        String s = new String(buf, off, len, StandardCharsets.ISO_8859_1);
+        insert(-i - 1, h, s);
+        return s;
     }
 
     /** The interned copy of s (s itself when first seen); null for null. */
@@ -53,89 +55,130 @@ final class Interner {
         if (s == null) {
             return null;
         }
-        int h = hash(s);
-        int i = h & mask;
-        String[] ks = keys;
-        int[] hs = hashes;
-        for (;;) {
-            String k = ks[i];
-            if (k == null) {
-                insert(i, h, s, null);
-                return s;
-            }
-            if (hs[i] == h && k.equals(s)) {
-                return k;
-            }
-            i = (i + 1) & mask;
+        if (s.length() == DigestTable.TEXT_LENGTH && digests.parse(s)) {
+            return digests.string(s);
         }
+        int h = hash(s);
+        int i = find(h, s);
+        if (i >= 0) {
+            return (String) values.get(refs[i] - 1);
+        }
+        insert(-i - 1, h, s);
+        return s;
     }
 
     /**
      * The layer with this digest and size: the first layer seen with this digest when its size matches, else a new
-     * layer sharing the first one's digest string. Requires {@code withLayers}.
+     * layer sharing the first one's digest string.
      */
-    Layer layer(char[] buf, int off, int len, long layerSize) {
+    Layer layer(byte[] buf, int off, int len, long layerSize) {
+        if (len == DigestTable.TEXT_LENGTH && digests.parse(buf, off, len)) {
+            return digests.layer(buf, off, layerSize);
+        }
         int h = hash(buf, off, len);
+        int i = find(h, buf, off, len);
+        if (i >= 0) {
+            return sized((Layer) values.get(refs[i] - 1), layerSize);
+        }
+        Layer layer = new Layer(new String(buf, off, len, StandardCharsets.ISO_8859_1), layerSize);
+        insert(-i - 1, h, layer);
+        return layer;
+    }
+
+    /**
+     * Queues the look-up of a canonical digest's layer (see {@link DigestTable#queueLayer}); false (nothing queued)
+     * for other text, which the caller resolves with {@link #layer(byte[], int, int, long)} instead.
+     */
+    boolean queueLayer(byte[] buf, int off, int len, long layerSize) {
+        return digests.queueLayer(buf, off, len, layerSize);
+    }
+
+    /** Fills the null entries of out[0..n) with the queued layers, in order. */
+    void resolveLayers(Layer[] out, int n) {
+        digests.resolveBatch(out, n);
+    }
+
+    /** Like {@link #layer(byte[], int, int, long)} for a digest given as a String. */
+    Layer layer(String name, long layerSize) {
+        if (name.length() == DigestTable.TEXT_LENGTH && digests.parse(name)) {
+            return digests.layer(name, layerSize);
+        }
+        int h = hash(name);
+        int i = find(h, name);
+        if (i >= 0) {
+            return sized((Layer) values.get(refs[i] - 1), layerSize);
+        }
+        Layer layer = new Layer(name, layerSize);
+        insert(-i - 1, h, layer);
+        return layer;
+    }
+
+    private static Layer sized(Layer first, long layerSize) {
+        return first.size() == layerSize ? first : new Layer(first.name(), layerSize);
+    }
+
+    private String key(int i) {
+        Object v = values.get(refs[i] - 1);
+        return layerTable ? ((Layer) v).name() : (String) v;
+    }
+
+    /** The slot holding these bytes, or -(free slot) - 1. */
+    private int find(int h, byte[] buf, int off, int len) {
         int i = h & mask;
-        String[] ks = keys;
-        int[] hs = hashes;
         for (;;) {
-            String k = ks[i];
-            if (k == null) {
-                Layer layer = new Layer(new String(buf, off, len), layerSize);
-                insert(i, h, layer.name(), layer);
-                return layer;
+            if (refs[i] == 0) {
+                return -i - 1;
             }
-            if (hs[i] == h && sameChars(k, buf, off, len)) {
-                Layer first = layers[i];
-                return first.size() == layerSize ? first : new Layer(first.name(), layerSize);
+            if (hashes[i] == h && sameChars(key(i), buf, off, len)) {
+                return i;
             }
             i = (i + 1) & mask;
         }
     }
 
-    private void insert(int i, int h, String s, Layer layer) {
-        keys[i] = s;
-        hashes[i] = h;
-        if (withLayers) {
-            layers[i] = layer;
+    private int find(int h, String s) {
+        int i = h & mask;
+        for (;;) {
+            if (refs[i] == 0) {
+                return -i - 1;
+            }
+            if (hashes[i] == h && key(i).equals(s)) {
+                return i;
+            }
+            i = (i + 1) & mask;
         }
-        if (++size * 2 > keys.length) {
+    }
+
+    private void insert(int i, int h, Object value) {
+        hashes[i] = h;
+        refs[i] = values.add(value) + 1;
+        if (values.size() * 2 > refs.length) {
             grow();
         }
     }
 
     private void grow() {
-        String[] oldKeys = keys;
         int[] oldHashes = hashes;
-        Layer[] oldLayers = layers;
-        int cap = oldKeys.length << 1;
-        keys = new String[cap];
-        hashes = new int[cap];
-        layers = withLayers ? new Layer[cap] : null;
-        mask = cap - 1;
-        for (int j = 0; j < oldKeys.length; j++) {
-            String k = oldKeys[j];
-            if (k != null) {
-                int h = oldHashes[j];
-                int i = h & mask;
-                while (keys[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                keys[i] = k;
-                hashes[i] = h;
-                if (withLayers) {
-                    layers[i] = oldLayers[j];
-                }
+        int[] oldRefs = refs;
+        allocate(oldRefs.length * 2);
+        for (int j = 0; j < oldRefs.length; j++) {
+            if (oldRefs[j] == 0) {
+                continue;
             }
+            int i = oldHashes[j] & mask;
+            while (refs[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            hashes[i] = oldHashes[j];
+            refs[i] = oldRefs[j];
         }
     }
 
-    private static boolean sameChars(String k, char[] buf, int off, int len) {
+    private static boolean sameChars(String k, byte[] buf, int off, int len) {
         if (k.length() != len) {
             return false;
         }
-        // digests share their prefix ("sha256:"), so compare from the end
+        // digests share their prefix, so compare from the end
         for (int j = len - 1; j >= 0; j--) {
             if (k.charAt(j) != buf[off + j]) {
                 return false;
@@ -144,7 +187,7 @@ final class Interner {
         return true;
     }
 
-    private static int hash(char[] buf, int off, int len) {
+    private static int hash(byte[] buf, int off, int len) {
         int h = 0;
         for (int j = off, end = off + len; j < end; j++) {
             h = 31 * h + buf[j];

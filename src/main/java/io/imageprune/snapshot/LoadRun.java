@@ -1,9 +1,6 @@
 package io.imageprune.snapshot;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.imageprune.model.BuildSource;
 import io.imageprune.model.Container;
 import io.imageprune.model.Image;
@@ -18,6 +15,7 @@ import io.imageprune.model.TagEvent;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +33,14 @@ final class LoadRun {
     private static final String[] TEMPLATE_SPEC_PATH = {"template", "spec"};
     private static final String[] CRON_JOB_SPEC_PATH = {"jobTemplate", "spec", "template", "spec"};
 
-    private final JsonParser parser;
+    private final Tokens parser;
     private final boolean yaml;
     private final SnapshotSink sink;
 
-    private final Interner strings = new Interner(1 << 16, false);
-    private final Interner layerTable = new Interner(1 << 16, true);
-    /** The current layer's digest, copied out of the parser until the layer object ends. */
-    private char[] nameBuf = new char[128];
+    private final Interner strings;
+    private final Interner layerTable;
+    /** The current layer's digest, copied out of the scanner until the layer object ends. */
+    private final byte[] nameBytes = new byte[256];
     private final Map<String, Integer> loaded = new HashMap<>();
     private final Map<String, Integer> skipped = new HashMap<>();
 
@@ -51,6 +49,11 @@ final class LoadRun {
     private String itemKind;
     private String itemNamespace;
     private String itemName;
+
+    // items walk: the next item's index, fields recorded before its kind was known, whether it is already closed
+    private int nextIndex;
+    private Tokens.Recorder headBuffer;
+    private boolean itemClosed;
 
     // field path inside the item, for messages
     private final String[] pathNames = new String[32];
@@ -63,14 +66,10 @@ final class LoadRun {
     private Instant mdCreated;
     private boolean mdManaged;
 
-    // scratch lists, copied into immutable lists per object
-    private final ArrayList<Layer> layerScratch = new ArrayList<>();
-    private final ArrayList<String> stringScratch = new ArrayList<>();
-    private final ArrayList<Tag> tagScratch = new ArrayList<>();
-    private final ArrayList<TagEvent> eventScratch = new ArrayList<>();
-    private final ArrayList<Container> initScratch = new ArrayList<>();
-    private final ArrayList<Container> containerScratch = new ArrayList<>();
-    private final ArrayList<Long> limitScratch = new ArrayList<>();
+    // Lists are built in fresh (young) ArrayLists per object: filling long-lived scratch lists with new objects
+    // would cost a GC write barrier and card refinement per element.
+    private ArrayList<Container> initScratch = new ArrayList<>();
+    private ArrayList<Container> containerScratch = new ArrayList<>();
 
     private final ImageHandler imageHandler = new ImageHandler();
     private final StreamHandler streamHandler = new StreamHandler();
@@ -78,7 +77,12 @@ final class LoadRun {
     private final LimitRangeHandler limitRangeHandler = new LimitRangeHandler();
     private final SkipHandler skipHandler = new SkipHandler();
 
-    LoadRun(JsonParser parser, boolean yaml, SnapshotSink sink) {
+    /**
+     * @param capacity expected number of distinct layers (a hint for the intern tables; they grow as needed)
+     */
+    LoadRun(Tokens parser, boolean yaml, SnapshotSink sink, int capacity) {
+        this.strings = new Interner(Math.max(64, capacity / 2), false);
+        this.layerTable = new Interner(capacity, true);
         this.parser = parser;
         this.yaml = yaml;
         this.sink = sink;
@@ -87,7 +91,7 @@ final class LoadRun {
     // ================================================================== document level
 
     LoadStats run() throws IOException {
-        JsonParser p = parser;
+        Tokens p = parser;
         JsonToken t = p.nextToken();
         if (t == null) {
             throw notList("the document is empty");
@@ -131,49 +135,53 @@ final class LoadRun {
             throw notList("no items array");
         }
         if (p.nextToken() != null) {
-            throw new SnapshotException("unexpected content after the top-level List object"
-                    + location(p.currentLocation()));
+            throw new SnapshotException("unexpected content after the top-level List object" + p.location());
         }
         return new LoadStats(items, loaded, skipped);
     }
 
-    private int readItems(JsonParser p, int first) throws IOException {
-        int index = first;
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t == null) {
-                throw new SnapshotException("unexpected end of input inside items");
-            }
-            itemIndex = index;
-            itemKind = null;
-            itemNamespace = null;
-            itemName = null;
-            depth = 0;
-            if (t != JsonToken.START_OBJECT) {
-                throw fail(null, "expected an object, got " + describe(t));
-            }
-            readItem(p);
-            index++;
+    private int readItems(Tokens p, int first) throws IOException {
+        nextIndex = first;
+        Handler handler = nextItem(p);
+        while (handler != null) {
+            // one call per run of items of the same kind (oc groups items by kind)
+            handler = handler.run(p);
         }
         itemIndex = -1;
         itemKind = null;
-        return index - first;
+        itemNamespace = null;
+        itemName = null;
+        return nextIndex - first;
     }
 
-    /** Fields before apiVersion and kind are both known are buffered, then replayed into the kind's handler. */
-    private void readItem(JsonParser p) throws IOException {
+    /**
+     * Starts the next item: reads its leading fields until apiVersion and kind are known (fields before them are
+     * recorded in {@link #headBuffer}) and returns its handler, or null at the end of the items array.
+     */
+    private Handler nextItem(Tokens p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.END_ARRAY) {
+            return null;
+        }
+        if (t == null) {
+            throw new SnapshotException("unexpected end of input inside items");
+        }
+        itemIndex = nextIndex++;
+        itemKind = null;
+        itemNamespace = null;
+        itemName = null;
+        depth = 0;
+        headBuffer = null;
+        itemClosed = false;
+        if (t != JsonToken.START_OBJECT) {
+            throw fail(null, "expected an object, got " + describe(t));
+        }
         String apiVersion = null;
         String kind = null;
         boolean haveApiVersion = false;
-        TokenBuffer buffer = null;
-        Handler handler = null;
         String field;
         while ((field = p.nextFieldName()) != null) {
             p.nextToken();
-            if (handler != null) {
-                handler.field(field, p);
-                continue;
-            }
             if (field.equals("kind")) {
                 kind = string(p, "kind");
                 itemKind = kind;
@@ -184,43 +192,21 @@ final class LoadRun {
                 p.skipChildren();
                 continue;
             } else {
-                if (buffer == null) {
-                    buffer = new TokenBuffer(p);
-                    buffer.writeStartObject();
+                if (headBuffer == null) {
+                    headBuffer = p.recorder();
                 }
-                buffer.writeFieldName(field);
-                buffer.copyCurrentStructure(p);
+                headBuffer.record(field);
                 continue;
             }
             if (kind != null && (haveApiVersion || !Kinds.isKnown(kind))) {
-                handler = start(kind, apiVersion, buffer);
-                buffer = null;
+                return handlerFor(kind, apiVersion);
             }
         }
-        if (handler == null) {
-            if (kind == null) {
-                throw fail(null, "missing kind");
-            }
-            handler = start(kind, apiVersion, buffer);
+        itemClosed = true;
+        if (kind == null) {
+            throw fail(null, "missing kind");
         }
-        handler.finish();
-    }
-
-    private Handler start(String kind, String apiVersion, TokenBuffer buffer) throws IOException {
-        Handler handler = handlerFor(kind, apiVersion);
-        handler.begin(kind);
-        if (buffer != null) {
-            buffer.writeEndObject();
-            try (JsonParser replay = buffer.asParser()) {
-                replay.nextToken();
-                String field;
-                while ((field = replay.nextFieldName()) != null) {
-                    replay.nextToken();
-                    handler.field(field, replay);
-                }
-            }
-        }
-        return handler;
+        return handlerFor(kind, apiVersion);
     }
 
     private Handler handlerFor(String kind, String apiVersion) {
@@ -247,7 +233,23 @@ final class LoadRun {
 
     // ================================================================== handlers
 
+    /*
+     * Each handler has its own copy of the same run loop (run(Tokens)): the loop over a run of same-kind items is
+     * then compiled per kind, with that kind's field handling inlined, and a new kind later in the document does not
+     * invalidate (deoptimize) the compiled code of the earlier kinds. Keep the copies identical.
+     */
     private abstract class Handler {
+        /** Converts the current item and the following items of this handler; returns the next item's handler. */
+        abstract Handler run(Tokens p) throws IOException;
+
+        /** The recorded leading fields of the current item, as a source positioned at their first field name. */
+        Tokens replayHead() throws IOException {
+            Tokens replay = headBuffer.replay();
+            headBuffer = null;
+            replay.nextToken();
+            return replay;
+        }
+
         void begin(String kind) {
             mdName = null;
             mdNamespace = null;
@@ -255,7 +257,7 @@ final class LoadRun {
             mdManaged = false;
         }
 
-        abstract void field(String name, JsonParser p) throws IOException;
+        abstract void field(String name, Tokens p) throws IOException;
 
         abstract void finish() throws IOException;
 
@@ -275,11 +277,39 @@ final class LoadRun {
         String key;
 
         @Override
+        Handler run(Tokens p) throws IOException {
+            for (;;) {
+                begin(itemKind);
+                if (headBuffer != null) {
+                    try (Tokens replay = replayHead()) {
+                        String f;
+                        while ((f = replay.nextFieldName()) != null) {
+                            replay.nextToken();
+                            field(f, replay);
+                        }
+                    }
+                }
+                if (!itemClosed) {
+                    String f;
+                    while ((f = p.nextFieldName()) != null) {
+                        p.nextToken();
+                        field(f, p);
+                    }
+                }
+                finish();
+                Handler next = nextItem(p);
+                if (next != this) {
+                    return next;
+                }
+            }
+        }
+
+        @Override
         void begin(String kind) {
         }
 
         @Override
-        void field(String name, JsonParser p) throws IOException {
+        void field(String name, Tokens p) throws IOException {
             p.skipChildren();
         }
 
@@ -299,6 +329,34 @@ final class LoadRun {
         private List<String> manifests;
 
         @Override
+        Handler run(Tokens p) throws IOException {
+            for (;;) {
+                begin(itemKind);
+                if (headBuffer != null) {
+                    try (Tokens replay = replayHead()) {
+                        String f;
+                        while ((f = replay.nextFieldName()) != null) {
+                            replay.nextToken();
+                            field(f, replay);
+                        }
+                    }
+                }
+                if (!itemClosed) {
+                    String f;
+                    while ((f = p.nextFieldName()) != null) {
+                        p.nextToken();
+                        field(f, p);
+                    }
+                }
+                finish();
+                Handler next = nextItem(p);
+                if (next != this) {
+                    return next;
+                }
+            }
+        }
+
+        @Override
         void begin(String kind) {
             super.begin(kind);
             mediaType = null;
@@ -311,7 +369,7 @@ final class LoadRun {
         }
 
         @Override
-        void field(String name, JsonParser p) throws IOException {
+        void field(String name, Tokens p) throws IOException {
             switch (name) {
                 case "metadata":
                     readMetadata(p, true);
@@ -336,7 +394,7 @@ final class LoadRun {
             }
         }
 
-        private void readDockerMetadata(JsonParser p) throws IOException {
+        private void readDockerMetadata(Tokens p) throws IOException {
             configDigest = null;
             size = 0;
             hasMetadata = startObject(p, "dockerImageMetadata");
@@ -361,12 +419,12 @@ final class LoadRun {
             pop();
         }
 
-        private List<Layer> readLayers(JsonParser p) throws IOException {
+        private List<Layer> readLayers(Tokens p) throws IOException {
             if (!startArray(p, "dockerImageLayers")) {
                 return List.of();
             }
-            ArrayList<Layer> scratch = layerScratch;
-            scratch.clear();
+            Layer[] found = new Layer[16];
+            int count = 0;
             push("dockerImageLayers");
             JsonToken t;
             int i = 0;
@@ -375,34 +433,52 @@ final class LoadRun {
                 if (t != JsonToken.START_OBJECT) {
                     throw fail(null, "expected an object, got " + describe(t));
                 }
-                int nameLen = 0;
+                int nameLen = -1;
+                String nameText = null;
                 long layerSize = 0;
                 String field;
                 while ((field = p.nextFieldName()) != null) {
                     p.nextToken();
                     if (field.equals("name")) {
-                        nameLen = copyText(p, field);
+                        nameLen = -1;
+                        nameText = null;
+                        if (p.currentToken() == JsonToken.VALUE_STRING) {
+                            nameLen = p.copyAscii(nameBytes);
+                        }
+                        if (nameLen < 0) {
+                            nameText = string(p, field);
+                        }
                     } else if (field.equals("size")) {
                         layerSize = integer(p, field);
                     } else {
                         p.skipChildren();
                     }
                 }
-                if (nameLen <= 0) {
+                if (count == found.length) {
+                    found = Arrays.copyOf(found, count * 2);
+                }
+                // canonical digests are queued and resolved together (their table misses then overlap)
+                if (nameLen > 0) {
+                    if (!layerTable.queueLayer(nameBytes, 0, nameLen, layerSize)) {
+                        found[count] = layerTable.layer(nameBytes, 0, nameLen, layerSize);
+                    }
+                } else if (nameText != null && !nameText.isEmpty()) {
+                    found[count] = layerTable.layer(nameText, layerSize);
+                } else {
                     throw fail(null, "missing name");
                 }
-                scratch.add(layerTable.layer(nameBuf, 0, nameLen, layerSize));
+                count++;
             }
             pop();
-            return List.copyOf(scratch);
+            layerTable.resolveLayers(found, count);
+            return count == 0 ? List.of() : List.of(Arrays.copyOf(found, count));
         }
 
-        private List<String> readManifests(JsonParser p) throws IOException {
+        private List<String> readManifests(Tokens p) throws IOException {
             if (!startArray(p, "dockerImageManifests")) {
                 return List.of();
             }
-            ArrayList<String> scratch = stringScratch;
-            scratch.clear();
+            ArrayList<String> scratch = new ArrayList<>(4);
             push("dockerImageManifests");
             JsonToken t;
             int i = 0;
@@ -444,6 +520,34 @@ final class LoadRun {
         private List<Tag> tags;
 
         @Override
+        Handler run(Tokens p) throws IOException {
+            for (;;) {
+                begin(itemKind);
+                if (headBuffer != null) {
+                    try (Tokens replay = replayHead()) {
+                        String f;
+                        while ((f = replay.nextFieldName()) != null) {
+                            replay.nextToken();
+                            field(f, replay);
+                        }
+                    }
+                }
+                if (!itemClosed) {
+                    String f;
+                    while ((f = p.nextFieldName()) != null) {
+                        p.nextToken();
+                        field(f, p);
+                    }
+                }
+                finish();
+                Handler next = nextItem(p);
+                if (next != this) {
+                    return next;
+                }
+            }
+        }
+
+        @Override
         void begin(String kind) {
             super.begin(kind);
             repository = null;
@@ -451,7 +555,7 @@ final class LoadRun {
         }
 
         @Override
-        void field(String name, JsonParser p) throws IOException {
+        void field(String name, Tokens p) throws IOException {
             switch (name) {
                 case "metadata":
                     readMetadata(p, false);
@@ -464,7 +568,7 @@ final class LoadRun {
             }
         }
 
-        private void readStatus(JsonParser p) throws IOException {
+        private void readStatus(Tokens p) throws IOException {
             if (!startObject(p, "status")) {
                 return;
             }
@@ -483,12 +587,11 @@ final class LoadRun {
             pop();
         }
 
-        private List<Tag> readTags(JsonParser p) throws IOException {
+        private List<Tag> readTags(Tokens p) throws IOException {
             if (!startArray(p, "tags")) {
                 return List.of();
             }
-            ArrayList<Tag> scratch = tagScratch;
-            scratch.clear();
+            ArrayList<Tag> scratch = new ArrayList<>(4);
             push("tags");
             JsonToken t;
             int i = 0;
@@ -519,12 +622,11 @@ final class LoadRun {
             return List.copyOf(scratch);
         }
 
-        private List<TagEvent> readEvents(JsonParser p) throws IOException {
+        private List<TagEvent> readEvents(Tokens p) throws IOException {
             if (!startArray(p, "items")) {
                 return List.of();
             }
-            ArrayList<TagEvent> scratch = eventScratch;
-            scratch.clear();
+            ArrayList<TagEvent> scratch = new ArrayList<>(4);
             push("items");
             JsonToken t;
             int i = 0;
@@ -573,12 +675,40 @@ final class LoadRun {
         private final BuildSource[] strategyFrom = new BuildSource[3];
 
         @Override
+        Handler run(Tokens p) throws IOException {
+            for (;;) {
+                begin(itemKind);
+                if (headBuffer != null) {
+                    try (Tokens replay = replayHead()) {
+                        String f;
+                        while ((f = replay.nextFieldName()) != null) {
+                            replay.nextToken();
+                            field(f, replay);
+                        }
+                    }
+                }
+                if (!itemClosed) {
+                    String f;
+                    while ((f = p.nextFieldName()) != null) {
+                        p.nextToken();
+                        field(f, p);
+                    }
+                }
+                finish();
+                Handler next = nextItem(p);
+                if (next != this) {
+                    return next;
+                }
+            }
+        }
+
+        @Override
         void begin(String k) {
             super.begin(k);
             phase = null;
             sawSpec = false;
-            initScratch.clear();
-            containerScratch.clear();
+            initScratch = new ArrayList<>(1);
+            containerScratch = new ArrayList<>(2);
             for (int i = 0; i < 3; i++) {
                 strategyPresent[i] = false;
                 strategyFrom[i] = null;
@@ -586,15 +716,15 @@ final class LoadRun {
         }
 
         @Override
-        void field(String name, JsonParser p) throws IOException {
+        void field(String name, Tokens p) throws IOException {
             switch (name) {
                 case "metadata":
                     readMetadata(p, false);
                     break;
                 case "spec":
                     if (sawSpec) {
-                        initScratch.clear();
-                        containerScratch.clear();
+                        initScratch = new ArrayList<>(1);
+                        containerScratch = new ArrayList<>(2);
                         for (int i = 0; i < 3; i++) {
                             strategyPresent[i] = false;
                             strategyFrom[i] = null;
@@ -615,7 +745,7 @@ final class LoadRun {
             }
         }
 
-        private void readSpec(JsonParser p) throws IOException {
+        private void readSpec(Tokens p) throws IOException {
             switch (kind) {
                 case POD:
                     readNested(p, "spec", POD_SPEC_PATH, 0);
@@ -633,7 +763,7 @@ final class LoadRun {
         }
 
         /** Descends through {@code rest[k..]} to the pod spec; p is at the value of {@code field}. */
-        private void readNested(JsonParser p, String field, String[] rest, int k) throws IOException {
+        private void readNested(Tokens p, String field, String[] rest, int k) throws IOException {
             if (!startObject(p, field)) {
                 return;
             }
@@ -664,7 +794,7 @@ final class LoadRun {
             pop();
         }
 
-        private void readContainers(JsonParser p, String field, boolean init, ArrayList<Container> into)
+        private void readContainers(Tokens p, String field, boolean init, ArrayList<Container> into)
                 throws IOException {
             into.clear();
             if (!startArray(p, field)) {
@@ -696,7 +826,7 @@ final class LoadRun {
             pop();
         }
 
-        private void readBuildSpec(JsonParser p) throws IOException {
+        private void readBuildSpec(Tokens p) throws IOException {
             if (!startObject(p, "spec")) {
                 return;
             }
@@ -713,7 +843,7 @@ final class LoadRun {
             pop();
         }
 
-        private void readStrategy(JsonParser p) throws IOException {
+        private void readStrategy(Tokens p) throws IOException {
             if (!startObject(p, "strategy")) {
                 return;
             }
@@ -757,7 +887,7 @@ final class LoadRun {
             pop();
         }
 
-        private BuildSource readFrom(JsonParser p) throws IOException {
+        private BuildSource readFrom(Tokens p) throws IOException {
             if (!startObject(p, "from")) {
                 return null;
             }
@@ -786,7 +916,7 @@ final class LoadRun {
             return new BuildSource(kindValue, namespace, name);
         }
 
-        private void readPodStatus(JsonParser p) throws IOException {
+        private void readPodStatus(Tokens p) throws IOException {
             if (!startObject(p, "status")) {
                 return;
             }
@@ -841,13 +971,41 @@ final class LoadRun {
         private List<Long> maxStorage;
 
         @Override
+        Handler run(Tokens p) throws IOException {
+            for (;;) {
+                begin(itemKind);
+                if (headBuffer != null) {
+                    try (Tokens replay = replayHead()) {
+                        String f;
+                        while ((f = replay.nextFieldName()) != null) {
+                            replay.nextToken();
+                            field(f, replay);
+                        }
+                    }
+                }
+                if (!itemClosed) {
+                    String f;
+                    while ((f = p.nextFieldName()) != null) {
+                        p.nextToken();
+                        field(f, p);
+                    }
+                }
+                finish();
+                Handler next = nextItem(p);
+                if (next != this) {
+                    return next;
+                }
+            }
+        }
+
+        @Override
         void begin(String kind) {
             super.begin(kind);
             maxStorage = null;
         }
 
         @Override
-        void field(String name, JsonParser p) throws IOException {
+        void field(String name, Tokens p) throws IOException {
             switch (name) {
                 case "metadata":
                     readMetadata(p, false);
@@ -860,7 +1018,7 @@ final class LoadRun {
             }
         }
 
-        private void readSpec(JsonParser p) throws IOException {
+        private void readSpec(Tokens p) throws IOException {
             if (!startObject(p, "spec")) {
                 return;
             }
@@ -877,12 +1035,11 @@ final class LoadRun {
             pop();
         }
 
-        private List<Long> readLimits(JsonParser p) throws IOException {
+        private List<Long> readLimits(Tokens p) throws IOException {
             if (!startArray(p, "limits")) {
                 return List.of();
             }
-            ArrayList<Long> scratch = limitScratch;
-            scratch.clear();
+            ArrayList<Long> scratch = new ArrayList<>(2);
             push("limits");
             JsonToken t;
             int i = 0;
@@ -916,7 +1073,7 @@ final class LoadRun {
             return List.copyOf(scratch);
         }
 
-        private String readMaxStorage(JsonParser p) throws IOException {
+        private String readMaxStorage(Tokens p) throws IOException {
             if (!startObject(p, "max")) {
                 return null;
             }
@@ -953,7 +1110,7 @@ final class LoadRun {
     // ================================================================== shared readers
 
     /** Reads metadata; for images also the managed annotation, and the name is interned (tag items share it). */
-    private void readMetadata(JsonParser p, boolean image) throws IOException {
+    private void readMetadata(Tokens p, boolean image) throws IOException {
         if (!startObject(p, "metadata")) {
             return;
         }
@@ -987,7 +1144,7 @@ final class LoadRun {
         pop();
     }
 
-    private void readAnnotations(JsonParser p) throws IOException {
+    private void readAnnotations(Tokens p) throws IOException {
         mdManaged = false;
         if (!startObject(p, "annotations")) {
             return;
@@ -1008,39 +1165,14 @@ final class LoadRun {
     // ================================================================== typed values
 
     /** Like {@link #string} but interned, without allocating when the text was seen before. */
-    private String internedString(JsonParser p, String field) throws IOException {
+    private String internedString(Tokens p, String field) throws IOException {
         if (p.currentToken() == JsonToken.VALUE_STRING) {
-            return strings.intern(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            return p.internText(strings);
         }
         return strings.intern(string(p, field));
     }
 
-    /** Copies a string value into {@link #nameBuf}; returns its length, -1 for null. */
-    private int copyText(JsonParser p, String field) throws IOException {
-        char[] chars;
-        int off;
-        int len;
-        if (p.currentToken() == JsonToken.VALUE_STRING) {
-            chars = p.getTextCharacters();
-            off = p.getTextOffset();
-            len = p.getTextLength();
-        } else {
-            String s = string(p, field);
-            if (s == null) {
-                return -1;
-            }
-            chars = s.toCharArray();
-            off = 0;
-            len = chars.length;
-        }
-        if (len > nameBuf.length) {
-            nameBuf = new char[Math.max(len, nameBuf.length * 2)];
-        }
-        System.arraycopy(chars, off, nameBuf, 0, len);
-        return len;
-    }
-
-    private String string(JsonParser p, String field) throws IOException {
+    private String string(Tokens p, String field) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_STRING) {
             return p.getText();
@@ -1055,12 +1187,12 @@ final class LoadRun {
         throw fail(field, "expected a string, got " + describe(t));
     }
 
-    private long integer(JsonParser p, String field) throws IOException {
+    private long integer(Tokens p, String field) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NUMBER_INT) {
             try {
-                return p.getLongValue();
-            } catch (JacksonException e) {
+                return p.longValue();
+            } catch (NumberFormatException e) {
                 throw fail(field, "integer out of range: " + p.getText());
             }
         }
@@ -1070,7 +1202,7 @@ final class LoadRun {
         throw fail(field, "expected an integer, got " + describe(t));
     }
 
-    private Instant time(JsonParser p, String field) throws IOException {
+    private Instant time(Tokens p, String field) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return null;
@@ -1078,7 +1210,7 @@ final class LoadRun {
         if (t != JsonToken.VALUE_STRING) {
             throw fail(field, "expected a timestamp string, got " + describe(t));
         }
-        Instant instant = Rfc3339.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        Instant instant = p.timestamp();
         if (instant == null) {
             throw fail(field, "invalid timestamp \"" + p.getText() + "\"");
         }
@@ -1086,7 +1218,7 @@ final class LoadRun {
     }
 
     /** True at START_OBJECT, false at null; anything else is an error. */
-    private boolean startObject(JsonParser p, String field) {
+    private boolean startObject(Tokens p, String field) {
         JsonToken t = p.currentToken();
         if (t == JsonToken.START_OBJECT) {
             return true;
@@ -1098,7 +1230,7 @@ final class LoadRun {
     }
 
     /** True at START_ARRAY, false at null; anything else is an error. */
-    private boolean startArray(JsonParser p, String field) {
+    private boolean startArray(Tokens p, String field) {
         JsonToken t = p.currentToken();
         if (t == JsonToken.START_ARRAY) {
             return true;
@@ -1109,7 +1241,7 @@ final class LoadRun {
         throw fail(field, "expected an array, got " + describe(t));
     }
 
-    private JsonToken nextElement(JsonParser p) throws IOException {
+    private JsonToken nextElement(Tokens p) throws IOException {
         JsonToken t = p.nextToken();
         if (t == null) {
             throw fail(null, "unexpected end of input");
@@ -1184,13 +1316,6 @@ final class LoadRun {
 
     private static SnapshotException notList(String why) {
         return new SnapshotException("not a Kubernetes List: " + why);
-    }
-
-    static String location(com.fasterxml.jackson.core.JsonLocation loc) {
-        if (loc == null || loc.getLineNr() < 0) {
-            return "";
-        }
-        return " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
     }
 
     static String describe(JsonToken t) {

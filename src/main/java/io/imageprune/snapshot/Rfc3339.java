@@ -1,5 +1,6 @@
 package io.imageprune.snapshot;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -31,14 +32,8 @@ final class Rfc3339 {
     }
 
     /** The instant, or null if the text is not an RFC 3339 timestamp. */
-    static Instant parse(char[] buf, int off, int len) {
-        Instant fast = parseFast(buf, off, len);
-        return fast != null ? fast : parse(new String(buf, off, len));
-    }
-
-    /** The instant, or null if the text is not an RFC 3339 timestamp. */
     static Instant parse(String text) {
-        Instant fast = parseFast(text.toCharArray(), 0, text.length());
+        Instant fast = text.length() == 20 ? parseFast(text.getBytes(StandardCharsets.ISO_8859_1), 0, 20) : null;
         if (fast != null) {
             return fast;
         }
@@ -50,7 +45,7 @@ final class Rfc3339 {
     }
 
     /** {@code YYYY-MM-DDTHH:MM:SSZ} exactly, else null. */
-    static Instant parseFast(char[] b, int o, int len) {
+    static Instant parseFast(byte[] b, int o, int len) {
         if (len != 20 || b[o + 4] != '-' || b[o + 7] != '-' || (b[o + 10] != 'T' && b[o + 10] != 't')
                 || b[o + 13] != ':' || b[o + 16] != ':' || (b[o + 19] != 'Z' && b[o + 19] != 'z')) {
             return null;
@@ -68,7 +63,7 @@ final class Rfc3339 {
         return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second);
     }
 
-    private static int digits(char[] b, int o, int n) {
+    private static int digits(byte[] b, int o, int n) {
         int v = 0;
         for (int i = 0; i < n; i++) {
             int d = b[o + i] - '0';

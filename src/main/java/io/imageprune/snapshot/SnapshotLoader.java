@@ -1,8 +1,7 @@
 package io.imageprune.snapshot;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.imageprune.model.Image;
@@ -14,9 +13,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.YAMLException;
 
-import java.io.BufferedInputStream;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,10 +41,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class SnapshotLoader {
     private static final int BUFFER = 1 << 16;
-
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-            .build();
+    /** How far the format sniffing looks for the first non-whitespace byte. */
+    private static final int SNIFF = 1 << 12;
 
     private static final YAMLFactory YAML;
 
@@ -74,9 +74,9 @@ public final class SnapshotLoader {
 
     /** Streams the file's objects into the sink. */
     public LoadStats load(Path file, SnapshotSink sink) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, sink);
-        } catch (NoSuchFileException e) {
+        try (InputStream in = open(file)) {
+            return read(in, sink, capacityHint(file));
+        } catch (NoSuchFileException | FileNotFoundException e) {
             throw new SnapshotException("cannot read " + file + ": no such file", e);
         } catch (IOException e) {
             throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
@@ -86,27 +86,66 @@ public final class SnapshotLoader {
     /** Streams the objects of the stream (which is not closed) into the sink. */
     public LoadStats load(InputStream in, SnapshotSink sink) {
         try {
-            return read(in, sink);
+            return read(in, sink, 1 << 12);
         } catch (IOException e) {
             throw new SnapshotException("cannot read snapshot: " + e.getMessage(), e);
         }
     }
 
-    private static LoadStats read(InputStream raw, SnapshotSink sink) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
+    /** A plain FileInputStream where possible: its reads are a bare system call, which keeps the hot path lean. */
+    private static InputStream open(Path file) throws IOException {
+        if (file.getFileSystem() == FileSystems.getDefault()) {
+            if (!Files.exists(file)) {
+                throw new NoSuchFileException(file.toString());
+            }
+            if (Files.isDirectory(file)) {
+                throw new IOException("is a directory");
+            }
+            return new FileInputStream(file.toFile());
+        }
+        return Files.newInputStream(file);
+    }
+
+    /** Distinct layers to expect: about one per KiB of uncompressed snapshot (sizes the intern tables). */
+    private static int capacityHint(Path file) {
+        try {
+            long kib = Files.size(file) >> 10;
+            return (int) Math.max(1 << 10, Math.min(1 << 21, kib));
+        } catch (IOException e) {
+            return 1 << 12;
+        }
+    }
+
+    private static LoadStats read(InputStream raw, SnapshotSink sink, int capacity) throws IOException {
+        PushbackInputStream in = new PushbackInputStream(raw, SNIFF);
+        int hint = capacity;
         if (isGzip(in)) {
-            in = new BufferedInputStream(new GZIPInputStream(in, BUFFER), BUFFER);
+            in = new PushbackInputStream(new GZIPInputStream(in, BUFFER), SNIFF);
+            hint = Math.min(1 << 21, hint * 8);
         }
         boolean json = firstNonWhitespace(in) == '{';
+        if (json) {
+            Warmup.once();
+        }
         LoadRun run = null;
-        try (JsonParser parser = json ? JSON.createParser(in) : YAML.createParser(in)) {
-            run = new LoadRun(parser, !json, sink);
+        try (Tokens tokens = json ? jsonTokens(in) : new JacksonTokens(YAML.createParser(in))) {
+            run = new LoadRun(tokens, !json, sink, hint);
             return run.run();
+        } catch (JsonSyntaxException e) {
+            String context = run == null ? "" : run.itemContext();
+            throw new SnapshotException((context.isEmpty() ? "" : context + ": ") + "invalid JSON at line "
+                    + e.line() + ", column " + e.column() + ": " + e.getMessage(), e);
         } catch (JacksonException e) {
             throw syntaxError(run, json, e);
         } catch (YAMLException e) {
             throw yamlError(run, e, e);
         }
+    }
+
+    private static Tokens jsonTokens(InputStream in) throws IOException {
+        JsonScanner scanner = new JsonScanner(in);
+        scanner.skipByteOrderMark();
+        return scanner;
     }
 
     private static SnapshotException yamlError(LoadRun run, YAMLException yaml, Exception thrown) {
@@ -147,40 +186,49 @@ public final class SnapshotLoader {
         if (!context.isEmpty()) {
             sb.append(context).append(": ");
         }
-        sb.append(json ? "invalid JSON" : "invalid YAML").append(LoadRun.location(e.getLocation()));
+        sb.append(json ? "invalid JSON" : "invalid YAML").append(location(e.getLocation()));
         if (message != null && !message.isEmpty()) {
             sb.append(": ").append(message);
         }
         return new SnapshotException(sb.toString(), e);
     }
 
-    private static boolean isGzip(BufferedInputStream in) throws IOException {
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
-        return b0 == 0x1f && b1 == 0x8b;
+    private static String location(JsonLocation loc) {
+        if (loc == null || loc.getLineNr() < 0) {
+            return "";
+        }
+        return " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    }
+
+    private static boolean isGzip(PushbackInputStream in) throws IOException {
+        byte[] head = new byte[2];
+        int n = in.readNBytes(head, 0, 2);
+        in.unread(head, 0, n);
+        return n == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
     }
 
     /** The first byte that is not whitespace or a UTF-8 byte order mark (-1 if none within the first 64 KiB). */
-    private static int firstNonWhitespace(BufferedInputStream in) throws IOException {
-        in.mark(BUFFER);
-        try {
-            for (int i = 0; i < BUFFER - 1; i++) {
-                int b = in.read();
-                if (b < 0) {
-                    return -1;
-                }
-                if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || (i < 3 && (b == 0xEF || b == 0xBB
-                        || b == 0xBF))) {
-                    continue;
-                }
-                return b;
+    private static int firstNonWhitespace(PushbackInputStream in) throws IOException {
+        byte[] head = new byte[SNIFF];
+        int n = 0;
+        int found = -1;
+        while (n < SNIFF && found < 0) {
+            int r = in.read(head, n, SNIFF - n);
+            if (r < 0) {
+                break;
             }
-            return -1;
-        } finally {
-            in.reset();
+            for (int i = n; i < n + r; i++) {
+                int b = head[i] & 0xff;
+                boolean bom = i < 3 && (b == 0xEF || b == 0xBB || b == 0xBF);
+                if (b != ' ' && b != '\t' && b != '\r' && b != '\n' && !bom) {
+                    found = b;
+                    break;
+                }
+            }
+            n += r;
         }
+        in.unread(head, 0, n);
+        return found;
     }
 
     private static final class Collector implements SnapshotSink {

@@ -21,8 +21,9 @@ import java.util.Set;
  * using the cluster's own reading of its referrers. It is written from the spec, not from the planner, and computes
  * whole sets at once instead of counting down.
  *
- * <p>One documented choice: children of kept manifest lists are followed to any depth, which is the planner's stated
- * "safest order" outcome of oc's single arbitrary-order pass (spec §7.1).
+ * <p>Documented choices: children of kept manifest lists are followed to any depth, which is the planner's stated
+ * "safest order" outcome of oc's single arbitrary-order pass (spec §7.1); and safety rule 1 keeps pinned images
+ * together with the children (to any depth) of pinned manifest lists.
  */
 final class Oracle {
     /** Removed revision keys are {@code repo|tag|originalIndex|image}; link keys {@code repo|digest}. */
@@ -123,7 +124,7 @@ final class Oracle {
         Set<String> blobs = new HashSet<>();
         if (o.namespace().isEmpty() && c.unreadable.isEmpty()) { // §7.2: unreadable metadata aborts stage 2
             Set<String> used = usedAfterStage1(c, pruned);
-            Set<String> pins = c.pinned(o.threshold(), "");
+            Set<String> pins = c.pinnedWithChildren(o.threshold(), "");
             List<Image> keptImages = new ArrayList<>();
             for (Image i : c.images) {
                 boolean keep = used.contains(i.name())

@@ -3,6 +3,7 @@ package io.imageprune.properties;
 import io.imageprune.execute.LinkDeletion;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
+import io.imageprune.execute.PruneStats;
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
@@ -56,10 +57,11 @@ class PlannerPropertiesTest {
     void pinnedImagesAreNeverDeletedAndPinningOnlyKeepsMore() {
         int[] protectedPins = {0};
         forEachSeed("safety rule 1", (c, rnd) -> {
-            PruneOptions on = randomOptions(rnd, true, "");
+            PruneOptions on = randomOptions(c, rnd, true, "");
             PruneOptions off = on.withKeepPinnedImages(false);
             ReferenceGraph g = c.sharedGraph();
             Set<String> pins = c.pinned(on.threshold(), "");
+            Set<String> pinsWithChildren = c.pinnedWithChildren(on.threshold(), "");
             Outcome withRule = run(c, g, on);
             Outcome withoutRule = run(c, g, off);
             String ctx = c.summary() + ", " + describe(on);
@@ -69,7 +71,10 @@ class PlannerPropertiesTest {
             assertSubset(withRule.images, withoutRule.images, ctx + ": image deletions with the rule ⊆ without");
             assertSubset(withRule.blobs, withoutRule.blobs, ctx + ": blob deletions with the rule ⊆ without");
             Set<String> extra = minus(withoutRule.images, withRule.images);
-            assertSubset(extra, pins, ctx + ": extra deletions without the rule are pinned images");
+            assertSubset(extra, pinsWithChildren,
+                    ctx + ": extra deletions without the rule are pinned images or children of pinned manifest lists");
+            Set<String> lostChildren = intersection(withRule.images, pinsWithChildren);
+            assertTrue(lostChildren.isEmpty(), ctx + ": children of pinned manifest lists deleted: " + lostChildren);
             assertEquals(withRule.revisions, withoutRule.revisions, ctx + ": stage 1 does not depend on the rule");
             assertEquals(withRule.layerLinks, withoutRule.layerLinks, ctx + ": layer links do not depend on rule");
             assertEquals(withRule.manifestLinks, withoutRule.manifestLinks, ctx + ": manifest links neither");
@@ -85,7 +90,7 @@ class PlannerPropertiesTest {
         int[] applied = {0};
         forEachSeed("idempotence", (c, rnd) -> {
             String ns = rnd.nextInt(5) == 0 ? c.namespaces.get(rnd.nextInt(c.namespaces.size())) : "";
-            PruneOptions o = randomOptions(rnd, rnd.nextBoolean(), ns);
+            PruneOptions o = randomOptions(c, rnd, rnd.nextBoolean(), ns);
             Outcome first = run(c, c.sharedGraph(), o);
             ReferenceGraph fresh = c.graph();
             boolean streamsFirst = rnd.nextBoolean();
@@ -115,7 +120,7 @@ class PlannerPropertiesTest {
     @Test
     void moreKeepTagRevisionsNeverDeletesMore() {
         forEachSeed("monotonic keep-tag-revisions", (c, rnd) -> {
-            PruneOptions base = randomOptions(rnd, rnd.nextBoolean(), "");
+            PruneOptions base = randomOptions(c, rnd, rnd.nextBoolean(), "");
             int k0 = rnd.nextInt(5);
             ReferenceGraph g = c.sharedGraph();
             List<Outcome> outs = new ArrayList<>();
@@ -137,7 +142,7 @@ class PlannerPropertiesTest {
     @Test
     void moreKeepYoungerThanNeverDeletesMore() {
         forEachSeed("monotonic keep-younger-than", (c, rnd) -> {
-            PruneOptions base = randomOptions(rnd, rnd.nextBoolean(), "");
+            PruneOptions base = randomOptions(c, rnd, rnd.nextBoolean(), "");
             ReferenceGraph g = c.sharedGraph();
             List<Outcome> outs = new ArrayList<>();
             List<PruneOptions> opts = new ArrayList<>();
@@ -170,7 +175,7 @@ class PlannerPropertiesTest {
     void blobsAndLinksOfSurvivorsAreNeverDeleted() {
         int[] blobsSeen = {0};
         forEachSeed("blob and link safety", (c, rnd) -> {
-            PruneOptions o = randomOptions(rnd, rnd.nextBoolean(), "");
+            PruneOptions o = randomOptions(c, rnd, rnd.nextBoolean(), "");
             Outcome out = run(c, c.sharedGraph(), o);
             String ctx = c.summary() + ", " + describe(o);
 
@@ -249,7 +254,7 @@ class PlannerPropertiesTest {
     void stageOneKeepsWhatTheSpecProtects() {
         forEachSeed("stage-1 invariants", (c, rnd) -> {
             String ns = rnd.nextInt(5) == 0 ? c.namespaces.get(rnd.nextInt(c.namespaces.size())) : "";
-            PruneOptions o = randomOptions(rnd, rnd.nextBoolean(), ns);
+            PruneOptions o = randomOptions(c, rnd, rnd.nextBoolean(), ns);
             Outcome out = run(c, c.sharedGraph(), o);
             String ctx = c.summary() + ", " + describe(o);
             Set<String> usedTags = c.usedTags(o.threshold(), o.namespace());
@@ -287,6 +292,24 @@ class PlannerPropertiesTest {
                 assertTrue(out.images.isEmpty() && out.blobs.isEmpty(),
                         ctx + ": images or blobs deleted in namespace mode");
             }
+            if (c.invalidRefs) {
+                // without ignoreInvalidRefs, an invalid reference of a counted referrer stops everything (§4.4)
+                PruneOptions strict = new PruneOptions(o.threshold(), o.keepTagRevisions(), o.pruneOverSizeLimit(),
+                        o.allImages(), o.pruneRegistry(), o.namespace(), false, o.keepPinnedImages());
+                ReferenceGraph g = c.sharedGraph();
+                PruneResult res = PruneExecutor.dryRun(g, Planner.of(g, strict));
+                boolean refuses = c.refuses(o.threshold(), o.namespace());
+                assertEquals(refuses, res.refused(), ctx + ": refusal with ignoreInvalidRefs=false "
+                        + res.invalidReferences());
+                if (refuses) {
+                    assertTrue(res.imageDeletions().isEmpty() && res.streamUpdates().isEmpty()
+                            && res.blobDeletions().isEmpty() && res.layerLinkDeletions().isEmpty()
+                            && res.manifestLinkDeletions().isEmpty(), ctx + ": a refused run changed something");
+                } else {
+                    assertEquals(out.images, new HashSet<>(res.imageDeletions()),
+                            ctx + ": no counted invalid reference, so ignoreInvalidRefs must not matter");
+                }
+            }
         });
     }
 
@@ -296,7 +319,7 @@ class PlannerPropertiesTest {
     void planMatchesAnIndependentReadingOfTheSpec() {
         forEachSeed("oracle", (c, rnd) -> {
             String ns = rnd.nextInt(6) == 0 ? c.namespaces.get(rnd.nextInt(c.namespaces.size())) : "";
-            PruneOptions o = randomOptions(rnd, rnd.nextBoolean(), ns);
+            PruneOptions o = randomOptions(c, rnd, rnd.nextBoolean(), ns);
             Outcome out = run(c, c.sharedGraph(), o);
             Oracle.Expected want = Oracle.of(c, o);
             String ctx = c.summary() + ", " + describe(o);
@@ -335,6 +358,15 @@ class PlannerPropertiesTest {
                 revisions.add(Oracle.revisionKey(p.repo(), rr.tag(), rr.index(), rr.image()));
             }
         }
+        // a dry run succeeds at everything it attempts, so the counters equal the lists
+        PruneStats st = res.stats();
+        String ctx = c.summary() + ", " + describe(o) + ": stats " + st;
+        assertEquals(res.imageDeletions().size(), st.deletedImages(), ctx);
+        assertEquals(res.streamUpdates().size(), st.updatedImageStreams(), ctx);
+        assertEquals(revisions.size(), st.deletedImageStreamTagItems(), ctx);
+        assertEquals(res.layerLinkDeletions().size(), st.deletedLayerLinks(), ctx);
+        assertEquals(res.manifestLinkDeletions().size(), st.deletedManifestLinks(), ctx);
+        assertEquals(res.blobDeletions().size(), st.deletedBlobs(), ctx);
         return new Outcome(res, new HashSet<>(res.imageDeletions()), revisions, links(res.layerLinkDeletions()),
                 links(res.manifestLinkDeletions()), new HashSet<>(res.blobDeletions()));
     }
@@ -346,10 +378,10 @@ class PlannerPropertiesTest {
     }
 
     /** Random options: keep-tag-revisions 0-4, keep-younger-than 0/30m/60m/null, size mode, all, registry. */
-    static PruneOptions randomOptions(Random rnd, boolean keepPinned, String namespace) {
+    static PruneOptions randomOptions(RandomCluster c, Random rnd, boolean keepPinned, String namespace) {
         Duration[] kyt = {Duration.ZERO, Duration.ofMinutes(30), Duration.ofMinutes(60), null};
         return PruneOptions.library(NOW, kyt[rnd.nextInt(kyt.length)], rnd.nextInt(5), rnd.nextInt(3) == 0,
-                rnd.nextInt(4) != 0, rnd.nextInt(4) != 0, namespace, false, keepPinned);
+                rnd.nextInt(4) != 0, rnd.nextInt(4) != 0, namespace, c.invalidRefs, keepPinned);
     }
 
     static PruneOptions withKeepTagRevisions(PruneOptions o, int k) {
@@ -367,7 +399,8 @@ class PlannerPropertiesTest {
                 : Duration.between(o.threshold(), NOW).toString();
         return "options{keepYoungerThan=" + kyt + ", keepTagRevisions=" + o.keepTagRevisions() + ", sizeMode="
                 + o.pruneOverSizeLimit() + ", allImages=" + o.allImages() + ", pruneRegistry=" + o.pruneRegistry()
-                + ", namespace=\"" + o.namespace() + "\", keepPinnedImages=" + o.keepPinnedImages() + "}";
+                + ", namespace=\"" + o.namespace() + "\", keepPinnedImages=" + o.keepPinnedImages()
+                + ", ignoreInvalidRefs=" + o.ignoreInvalidRefs() + "}";
     }
 
     private static TagEvent item(ImageStream s, String tag, int index) {

@@ -55,8 +55,10 @@ public final class RandomCluster {
      *                  the id of an ImageStreamImage source (safety rule 1)
      * @param tagRefs   {@code ns/stream:tag} keys (spec §4.3: host/ns/name without digest, ImageStreamTag sources)
      * @param imageRefs {@code ns/stream@digest} keys (host/ns/name with digest, ImageStreamImage sources)
+     * @param invalid   some string of the referrer is an invalid reference (none of them contains a digest)
      */
-    public record Facts(Referrer referrer, Set<String> pinned, Set<String> tagRefs, Set<String> imageRefs) {
+    public record Facts(Referrer referrer, Set<String> pinned, Set<String> tagRefs, Set<String> imageRefs,
+                        boolean invalid) {
         /** Spec §5.3: non-pods always; pods when Running/Pending or created not before the threshold. */
         public boolean counts(Instant threshold) {
             if (referrer.kind() != ReferrerKind.POD) {
@@ -80,6 +82,8 @@ public final class RandomCluster {
     public final List<Facts> facts = new ArrayList<>();
     public final Map<String, Image> imageByName = new LinkedHashMap<>();
     public final List<String> namespaces = new ArrayList<>();
+    /** Whether some referrers carry invalid references (then runs need ignoreInvalidRefs=true). */
+    public boolean invalidRefs;
     /** Non-index images without readable metadata (usually none). */
     public final Set<String> unreadable = new LinkedHashSet<>();
 
@@ -134,11 +138,36 @@ public final class RandomCluster {
 
     // ------------------------------------------------------------------ facts
 
+    /** Whether a referrer that counts for this threshold and namespace has an invalid reference (oc refuses). */
+    public boolean refuses(Instant threshold, String namespace) {
+        return facts.stream().anyMatch(f -> f.invalid() && f.counts(threshold, namespace));
+    }
+
     public Set<String> pinned(Instant threshold, String namespace) {
         Set<String> out = new HashSet<>();
         for (Facts f : facts) {
             if (f.counts(threshold, namespace)) {
                 out.addAll(f.pinned());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Pinned digests plus, transitively, the children of pinned manifest lists (a multi-arch image pinned by digest is
+     * pulled through its children, so the planner keeps them under safety rule 1 too).
+     */
+    public Set<String> pinnedWithChildren(Instant threshold, String namespace) {
+        Set<String> out = new HashSet<>(pinned(threshold, namespace));
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(out);
+        while (!todo.isEmpty()) {
+            Image i = imageByName.get(todo.pop());
+            if (i != null) {
+                for (String child : i.manifestDigests()) {
+                    if (out.add(child)) {
+                        todo.add(child);
+                    }
+                }
             }
         }
         return out;
@@ -252,6 +281,7 @@ public final class RandomCluster {
             limitRanges.add(limitRange("elsewhere", "limits"));
         }
 
+        invalidRefs = r.nextInt(8) == 0;
         int nReferrers = r.nextInt(31);
         for (int i = 0; i < nReferrers; i++) {
             addReferrer(referrer("r" + i));
@@ -327,10 +357,10 @@ public final class RandomCluster {
     private ImageStream stream(String ns, String name, List<String> hot) {
         List<String> tagNames = new ArrayList<>(List.of(TAG_NAMES));
         Collections.shuffle(tagNames, r);
-        int nTags = 1 + r.nextInt(4);
+        int nTags = r.nextInt(25) == 0 ? 0 : 1 + r.nextInt(4);
         List<Tag> tags = new ArrayList<>();
         for (int t = 0; t < nTags; t++) {
-            int nItems = 1 + r.nextInt(8);
+            int nItems = r.nextInt(30) == 0 ? 0 : 1 + r.nextInt(8); // rarely a tag with an empty history
             List<TagEvent> items = new ArrayList<>();
             for (int i = 0; i < nItems; i++) {
                 items.add(new TagEvent(revisionImage(hot), time()));
@@ -368,8 +398,15 @@ public final class RandomCluster {
     // -------------------------------------------------------------- referrers
 
     /** One generated image string and what it means. */
-    private record Spec(String string, String pin, String tagRef, String imageRef) {
+    private record Spec(String string, String pin, String tagRef, String imageRef, boolean invalid) {
+        Spec(String string, String pin, String tagRef, String imageRef) {
+            this(string, pin, tagRef, imageRef, false);
+        }
     }
+
+    /** Invalid pull specs without a digest (so they pin nothing in anyone's reading). */
+    private static final String[] INVALID_IMAGES = {"alpha/App:v1", "alpha/app:v1:v2", "-bad-/image", "app:",
+            HOST + "/UPPER/app:latest"};
 
     private void addReferrer(Facts f) {
         referrers.add(f.referrer());
@@ -387,19 +424,31 @@ public final class RandomCluster {
         Set<String> tagRefs = new LinkedHashSet<>();
         Set<String> imageRefs = new LinkedHashSet<>();
         if (kind.isBuild()) {
+            if (invalidRefs && r.nextInt(5) == 0) {
+                String[][] bad = {{"ImageStreamTag", "app"}, {"ImageStreamTag", "app:v1:v2"},
+                        {"ImageStreamImage", "app@"}, {"ImageStreamImage", "app"}, {"DockerImage", "alpha/App:v1"}};
+                String[] b = bad[r.nextInt(bad.length)];
+                return new Facts(new Referrer(kind, ns, name, created, "", List.of(), new BuildSource(b[0], "", b[1])),
+                        pins, tagRefs, imageRefs, true);
+            }
             BuildSource source = buildSource(ns, pins, tagRefs, imageRefs);
-            return new Facts(new Referrer(kind, ns, name, created, "", List.of(), source), pins, tagRefs, imageRefs);
+            return new Facts(new Referrer(kind, ns, name, created, "", List.of(), source), pins, tagRefs, imageRefs,
+                    false);
         }
+        boolean invalid = false;
         List<Container> containers = new ArrayList<>();
         int n = 1 + r.nextInt(3);
         for (int i = 0; i < n; i++) {
-            Spec spec = imageString(ns);
+            Spec spec = invalidRefs && r.nextInt(6) == 0
+                    ? new Spec(pick(INVALID_IMAGES), null, null, null, true) : imageString(ns);
             record(spec, pins, tagRefs, imageRefs);
+            invalid |= spec.invalid();
             containers.add(new Container("c" + i, r.nextInt(4) == 0, spec.string()));
         }
         containers.sort((a, b) -> Boolean.compare(b.init(), a.init())); // init containers first
         String phase = kind == ReferrerKind.POD ? pick(PHASES) : "";
-        return new Facts(new Referrer(kind, ns, name, created, phase, containers, null), pins, tagRefs, imageRefs);
+        return new Facts(new Referrer(kind, ns, name, created, phase, containers, null), pins, tagRefs, imageRefs,
+                invalid);
     }
 
     private static void record(Spec spec, Set<String> pins, Set<String> tagRefs, Set<String> imageRefs) {
@@ -450,8 +499,10 @@ public final class RandomCluster {
     private String digestFor(ImageStream target) {
         int c = r.nextInt(10);
         if (target != null && c < 6) {
-            Tag tag = pick(target.tags());
-            return pick(tag.items()).image();
+            Tag tag = target.tags().isEmpty() ? null : pick(target.tags());
+            if (tag != null && !tag.items().isEmpty()) {
+                return pick(tag.items()).image();
+            }
         }
         if (c < 9) {
             return pick(images).name();
@@ -460,7 +511,7 @@ public final class RandomCluster {
     }
 
     private String tagFor(ImageStream target) {
-        if (target != null && r.nextInt(4) != 0) {
+        if (target != null && !target.tags().isEmpty() && r.nextInt(4) != 0) {
             return pick(target.tags()).name();
         }
         return pick(TAG_NAMES);
@@ -516,7 +567,8 @@ public final class RandomCluster {
             }
             for (Referrer x : referrers) {
                 if (r.nextInt(4) == 0) {
-                    Referrer decoy = new Referrer(x.kind(), x.namespace(), x.name(), time(), "Running",
+                    Referrer decoy = new Referrer(x.kind(), x.namespace(), x.name(), time(),
+                            x.kind() == ReferrerKind.POD ? pick(PHASES) : "",
                             List.of(new Container("d", false, HOST + "/" + pick(namespaces) + "/"
                                     + pick(STREAM_NAMES) + "@" + pick(images).name())),
                             x.kind().isBuild() ? new BuildSource("ImageStreamTag", "", "app:latest") : null);

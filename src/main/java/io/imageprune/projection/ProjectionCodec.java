@@ -1,0 +1,932 @@
+package io.imageprune.projection;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.io.SerializedString;
+import io.imageprune.model.BuildSource;
+import io.imageprune.model.Container;
+import io.imageprune.model.Image;
+import io.imageprune.model.ImageStream;
+import io.imageprune.model.Layer;
+import io.imageprune.model.LimitRange;
+import io.imageprune.model.Referrer;
+import io.imageprune.model.ReferrerKind;
+import io.imageprune.model.Tag;
+import io.imageprune.model.TagEvent;
+import io.imageprune.model.Times;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The value format of {@code imageprune.cluster-state}: compact UTF-8 JSON carrying exactly the fields of a model
+ * record, after a schema version and the kind.
+ *
+ * <pre>
+ * {"v":1,"kind":"Image","name":"sha256:…","created":"2024-05-01T10:00:00Z","managed":true,"mediaType":"…",
+ *  "layers":[{"name":"sha256:…","size":123}],"hasMetadata":true,"configDigest":"sha256:…","size":456,
+ *  "manifestDigests":[],"dockerImageReference":"…"}
+ * {"v":1,"kind":"ImageStream","namespace":"ns","name":"s","created":null,"dockerImageRepository":"…",
+ *  "tags":[{"name":"latest","items":[{"image":"sha256:…","created":"…"}]}]}
+ * {"v":1,"kind":"Pod","namespace":"ns","name":"p","created":"…","phase":"Running",
+ *  "containers":[{"name":"c","init":false,"image":"…"}],"buildSource":null}
+ * {"v":1,"kind":"LimitRange","namespace":"ns","name":"l","imageMaxStorage":[1024]}
+ * {"v":1,"kind":"SyncMarker","ingestId":"i","epoch":3,"listedAt":"…","objectsPerKind":{"Image":10}}
+ * </pre>
+ *
+ * Field names are the record component names; a referrer's {@code kind} is {@link ReferrerKind#kind()}. Timestamps
+ * are RFC 3339 in UTC with as many fraction digits as needed (nanosecond exact); {@link Times#ZERO} is written as
+ * {@code null}.
+ *
+ * <p>Reading: {@code v} and {@code kind} are required ({@code v} must be 1); so are the identity fields (an image's
+ * {@code name}, a stream's, limit range's or referrer's {@code namespace}/{@code name} — a referrer's namespace may be
+ * absent, meaning "" — a tag's {@code name}, a tag event's {@code image}, a layer's {@code name}, a sync marker's
+ * {@code ingestId} and {@code epoch}). Every other field may be absent or {@code null}, which means the model's
+ * default ("", empty list, false, 0, {@link Times#ZERO}, no build source). Fields this version does not know are
+ * skipped. Any violation is a {@link ProjectionException} with the record key and a reason.
+ *
+ * <p>Instances are immutable and thread-safe; share one.
+ */
+public final class ProjectionCodec {
+    /** The schema version this codec writes and the only one it reads. */
+    public static final int VERSION = 1;
+
+    private static final SerializedString F_V = new SerializedString("v");
+    private static final SerializedString F_KIND = new SerializedString("kind");
+    private static final SerializedString F_NAME = new SerializedString("name");
+    private static final SerializedString F_NAMESPACE = new SerializedString("namespace");
+    private static final SerializedString F_CREATED = new SerializedString("created");
+    private static final SerializedString F_MANAGED = new SerializedString("managed");
+    private static final SerializedString F_MEDIA_TYPE = new SerializedString("mediaType");
+    private static final SerializedString F_LAYERS = new SerializedString("layers");
+    private static final SerializedString F_HAS_METADATA = new SerializedString("hasMetadata");
+    private static final SerializedString F_CONFIG_DIGEST = new SerializedString("configDigest");
+    private static final SerializedString F_SIZE = new SerializedString("size");
+    private static final SerializedString F_MANIFEST_DIGESTS = new SerializedString("manifestDigests");
+    private static final SerializedString F_DOCKER_IMAGE_REFERENCE = new SerializedString("dockerImageReference");
+    private static final SerializedString F_DOCKER_IMAGE_REPOSITORY = new SerializedString("dockerImageRepository");
+    private static final SerializedString F_TAGS = new SerializedString("tags");
+    private static final SerializedString F_ITEMS = new SerializedString("items");
+    private static final SerializedString F_IMAGE = new SerializedString("image");
+    private static final SerializedString F_PHASE = new SerializedString("phase");
+    private static final SerializedString F_CONTAINERS = new SerializedString("containers");
+    private static final SerializedString F_INIT = new SerializedString("init");
+    private static final SerializedString F_BUILD_SOURCE = new SerializedString("buildSource");
+    private static final SerializedString F_IMAGE_MAX_STORAGE = new SerializedString("imageMaxStorage");
+    private static final SerializedString F_INGEST_ID = new SerializedString("ingestId");
+    private static final SerializedString F_EPOCH = new SerializedString("epoch");
+    private static final SerializedString F_LISTED_AT = new SerializedString("listedAt");
+    private static final SerializedString F_OBJECTS_PER_KIND = new SerializedString("objectsPerKind");
+
+    private static final SerializedString K_IMAGE = new SerializedString(ProjectionKeys.IMAGE);
+    private static final SerializedString K_IMAGE_STREAM = new SerializedString(ProjectionKeys.IMAGE_STREAM);
+    private static final SerializedString K_LIMIT_RANGE = new SerializedString(ProjectionKeys.LIMIT_RANGE);
+    private static final SerializedString K_SYNC_MARKER = new SerializedString(ProjectionKeys.SYNC_MARKER);
+    private static final Map<ReferrerKind, SerializedString> K_REFERRERS = new EnumMap<>(ReferrerKind.class);
+    private static final Map<String, ReferrerKind> REFERRER_KINDS = new HashMap<>();
+
+    static {
+        for (ReferrerKind k : ReferrerKind.values()) {
+            K_REFERRERS.put(k, new SerializedString(k.kind()));
+            REFERRER_KINDS.put(k.kind(), k);
+        }
+    }
+
+    /** Jackson's "[Source: REDACTED (...); line: 1, column: 2]" inside messages, reduced to the position. */
+    private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;\\]]*; (line: \\d+, column: \\d+)]");
+
+    private final JsonFactory factory = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
+
+    // ------------------------------------------------------------------------------------------------------ encode
+
+    /**
+     * The projection of an {@link Image}, {@link ImageStream}, {@link Referrer}, {@link LimitRange} or
+     * {@link SyncMarker}.
+     *
+     * @throws ProjectionException for any other type, and for a layer without a name
+     */
+    public byte[] encode(Object modelObject) {
+        if (modelObject == null) {
+            throw new ProjectionException("cannot encode null (a deletion is a tombstone: a null value)");
+        }
+        ExactBytes out = new ExactBytes();
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeFieldName(F_V);
+            g.writeNumber(VERSION);
+            if (modelObject instanceof Image i) {
+                writeImage(g, i);
+            } else if (modelObject instanceof Referrer r) {
+                writeReferrer(g, r);
+            } else if (modelObject instanceof ImageStream s) {
+                writeImageStream(g, s);
+            } else if (modelObject instanceof LimitRange l) {
+                writeLimitRange(g, l);
+            } else if (modelObject instanceof SyncMarker m) {
+                writeSyncMarker(g, m);
+            } else {
+                throw new ProjectionException("cannot encode a " + modelObject.getClass().getName()
+                        + ": not a projected model type");
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new ProjectionException("cannot encode " + modelObject.getClass().getSimpleName() + ": " + e, e);
+        }
+        return out.bytes();
+    }
+
+    /**
+     * Collects what the generator flushes, which for a value below the generator's buffer size (8000 bytes) is a single
+     * write on close: the result is then that write's exact copy, without intermediate buffers.
+     */
+    private static final class ExactBytes extends OutputStream {
+        private byte[] bytes = new byte[0];
+        private int size;
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (size == 0 && bytes.length == 0) {
+                bytes = Arrays.copyOfRange(b, off, off + len);
+                size = len;
+                return;
+            }
+            ensure(len);
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(size + more, bytes.length * 2));
+            }
+        }
+
+        byte[] bytes() {
+            return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+        }
+    }
+
+    private static void writeImage(JsonGenerator g, Image i) throws IOException {
+        g.writeFieldName(F_KIND);
+        g.writeString(K_IMAGE);
+        g.writeFieldName(F_NAME);
+        g.writeString(i.name());
+        writeTime(g, F_CREATED, i.created());
+        g.writeFieldName(F_MANAGED);
+        g.writeBoolean(i.managed());
+        g.writeFieldName(F_MEDIA_TYPE);
+        g.writeString(i.mediaType());
+        g.writeFieldName(F_LAYERS);
+        List<Layer> layers = i.layers();
+        g.writeStartArray();
+        for (int n = 0; n < layers.size(); n++) {
+            Layer layer = layers.get(n);
+            if (layer.name() == null) {
+                throw new ProjectionException("cannot encode Image " + i.name() + ": layers[" + n + "] has no name");
+            }
+            g.writeStartObject();
+            g.writeFieldName(F_NAME);
+            g.writeString(layer.name());
+            g.writeFieldName(F_SIZE);
+            g.writeNumber(layer.size());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeFieldName(F_HAS_METADATA);
+        g.writeBoolean(i.hasMetadata());
+        g.writeFieldName(F_CONFIG_DIGEST);
+        g.writeString(i.configDigest());
+        g.writeFieldName(F_SIZE);
+        g.writeNumber(i.size());
+        g.writeFieldName(F_MANIFEST_DIGESTS);
+        writeStrings(g, i.manifestDigests());
+        g.writeFieldName(F_DOCKER_IMAGE_REFERENCE);
+        g.writeString(i.dockerImageReference());
+    }
+
+    private static void writeImageStream(JsonGenerator g, ImageStream s) throws IOException {
+        g.writeFieldName(F_KIND);
+        g.writeString(K_IMAGE_STREAM);
+        g.writeFieldName(F_NAMESPACE);
+        g.writeString(s.namespace());
+        g.writeFieldName(F_NAME);
+        g.writeString(s.name());
+        writeTime(g, F_CREATED, s.created());
+        g.writeFieldName(F_DOCKER_IMAGE_REPOSITORY);
+        g.writeString(s.dockerImageRepository());
+        g.writeFieldName(F_TAGS);
+        g.writeStartArray();
+        for (Tag tag : s.tags()) {
+            g.writeStartObject();
+            g.writeFieldName(F_NAME);
+            g.writeString(tag.name());
+            g.writeFieldName(F_ITEMS);
+            g.writeStartArray();
+            for (TagEvent event : tag.items()) {
+                g.writeStartObject();
+                g.writeFieldName(F_IMAGE);
+                g.writeString(event.image());
+                writeTime(g, F_CREATED, event.created());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeReferrer(JsonGenerator g, Referrer r) throws IOException {
+        g.writeFieldName(F_KIND);
+        g.writeString(K_REFERRERS.get(r.kind()));
+        g.writeFieldName(F_NAMESPACE);
+        g.writeString(r.namespace());
+        g.writeFieldName(F_NAME);
+        g.writeString(r.name());
+        writeTime(g, F_CREATED, r.created());
+        g.writeFieldName(F_PHASE);
+        g.writeString(r.phase());
+        g.writeFieldName(F_CONTAINERS);
+        g.writeStartArray();
+        for (Container c : r.containers()) {
+            g.writeStartObject();
+            g.writeFieldName(F_NAME);
+            g.writeString(c.name());
+            g.writeFieldName(F_INIT);
+            g.writeBoolean(c.init());
+            g.writeFieldName(F_IMAGE);
+            g.writeString(c.image());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeFieldName(F_BUILD_SOURCE);
+        BuildSource source = r.buildSource();
+        if (source == null) {
+            g.writeNull();
+        } else {
+            g.writeStartObject();
+            g.writeFieldName(F_KIND);
+            g.writeString(source.kind());
+            g.writeFieldName(F_NAMESPACE);
+            g.writeString(source.namespace());
+            g.writeFieldName(F_NAME);
+            g.writeString(source.name());
+            g.writeEndObject();
+        }
+    }
+
+    private static void writeLimitRange(JsonGenerator g, LimitRange l) throws IOException {
+        g.writeFieldName(F_KIND);
+        g.writeString(K_LIMIT_RANGE);
+        g.writeFieldName(F_NAMESPACE);
+        g.writeString(l.namespace());
+        g.writeFieldName(F_NAME);
+        g.writeString(l.name());
+        g.writeFieldName(F_IMAGE_MAX_STORAGE);
+        g.writeStartArray();
+        for (Long max : l.imageMaxStorage()) {
+            g.writeNumber(max.longValue());
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeSyncMarker(JsonGenerator g, SyncMarker m) throws IOException {
+        g.writeFieldName(F_KIND);
+        g.writeString(K_SYNC_MARKER);
+        g.writeFieldName(F_INGEST_ID);
+        g.writeString(m.ingestId());
+        g.writeFieldName(F_EPOCH);
+        g.writeNumber(m.epoch());
+        writeTime(g, F_LISTED_AT, m.listedAt());
+        g.writeFieldName(F_OBJECTS_PER_KIND);
+        g.writeStartObject();
+        for (Map.Entry<String, Integer> e : m.objectsPerKind().entrySet()) {
+            g.writeFieldName(e.getKey());
+            g.writeNumber(e.getValue().intValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeTime(JsonGenerator g, SerializableString field, Instant t) throws IOException {
+        g.writeFieldName(field);
+        if (Times.isZero(t)) {
+            g.writeNull();
+        } else {
+            g.writeString(InstantText.format(t));
+        }
+    }
+
+    private static void writeStrings(JsonGenerator g, List<String> values) throws IOException {
+        g.writeStartArray();
+        for (int n = 0; n < values.size(); n++) {
+            g.writeString(values.get(n));
+        }
+        g.writeEndArray();
+    }
+
+    // ------------------------------------------------------------------------------------------------------ decode
+
+    /**
+     * Reads the value of the record {@code key}.
+     *
+     * @param key   the record key, {@code <kind>/<namespace>/<name>}
+     * @param value the record value; {@code null} is a tombstone
+     * @return an {@link Image}, {@link ImageStream}, {@link Referrer}, {@link LimitRange} or {@link SyncMarker} whose
+     *         {@link ProjectionKeys#of key} is {@code key}; {@code null} for a tombstone (after checking the key)
+     * @throws ProjectionException when the key is malformed, the value is not a valid projection, or its object does
+     *                             not belong under {@code key}
+     */
+    public Object decode(String key, byte[] value) {
+        if (value == null || key == null) {
+            ProjectionKeys.parse(key);
+            return null;
+        }
+        Object decoded;
+        try {
+            decoded = read(value);
+        } catch (Bad b) {
+            ProjectionKeys.parse(key);
+            throw new ProjectionException("cannot decode " + key + ": " + b.describe());
+        } catch (Invalid e) {
+            ProjectionKeys.parse(key);
+            throw new ProjectionException("cannot decode " + key + ": " + e.getMessage());
+        } catch (JsonProcessingException e) {
+            ProjectionKeys.parse(key);
+            JsonLocation at = e.getLocation();
+            throw new ProjectionException("cannot decode " + key + ": malformed JSON: "
+                    + SOURCE.matcher(e.getOriginalMessage()).replaceAll("[$1]")
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
+        } catch (IOException | RuntimeException e) {
+            ProjectionKeys.parse(key);
+            throw new ProjectionException("cannot decode " + key + ": " + e, e);
+        }
+        if (!ProjectionKeys.matches(key, decoded)) {
+            ProjectionKeys.parse(key);
+            String actual;
+            try {
+                actual = ProjectionKeys.of(decoded);
+            } catch (ProjectionException e) {
+                throw new ProjectionException("cannot decode " + key + ": " + e.getMessage(), e);
+            }
+            throw new ProjectionException("key " + key + " does not match object " + actual);
+        }
+        return decoded;
+    }
+
+    private Object read(byte[] value) throws IOException {
+        JsonParser p = factory.createParser(value);
+        try {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new Invalid("the value is empty");
+            }
+            if (t != JsonToken.START_OBJECT) {
+                throw new Invalid("expected a JSON object, got " + describe(p));
+            }
+            // Fast path: "v" and "kind" come first, as encode writes them.
+            int version = -1;
+            String kind = null;
+            boolean rescan = false;
+            while (version < 0 || kind == null) {
+                String field = p.nextFieldName();
+                if (field == null) {
+                    rescan = true; // the object ended; reread it for the body (and the missing-field error)
+                    break;
+                }
+                p.nextToken();
+                if (field.equals("v")) {
+                    version = readVersion(p);
+                } else if (field.equals("kind")) {
+                    kind = readKind(p);
+                    if (kind == null) {
+                        rescan = true;
+                        break;
+                    }
+                } else {
+                    rescan = true;
+                    break;
+                }
+            }
+            if (rescan) {
+                p.close();
+                p = factory.createParser(value);
+                String[] header = scanHeader(p);
+                p.close();
+                if (header[0] == null) {
+                    throw new Bad("v", "is missing");
+                }
+                kind = header[1];
+                if (kind == null) {
+                    throw new Bad("kind", "is missing");
+                }
+                p = factory.createParser(value);
+                p.nextToken();
+            }
+            Object decoded = readBody(p, kind);
+            if (p.nextToken() != null) {
+                throw new Invalid("unexpected content after the JSON object");
+            }
+            return decoded;
+        } finally {
+            p.close();
+        }
+    }
+
+    /** {v, kind} of the object anywhere in it, checking the version as soon as it is seen. */
+    private static String[] scanHeader(JsonParser p) throws IOException {
+        p.nextToken();
+        String[] header = new String[2];
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            if (field.equals("v")) {
+                header[0] = Integer.toString(readVersion(p));
+            } else if (field.equals("kind")) {
+                header[1] = readKind(p);
+            } else {
+                p.skipChildren();
+            }
+            if (header[0] != null && header[1] != null) {
+                break;
+            }
+        }
+        return header;
+    }
+
+    private static int readVersion(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            throw new Bad("v", "is missing");
+        }
+        if (t != JsonToken.VALUE_NUMBER_INT) {
+            throw wrongType(p, "v", "an integer");
+        }
+        if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() != VERSION) {
+            throw new Invalid("unsupported projection schema version " + p.getText() + " (this reader understands "
+                    + "version " + VERSION + ")");
+        }
+        return VERSION;
+    }
+
+    private static String readKind(JsonParser p) throws IOException {
+        return string(p, "kind");
+    }
+
+    private static Object readBody(JsonParser p, String kind) throws IOException {
+        switch (kind) {
+            case ProjectionKeys.IMAGE:
+                return readImage(p);
+            case ProjectionKeys.IMAGE_STREAM:
+                return readImageStream(p);
+            case ProjectionKeys.LIMIT_RANGE:
+                return readLimitRange(p);
+            case ProjectionKeys.SYNC_MARKER:
+                return readSyncMarker(p);
+            default:
+                ReferrerKind referrerKind = REFERRER_KINDS.get(kind);
+                if (referrerKind == null) {
+                    throw new Invalid("unknown kind '" + kind + "'");
+                }
+                return readReferrer(p, referrerKind);
+        }
+    }
+
+    private static Image readImage(JsonParser p) throws IOException {
+        String name = null;
+        Instant created = null;
+        boolean managed = false;
+        String mediaType = null;
+        List<Layer> layers = null;
+        boolean hasMetadata = false;
+        String configDigest = null;
+        long size = 0;
+        List<String> manifestDigests = null;
+        String dockerImageReference = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "name" -> name = string(p, field);
+                case "created" -> created = time(p, field);
+                case "managed" -> managed = bool(p, field);
+                case "mediaType" -> mediaType = string(p, field);
+                case "layers" -> layers = list(p, field, ProjectionCodec::readLayer);
+                case "hasMetadata" -> hasMetadata = bool(p, field);
+                case "configDigest" -> configDigest = string(p, field);
+                case "size" -> size = int64(p, field);
+                case "manifestDigests" -> manifestDigests = list(p, field, ProjectionCodec::stringElement);
+                case "dockerImageReference" -> dockerImageReference = string(p, field);
+                default -> p.skipChildren();
+            }
+        }
+        required(name, "name");
+        return new Image(name, created, managed, mediaType, layers, hasMetadata, configDigest, size, manifestDigests,
+                dockerImageReference);
+    }
+
+    private static Layer readLayer(JsonParser p) throws IOException {
+        requireObject(p);
+        String name = null;
+        long size = 0;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "name" -> name = string(p, field);
+                case "size" -> size = int64(p, field);
+                default -> p.skipChildren();
+            }
+        }
+        required(name, "name");
+        return new Layer(name, size);
+    }
+
+    private static ImageStream readImageStream(JsonParser p) throws IOException {
+        String namespace = null;
+        String name = null;
+        Instant created = null;
+        String dockerImageRepository = null;
+        List<Tag> tags = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "namespace" -> namespace = string(p, field);
+                case "name" -> name = string(p, field);
+                case "created" -> created = time(p, field);
+                case "dockerImageRepository" -> dockerImageRepository = string(p, field);
+                case "tags" -> tags = list(p, field, ProjectionCodec::readTag);
+                default -> p.skipChildren();
+            }
+        }
+        required(namespace, "namespace");
+        required(name, "name");
+        return new ImageStream(namespace, name, created, dockerImageRepository, tags);
+    }
+
+    private static Tag readTag(JsonParser p) throws IOException {
+        requireObject(p);
+        String name = null;
+        List<TagEvent> items = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "name" -> name = string(p, field);
+                case "items" -> items = list(p, field, ProjectionCodec::readTagEvent);
+                default -> p.skipChildren();
+            }
+        }
+        required(name, "name");
+        return new Tag(name, items);
+    }
+
+    private static TagEvent readTagEvent(JsonParser p) throws IOException {
+        requireObject(p);
+        String image = null;
+        Instant created = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "image" -> image = string(p, field);
+                case "created" -> created = time(p, field);
+                default -> p.skipChildren();
+            }
+        }
+        required(image, "image");
+        return new TagEvent(image, created);
+    }
+
+    private static Referrer readReferrer(JsonParser p, ReferrerKind kind) throws IOException {
+        String namespace = null;
+        String name = null;
+        Instant created = null;
+        String phase = null;
+        List<Container> containers = null;
+        BuildSource buildSource = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "namespace" -> namespace = string(p, field);
+                case "name" -> name = string(p, field);
+                case "created" -> created = time(p, field);
+                case "phase" -> phase = string(p, field);
+                case "containers" -> containers = list(p, field, ProjectionCodec::readContainer);
+                case "buildSource" -> buildSource = readBuildSource(p);
+                default -> p.skipChildren();
+            }
+        }
+        required(name, "name");
+        return new Referrer(kind, namespace, name, created, phase, containers, buildSource);
+    }
+
+    private static Container readContainer(JsonParser p) throws IOException {
+        requireObject(p);
+        String name = null;
+        boolean init = false;
+        String image = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "name" -> name = string(p, field);
+                case "init" -> init = bool(p, field);
+                case "image" -> image = string(p, field);
+                default -> p.skipChildren();
+            }
+        }
+        return new Container(name, init, image);
+    }
+
+    private static BuildSource readBuildSource(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw wrongType(p, "buildSource", "an object or null");
+        }
+        String kind = null;
+        String namespace = null;
+        String name = null;
+        String field;
+        try {
+            while ((field = p.nextFieldName()) != null) {
+                p.nextToken();
+                switch (field) {
+                    case "kind" -> kind = string(p, field);
+                    case "namespace" -> namespace = string(p, field);
+                    case "name" -> name = string(p, field);
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (Bad b) {
+            throw b.under("buildSource");
+        }
+        return new BuildSource(kind, namespace, name);
+    }
+
+    private static LimitRange readLimitRange(JsonParser p) throws IOException {
+        String namespace = null;
+        String name = null;
+        List<Long> imageMaxStorage = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "namespace" -> namespace = string(p, field);
+                case "name" -> name = string(p, field);
+                case "imageMaxStorage" -> imageMaxStorage = list(p, field, ProjectionCodec::longElement);
+                default -> p.skipChildren();
+            }
+        }
+        required(namespace, "namespace");
+        required(name, "name");
+        return new LimitRange(namespace, name, imageMaxStorage);
+    }
+
+    private static SyncMarker readSyncMarker(JsonParser p) throws IOException {
+        String ingestId = null;
+        boolean hasEpoch = false;
+        long epoch = 0;
+        Instant listedAt = null;
+        Map<String, Integer> objectsPerKind = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "ingestId" -> ingestId = string(p, field);
+                case "epoch" -> {
+                    hasEpoch = p.currentToken() != JsonToken.VALUE_NULL;
+                    epoch = int64(p, field);
+                }
+                case "listedAt" -> listedAt = time(p, field);
+                case "objectsPerKind" -> objectsPerKind = readCounts(p, field);
+                default -> p.skipChildren();
+            }
+        }
+        required(ingestId, "ingestId");
+        if (!hasEpoch) {
+            throw new Bad("epoch", "is missing");
+        }
+        return new SyncMarker(ingestId, epoch, listedAt, objectsPerKind);
+    }
+
+    private static Map<String, Integer> readCounts(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw wrongType(p, field, "an object");
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        String kind;
+        while ((kind = p.nextFieldName()) != null) {
+            p.nextToken();
+            String path = field + "." + kind;
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+                throw wrongType(p, path, "an integer");
+            }
+            try {
+                counts.put(kind, p.getIntValue());
+            } catch (InputCoercionException e) {
+                throw new Bad(path, "is out of range: " + p.getText());
+            }
+        }
+        return counts;
+    }
+
+    // ----------------------------------------------------------------------------------------------- value helpers
+
+    @FunctionalInterface
+    private interface ElementReader<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    private static <T> List<T> list(JsonParser p, String field, ElementReader<T> element) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw wrongType(p, field, "an array");
+        }
+        if (p.nextToken() == JsonToken.END_ARRAY) {
+            return List.of();
+        }
+        List<T> out = new ArrayList<>();
+        int index = 0;
+        do {
+            try {
+                out.add(element.read(p));
+            } catch (Bad b) {
+                throw b.under(field + "[" + index + "]");
+            }
+            index++;
+        } while (p.nextToken() != JsonToken.END_ARRAY);
+        return out;
+    }
+
+    private static String stringElement(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw wrongType(p, "", "a string");
+        }
+        return p.getText();
+    }
+
+    private static Long longElement(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw wrongType(p, "", "an integer");
+        }
+        try {
+            return p.getLongValue();
+        } catch (InputCoercionException e) {
+            throw new Bad("", "is out of range: " + p.getText());
+        }
+    }
+
+    private static void requireObject(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw wrongType(p, "", "an object");
+        }
+    }
+
+    private static void required(Object value, String field) {
+        if (value == null) {
+            throw new Bad(field, "is missing");
+        }
+    }
+
+    private static String string(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw wrongType(p, field, "a string");
+    }
+
+    private static long int64(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            try {
+                return p.getLongValue();
+            } catch (InputCoercionException e) {
+                throw new Bad(field, "is out of range: " + p.getText());
+            }
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return 0;
+        }
+        throw wrongType(p, field, "an integer");
+    }
+
+    private static boolean bool(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_TRUE) {
+            return true;
+        }
+        if (t == JsonToken.VALUE_FALSE || t == JsonToken.VALUE_NULL) {
+            return false;
+        }
+        throw wrongType(p, field, "a boolean");
+    }
+
+    private static Instant time(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.VALUE_STRING) {
+            throw wrongType(p, field, "an RFC 3339 timestamp string or null");
+        }
+        String text = p.getText();
+        try {
+            return InstantText.parse(text);
+        } catch (DateTimeException e) {
+            throw new Bad(field, "is not an RFC 3339 timestamp: " + quote(text));
+        }
+    }
+
+    private static Bad wrongType(JsonParser p, String field, String expected) throws IOException {
+        return new Bad(field, "must be " + expected + ", got " + describe(p));
+    }
+
+    private static String describe(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "the string " + quote(p.getText());
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "the number " + p.getText();
+            case VALUE_TRUE, VALUE_FALSE -> "the boolean " + p.getText();
+            case VALUE_NULL -> "null";
+            default -> t.toString();
+        };
+    }
+
+    private static String quote(String s) {
+        return "\"" + (s.length() > 60 ? s.substring(0, 60) + "…" : s) + "\"";
+    }
+
+    /** A problem with one field; {@code path} is relative to the object being read ("" for the value itself). */
+    private static final class Bad extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String path;
+        private final String problem;
+
+        Bad(String path, String problem) {
+            super(problem, null, false, false);
+            this.path = path;
+            this.problem = problem;
+        }
+
+        Bad under(String prefix) {
+            return new Bad(path.isEmpty() ? prefix : prefix + "." + path, problem);
+        }
+
+        String describe() {
+            return "field '" + path + "' " + problem;
+        }
+    }
+
+    /** A problem with the value as a whole (not JSON object, version, kind). */
+    private static final class Invalid extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Invalid(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
