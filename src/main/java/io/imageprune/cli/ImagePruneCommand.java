@@ -1,21 +1,15 @@
 package io.imageprune.cli;
 
-import io.quarkus.picocli.runtime.annotations.TopCommand;
+import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-/** The command line of the imageprune jar. */
-@TopCommand
+/** The command line of the imageprune jar: without a subcommand it runs the service until it is stopped. */
 @Command(name = "imageprune", mixinStandardHelpOptions = true, subcommands = {PlanCommand.class},
-        description = "Continuous, explainable image pruning for OpenShift with the decisions of oc adm prune images.")
+        description = "Continuous, explainable image pruning for OpenShift with the decisions of oc adm prune images. "
+                + "Without a subcommand: run the service (roles from imageprune.ingest.enabled / imageprune.state.enabled).")
 public class ImagePruneCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    /** The service mode arrives with the event pipeline; until then the jar only plans. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        Quarkus.waitForExit();
     }
 }

@@ -3,6 +3,7 @@ package io.imageprune.cli;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
 import io.imageprune.graph.ReferenceGraph;
+import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
 import io.imageprune.snapshot.SnapshotException;
@@ -98,7 +99,7 @@ public class PlanCommand implements Callable<Integer> {
         }
         long loaded = System.nanoTime();
         Planner planner = Planner.of(graph, options);
-        PruneResult result = PruneExecutor.dryRun(graph, planner);
+        PruneResult result = PruneExecutor.dryRun(planner);
         long planned = System.nanoTime();
         LOG.debugf("loaded %d images, %d streams, %d referrers in %d ms; planned in %d ms", graph.imageCount(),
                 graph.streamCount(), graph.referrerCount(), (loaded - start) / 1_000_000,
@@ -136,34 +137,29 @@ public class PlanCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** oc's completion and validation of the flags (spec §1). */
+    /** oc's completion and validation of the flags (spec §1): only the flags given on the command line count. */
     PruneOptions resolveOptions() {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        boolean sizeGiven = parsed.hasMatchedOption("--prune-over-size-limit");
-        boolean revisionsGiven = parsed.hasMatchedOption("--keep-tag-revisions");
-        boolean ageGiven = parsed.hasMatchedOption("--keep-younger-than");
-        if (sizeGiven && (revisionsGiven || ageGiven)) {
-            throw usage("--prune-over-size-limit cannot be specified with --keep-tag-revisions nor --keep-younger-than");
+        Duration age = null;
+        if (parsed.hasMatchedOption("--keep-younger-than")) {
+            try {
+                age = GoDuration.parse(keepYoungerThan);
+            } catch (IllegalArgumentException e) {
+                throw usage("invalid argument \"" + keepYoungerThan + "\" for \"--keep-younger-than\" flag: "
+                        + e.getMessage());
+            }
         }
-        Duration age;
-        try {
-            age = GoDuration.parse(keepYoungerThan);
-        } catch (IllegalArgumentException e) {
-            throw usage("invalid argument \"" + keepYoungerThan + "\" for \"--keep-younger-than\" flag: "
-                    + e.getMessage());
-        }
-        if (age.isNegative()) {
-            throw usage("--keep-younger-than must be greater than or equal to 0");
-        }
-        if (keepTagRevisions < 0) {
-            throw usage("--keep-tag-revisions must be greater than or equal to 0");
-        }
-        Instant at = now == null ? Instant.now() : parseNow(now);
-        return PruneOptions.library(at,
-                sizeGiven && !ageGiven ? null : age,
-                sizeGiven && !revisionsGiven ? null : keepTagRevisions,
-                sizeGiven ? pruneOverSizeLimit : null,
+        PlanFlags flags = new PlanFlags(
+                parsed.hasMatchedOption("--keep-tag-revisions") ? keepTagRevisions : null,
+                age,
+                parsed.hasMatchedOption("--prune-over-size-limit") ? pruneOverSizeLimit : null,
                 allImages, pruneRegistry, namespace, ignoreInvalidRefs, keepPinnedImages);
+        Instant at = now == null ? Instant.now() : parseNow(now);
+        try {
+            return flags.resolve(at, PlanFlags.Defaults.OC);
+        } catch (PlanFlags.InvalidFlagsException e) {
+            throw usage(e.getMessage());
+        }
     }
 
     private Instant parseNow(String text) {

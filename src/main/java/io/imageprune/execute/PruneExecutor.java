@@ -1,6 +1,5 @@
 package io.imageprune.execute;
 
-import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
 import io.imageprune.model.Layer;
@@ -22,20 +21,18 @@ import java.util.Map;
  * stays as listed, protecting its images in stage 2.
  */
 public final class PruneExecutor {
-    private final ReferenceGraph graph;
     private final RegistryDeleter registry;
     private final ClusterWriter cluster;
 
-    public PruneExecutor(ReferenceGraph graph, RegistryDeleter registry, ClusterWriter cluster) {
-        this.graph = graph;
+    public PruneExecutor(RegistryDeleter registry, ClusterWriter cluster) {
         this.registry = registry;
         this.cluster = cluster;
     }
 
     /** A dry run: nothing is changed and every action counts as done. */
-    public static PruneResult dryRun(ReferenceGraph graph, Planner planner) {
+    public static PruneResult dryRun(Planner planner) {
         DryRun dryRun = new DryRun();
-        return new PruneExecutor(graph, dryRun, dryRun).run(planner);
+        return new PruneExecutor(dryRun, dryRun).run(planner);
     }
 
     public PruneResult run(Planner planner) {

@@ -275,6 +275,10 @@ public final class ReferenceGraph {
         return streams.size();
     }
 
+    public int limitRangeCount() {
+        return limitRangesByNamespace.values().stream().mapToInt(Map::size).sum();
+    }
+
     public int referrerCount() {
         return referrers.size();
     }

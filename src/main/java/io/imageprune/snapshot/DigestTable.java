@@ -109,7 +109,13 @@ final class DigestTable {
         k1 = w1;
         k2 = w2;
         k3 = w3;
-        hash = hash(w0, w1, w2, w3);
+        // same as hash(w0, w1, w2, w3), written out: with it this method stays above the JIT's inlining size and
+        // is compiled once instead of into every caller
+        long h = w0 ^ (w1 * 0x9E3779B97F4A7C15L) ^ (w2 * 0xC2B2AE3D27D4EB4FL) ^ (w3 * 0x165667B19E3779F9L);
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        hash = (int) h;
         return true;
     }
 

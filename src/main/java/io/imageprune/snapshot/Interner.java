@@ -35,18 +35,47 @@ final class Interner {
         return values.size() + digests.size();
     }
 
-    /** The interned copy of the given ASCII bytes. */
+    /**
+     * The interned copy of the given ASCII bytes. Hashing, probing and comparing are written out in this one method,
+     * which keeps it above the JIT's inlining size: it is compiled once instead of into each of its many callers.
+     */
     String intern(byte[] buf, int off, int len) {
         if (len == DigestTable.TEXT_LENGTH && digests.parse(buf, off, len)) {
             return digests.string(buf, off);
         }
-        int h = hash(buf, off, len);
-        int i = find(h, buf, off, len);
-        if (i >= 0) {
-            return (String) values.get(refs[i] - 1);
+        int h = 0;
+        for (int j = off, end = off + len; j < end; j++) {
+            h = 31 * h + buf[j];
+        }
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        int[] rs = refs;
+        int[] hs = hashes;
+        int m = mask;
+        int i = h & m;
+        for (;;) {
+            int ref = rs[i];
+            if (ref == 0) {
+                break;
+            }
+            if (hs[i] == h) {
+                Object v = values.get(ref - 1);
+                String k = layerTable ? ((Layer) v).name() : (String) v;
+                if (k.length() == len) {
+                    int j = len - 1;
+                    while (j >= 0 && k.charAt(j) == buf[off + j]) {
+                        j--;
+                    }
+                    if (j < 0) {
+                        return k;
+                    }
+                }
+            }
+            i = (i + 1) & m;
         }
         String s = new String(buf, off, len, StandardCharsets.ISO_8859_1);
-        insert(-i - 1, h, s);
+        insert(i, h, s);
         return s;
     }
 

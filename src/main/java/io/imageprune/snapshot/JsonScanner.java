@@ -17,7 +17,8 @@ import java.util.Arrays;
  */
 final class JsonScanner implements Tokens {
     static final int MAX_DEPTH = 1000;
-    private static final int INITIAL_BUFFER = 1 << 18;
+    private static final int INITIAL_BUFFER = 1 << 16;
+    private static final int LOOKAHEAD = 512;
 
     private static final byte ROOT = 0;
     private static final byte OBJECT = 1;
@@ -67,8 +68,12 @@ final class JsonScanner implements Tokens {
     private final NameTable names = new NameTable();
 
     JsonScanner(InputStream in) {
+        this(in, INITIAL_BUFFER);
+    }
+
+    JsonScanner(InputStream in, int bufferSize) {
         this.in = in;
-        this.buf = new byte[INITIAL_BUFFER];
+        this.buf = new byte[bufferSize];
     }
 
     /** A scanner over bytes in memory (used for replays). */
@@ -206,6 +211,76 @@ final class JsonScanner implements Tokens {
         ctxEntries[depth] = false;
     }
 
+    private static final byte[] LAYER_NAME = "{\"name\":\"".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] LAYER_SIZE = "\",\"size\":".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] LAYER_MEDIA_TYPE = ",\"mediaType\":\"".getBytes(StandardCharsets.ISO_8859_1);
+    private long fastSize;
+
+    @Override
+    public int fastLayer(byte[] dst) throws IOException {
+        if (ctxType[depth] != ARRAY) {
+            return -1;
+        }
+        int c = skipWhitespace();
+        byte[] b = buf;
+        int end = limit;
+        int i = pos;
+        // the checks are accumulated rather than returned early: fewer rarely-taken branches for the JIT to trip on
+        boolean ok = token == JsonToken.START_ARRAY | token == JsonToken.END_OBJECT;
+        if (ctxEntries[depth]) {
+            ok &= c == ',';
+            i++;
+        }
+        ok &= matches(b, i, end, LAYER_NAME);
+        i += LAYER_NAME.length;
+        int nameStart = i;
+        while (i < end && b[i] >= 0x20 && b[i] != '"' && b[i] != '\\') { // stops at non-ASCII (negative) too
+            i++;
+        }
+        int nameLen = i - nameStart;
+        ok &= nameLen > 0 & nameLen <= dst.length & matches(b, i, end, LAYER_SIZE);
+        i += LAYER_SIZE.length;
+        int digits = i;
+        long size = 0;
+        while (i < end && b[i] >= '0' && b[i] <= '9') {
+            size = size * 10 + (b[i] - '0');
+            i++;
+        }
+        int n = i - digits;
+        ok &= n > 0 && n <= 18 && (n == 1 || b[digits] != '0') && matches(b, i, end, LAYER_MEDIA_TYPE);
+        i += LAYER_MEDIA_TYPE.length;
+        while (i < end && b[i] >= 0x20 && b[i] != '"' && b[i] != '\\') {
+            i++;
+        }
+        ok &= i + 1 < end && b[i] == '"' & b[i + 1] == '}';
+        if (!ok) {
+            return -1;
+        }
+        System.arraycopy(b, nameStart, dst, 0, nameLen);
+        fastSize = size;
+        pos = i + 2;
+        ctxEntries[depth] = true;
+        token = JsonToken.END_OBJECT;
+        return nameLen;
+    }
+
+    @Override
+    public long fastLayerSize() {
+        return fastSize;
+    }
+
+    private static boolean matches(byte[] b, int at, int end, byte[] expected) {
+        if (at + expected.length > end) {
+            return false;
+        }
+        for (int j = 0; j < expected.length; j++) {
+            if (b[at + j] != expected[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void skipChildren() throws IOException {
         if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
@@ -220,10 +295,18 @@ final class JsonScanner implements Tokens {
         }
     }
 
-    /** The next non-whitespace byte (0..255) without consuming it, or -1 at the end of input. */
+    /**
+     * The next non-whitespace byte (0..255) without consuming it, or -1 at the end of input. Also refills the buffer
+     * ahead of time, so that short tokens (literals, numbers, field names) never straddle a refill: those rare paths
+     * would otherwise only show up deep into a big file.
+     */
     private int skipWhitespace() throws IOException {
         for (;;) {
-            if (pos >= limit && !loadMore()) {
+            if (limit - pos < LOOKAHEAD && !eof) {
+                loadMore();
+                continue;
+            }
+            if (pos >= limit) {
                 return -1;
             }
             int b = buf[pos] & 0xff;
@@ -366,6 +449,11 @@ final class JsonScanner implements Tokens {
 
     /** pos at the opening quote; returns the canonical name and leaves pos after the closing quote. */
     private String readName() throws IOException {
+        String predicted = names.predicted(buf, pos + 1, limit);
+        if (predicted != null) {
+            pos += predicted.length() + 2;
+            return predicted;
+        }
         for (;;) {
             int start = pos + 1;
             int h = 0;
@@ -735,7 +823,32 @@ final class JsonScanner implements Tokens {
         private final byte[][] keys = new byte[CAPACITY][];
         private final String[] values = new String[CAPACITY];
         private final int[] hashes = new int[CAPACITY];
+        /**
+         * For each name, the slot of the name read after it last time (-1: none). Objects of one type list their
+         * fields in the same order, so the next name is nearly always the predicted one and is found by one compare.
+         */
+        private final int[] successors = new int[CAPACITY];
+        private int last = -1;
         private int size;
+
+        NameTable() {
+            Arrays.fill(successors, -1);
+        }
+
+        /** The predicted next name if the bytes at off are exactly it and its closing quote, else null. */
+        String predicted(byte[] buf, int off, int limit) {
+            int p = last < 0 ? -1 : successors[last];
+            if (p < 0) {
+                return null;
+            }
+            byte[] k = keys[p];
+            int len = k.length;
+            if (off + len >= limit || buf[off + len] != '"' || !same(k, buf, off, len)) {
+                return null;
+            }
+            last = p;
+            return values[p];
+        }
 
         private static boolean same(byte[] k, byte[] buf, int off, int len) {
             for (int j = 0; j < len; j++) {
@@ -744,6 +857,14 @@ final class JsonScanner implements Tokens {
                 }
             }
             return true;
+        }
+
+        private String follow(int slot) {
+            if (last >= 0) {
+                successors[last] = slot;
+            }
+            last = slot;
+            return values[slot];
         }
 
         String get(byte[] buf, int off, int len, int h) {
@@ -759,12 +880,13 @@ final class JsonScanner implements Tokens {
                         values[i] = s.intern();
                         hashes[i] = h;
                         size++;
-                        return values[i];
+                        return follow(i);
                     }
+                    last = -1;
                     return s;
                 }
                 if (hashes[i] == h && k.length == len && same(k, buf, off, len)) {
-                    return values[i];
+                    return follow(i);
                 }
                 i = (i + 1) & mask;
             }

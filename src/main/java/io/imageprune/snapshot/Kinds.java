@@ -2,20 +2,27 @@ package io.imageprune.snapshot;
 
 import io.imageprune.model.ReferrerKind;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /** Which item kinds the loader converts, and from which API groups. */
 final class Kinds {
     private Kinds() {
     }
 
-    static boolean isKnown(String kind) {
-        switch (kind) {
-            case "Image":
-            case "ImageStream":
-            case "LimitRange":
-                return true;
-            default:
-                return ReferrerKind.ofKind(kind) != null;
+    private static final Set<String> KNOWN = known();
+
+    private static Set<String> known() {
+        Set<String> kinds = new HashSet<>(List.of("Image", "ImageStream", "LimitRange"));
+        for (ReferrerKind k : ReferrerKind.values()) {
+            kinds.add(k.kind());
         }
+        return Set.copyOf(kinds);
+    }
+
+    static boolean isKnown(String kind) {
+        return KNOWN.contains(kind);
     }
 
     /**

@@ -41,7 +41,6 @@ final class LoadRun {
     private final Interner layerTable;
     /** The current layer's digest, copied out of the scanner until the layer object ends. */
     private final byte[] nameBytes = new byte[256];
-    private final Map<String, Integer> loaded = new HashMap<>();
     private final Map<String, Integer> skipped = new HashMap<>();
 
     // item context, for messages
@@ -49,6 +48,21 @@ final class LoadRun {
     private String itemKind;
     private String itemNamespace;
     private String itemName;
+
+    // kind decisions, reused while consecutive items share kind and apiVersion
+    private String lastKindSeen;
+    private boolean lastKindKnown;
+    private String decidedKind;
+    private String decidedApiVersion;
+    private Handler decided;
+    private ReferrerKind decidedReferrerKind;
+    private String decidedSkipKey;
+
+    // loaded objects per kind
+    private int images;
+    private int streams;
+    private int limitRanges;
+    private final int[] referrers = new int[ReferrerKind.values().length];
 
     // items walk: the next item's index, fields recorded before its kind was known, whether it is already closed
     private int nextIndex;
@@ -137,7 +151,26 @@ final class LoadRun {
         if (p.nextToken() != null) {
             throw new SnapshotException("unexpected content after the top-level List object" + p.location());
         }
-        return new LoadStats(items, loaded, skipped);
+        return new LoadStats(items, loadedCounts(), skipped);
+    }
+
+    private Map<String, Integer> loadedCounts() {
+        Map<String, Integer> counts = new HashMap<>();
+        if (images > 0) {
+            counts.put("Image", images);
+        }
+        if (streams > 0) {
+            counts.put("ImageStream", streams);
+        }
+        if (limitRanges > 0) {
+            counts.put("LimitRange", limitRanges);
+        }
+        for (ReferrerKind k : ReferrerKind.values()) {
+            if (referrers[k.ordinal()] > 0) {
+                counts.put(k.kind(), referrers[k.ordinal()]);
+            }
+        }
+        return counts;
     }
 
     private int readItems(Tokens p, int first) throws IOException {
@@ -183,12 +216,16 @@ final class LoadRun {
         while ((field = p.nextFieldName()) != null) {
             p.nextToken();
             if (field.equals("kind")) {
-                kind = string(p, "kind");
+                kind = internedString(p, "kind");
                 itemKind = kind;
+                if (kind != null && kind != lastKindSeen) {
+                    lastKindSeen = kind;
+                    lastKindKnown = Kinds.isKnown(kind);
+                }
             } else if (field.equals("apiVersion")) {
-                apiVersion = string(p, "apiVersion");
+                apiVersion = internedString(p, "apiVersion");
                 haveApiVersion = true;
-            } else if (kind != null && !Kinds.isKnown(kind)) {
+            } else if (kind != null && !lastKindKnown) {
                 p.skipChildren();
                 continue;
             } else {
@@ -198,7 +235,7 @@ final class LoadRun {
                 headBuffer.record(field);
                 continue;
             }
-            if (kind != null && (haveApiVersion || !Kinds.isKnown(kind))) {
+            if (kind != null && (haveApiVersion || !lastKindKnown)) {
                 return handlerFor(kind, apiVersion);
             }
         }
@@ -209,26 +246,39 @@ final class LoadRun {
         return handlerFor(kind, apiVersion);
     }
 
+    /**
+     * The handler for an item's kind and apiVersion (both interned). Consecutive items nearly always share both, so
+     * the last decision is reused.
+     */
     private Handler handlerFor(String kind, String apiVersion) {
-        if (!Kinds.isKnown(kind)) {
-            skipHandler.key = kind;
-            return skipHandler;
+        if (kind != decidedKind || apiVersion != decidedApiVersion) {
+            decidedKind = kind;
+            decidedApiVersion = apiVersion;
+            decidedReferrerKind = null;
+            decidedSkipKey = null;
+            if (!Kinds.isKnown(kind)) {
+                decidedSkipKey = kind;
+                decided = skipHandler;
+            } else if (apiVersion != null && !Kinds.groupMatches(kind, apiVersion)) {
+                decidedSkipKey = kind + " (" + apiVersion + ")";
+                decided = skipHandler;
+            } else if (kind.equals("Image")) {
+                decided = imageHandler;
+            } else if (kind.equals("ImageStream")) {
+                decided = streamHandler;
+            } else if (kind.equals("LimitRange")) {
+                decided = limitRangeHandler;
+            } else {
+                decidedReferrerKind = ReferrerKind.ofKind(kind);
+                decided = referrerHandler;
+            }
         }
-        if (apiVersion != null && !Kinds.groupMatches(kind, apiVersion)) {
-            skipHandler.key = kind + " (" + apiVersion + ")";
-            return skipHandler;
+        if (decided == referrerHandler) {
+            referrerHandler.kind = decidedReferrerKind;
+        } else if (decided == skipHandler) {
+            skipHandler.key = decidedSkipKey;
         }
-        switch (kind) {
-            case "Image":
-                return imageHandler;
-            case "ImageStream":
-                return streamHandler;
-            case "LimitRange":
-                return limitRangeHandler;
-            default:
-                referrerHandler.kind = ReferrerKind.ofKind(kind);
-                return referrerHandler;
-        }
+        return decided;
     }
 
     // ================================================================== handlers
@@ -268,9 +318,7 @@ final class LoadRun {
             return mdName;
         }
 
-        void count(String kind) {
-            loaded.merge(kind, 1, Integer::sum);
-        }
+
     }
 
     private final class SkipHandler extends Handler {
@@ -372,7 +420,7 @@ final class LoadRun {
         void field(String name, Tokens p) throws IOException {
             switch (name) {
                 case "metadata":
-                    readMetadata(p, true);
+                    readImageMetadata(p);
                     break;
                 case "dockerImageManifestMediaType":
                     mediaType = internedString(p, name);
@@ -428,7 +476,24 @@ final class LoadRun {
             push("dockerImageLayers");
             JsonToken t;
             int i = 0;
-            while ((t = nextElement(p)) != JsonToken.END_ARRAY) {
+            for (;;) {
+                if (count == found.length) {
+                    found = Arrays.copyOf(found, count * 2);
+                }
+                // oc's exact layer shape is matched in one go by the scanner; anything else takes the general path
+                int fastLen = p.fastLayer(nameBytes);
+                if (fastLen > 0) {
+                    long fastSize = p.fastLayerSize();
+                    if (!layerTable.queueLayer(nameBytes, 0, fastLen, fastSize)) {
+                        found[count] = layerTable.layer(nameBytes, 0, fastLen, fastSize);
+                    }
+                    count++;
+                    i++;
+                    continue;
+                }
+                if ((t = nextElement(p)) == JsonToken.END_ARRAY) {
+                    break;
+                }
                 index(i++);
                 if (t != JsonToken.START_OBJECT) {
                     throw fail(null, "expected an object, got " + describe(t));
@@ -453,9 +518,6 @@ final class LoadRun {
                     } else {
                         p.skipChildren();
                     }
-                }
-                if (count == found.length) {
-                    found = Arrays.copyOf(found, count * 2);
                 }
                 // canonical digests are queued and resolved together (their table misses then overlap)
                 if (nameLen > 0) {
@@ -509,7 +571,7 @@ final class LoadRun {
         @Override
         void finish() {
             String name = requireName();
-            count("Image");
+            images++;
             sink.image(new Image(name, mdCreated, mdManaged, mediaType, layers, hasMetadata, configDigest, size,
                     manifests, reference));
         }
@@ -558,7 +620,7 @@ final class LoadRun {
         void field(String name, Tokens p) throws IOException {
             switch (name) {
                 case "metadata":
-                    readMetadata(p, false);
+                    readMetadata(p);
                     break;
                 case "status":
                     readStatus(p);
@@ -660,7 +722,7 @@ final class LoadRun {
         @Override
         void finish() {
             String name = requireName();
-            count("ImageStream");
+            streams++;
             sink.imageStream(new ImageStream(mdNamespace == null ? "" : mdNamespace, name, mdCreated, repository,
                     tags));
         }
@@ -719,7 +781,7 @@ final class LoadRun {
         void field(String name, Tokens p) throws IOException {
             switch (name) {
                 case "metadata":
-                    readMetadata(p, false);
+                    readMetadata(p);
                     break;
                 case "spec":
                     if (sawSpec) {
@@ -961,7 +1023,7 @@ final class LoadRun {
                     }
                 }
             }
-            count(kind.kind());
+            referrers[kind.ordinal()]++;
             sink.referrer(new Referrer(kind, mdNamespace, name, mdCreated, kind == ReferrerKind.POD ? phase : "",
                     containers, source));
         }
@@ -1008,7 +1070,7 @@ final class LoadRun {
         void field(String name, Tokens p) throws IOException {
             switch (name) {
                 case "metadata":
-                    readMetadata(p, false);
+                    readMetadata(p);
                     break;
                 case "spec":
                     readSpec(p);
@@ -1102,15 +1164,18 @@ final class LoadRun {
         @Override
         void finish() {
             String name = requireName();
-            count("LimitRange");
+            limitRanges++;
             sink.limitRange(new LimitRange(mdNamespace == null ? "" : mdNamespace, name, maxStorage));
         }
     }
 
     // ================================================================== shared readers
 
-    /** Reads metadata; for images also the managed annotation, and the name is interned (tag items share it). */
-    private void readMetadata(Tokens p, boolean image) throws IOException {
+    /**
+     * Reads the metadata of an object other than an image. (Images have their own copy, {@link #readImageMetadata}:
+     * separate methods keep each one's JIT profile stable when the document moves from images to other kinds.)
+     */
+    private void readMetadata(Tokens p) throws IOException {
         if (!startObject(p, "metadata")) {
             return;
         }
@@ -1120,7 +1185,35 @@ final class LoadRun {
             p.nextToken();
             switch (f) {
                 case "name":
-                    mdName = image ? internedString(p, f) : string(p, f);
+                    mdName = string(p, f);
+                    itemName = mdName;
+                    break;
+                case "namespace":
+                    mdNamespace = internedString(p, f);
+                    itemNamespace = mdNamespace;
+                    break;
+                case "creationTimestamp":
+                    mdCreated = time(p, f);
+                    break;
+                default:
+                    p.skipChildren();
+            }
+        }
+        pop();
+    }
+
+    /** Reads an image's metadata: also the managed annotation; the name is interned (tag items share it). */
+    private void readImageMetadata(Tokens p) throws IOException {
+        if (!startObject(p, "metadata")) {
+            return;
+        }
+        push("metadata");
+        String f;
+        while ((f = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (f) {
+                case "name":
+                    mdName = internedString(p, f);
                     itemName = mdName;
                     break;
                 case "namespace":
@@ -1131,11 +1224,7 @@ final class LoadRun {
                     mdCreated = time(p, f);
                     break;
                 case "annotations":
-                    if (image) {
-                        readAnnotations(p);
-                    } else {
-                        p.skipChildren();
-                    }
+                    readAnnotations(p);
                     break;
                 default:
                     p.skipChildren();

@@ -50,29 +50,37 @@ final class Rfc3339 {
                 || b[o + 13] != ':' || b[o + 16] != ':' || (b[o + 19] != 'Z' && b[o + 19] != 'z')) {
             return null;
         }
-        int year = digits(b, o, 4);
-        int month = digits(b, o + 5, 2);
-        int day = digits(b, o + 8, 2);
-        int hour = digits(b, o + 11, 2);
-        int minute = digits(b, o + 14, 2);
-        int second = digits(b, o + 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > monthLength(year, month) || hour < 0
+        // digits written out: this method stays above the JIT's inlining size and is compiled once
+        int y0 = b[o] - '0';
+        int y1 = b[o + 1] - '0';
+        int y2 = b[o + 2] - '0';
+        int y3 = b[o + 3] - '0';
+        int mo0 = b[o + 5] - '0';
+        int mo1 = b[o + 6] - '0';
+        int d0 = b[o + 8] - '0';
+        int d1 = b[o + 9] - '0';
+        int h0 = b[o + 11] - '0';
+        int h1 = b[o + 12] - '0';
+        int mi0 = b[o + 14] - '0';
+        int mi1 = b[o + 15] - '0';
+        int s0 = b[o + 17] - '0';
+        int s1 = b[o + 18] - '0';
+        if (((y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | mi0 | mi1 | s0 | s1) & ~0xf) != 0
+                || y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || mo0 > 9 || mo1 > 9 || d0 > 9 || d1 > 9 || h0 > 9
+                || h1 > 9 || mi0 > 9 || mi1 > 9 || s0 > 9 || s1 > 9) {
+            return null;
+        }
+        int year = ((y0 * 10 + y1) * 10 + y2) * 10 + y3;
+        int month = mo0 * 10 + mo1;
+        int day = d0 * 10 + d1;
+        int hour = h0 * 10 + h1;
+        int minute = mi0 * 10 + mi1;
+        int second = s0 * 10 + s1;
+        if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month) || hour < 0
                 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return null;
         }
         return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second);
-    }
-
-    private static int digits(byte[] b, int o, int n) {
-        int v = 0;
-        for (int i = 0; i < n; i++) {
-            int d = b[o + i] - '0';
-            if (d < 0 || d > 9) {
-                return -1;
-            }
-            v = v * 10 + d;
-        }
-        return v;
     }
 
     private static int monthLength(int year, int month) {

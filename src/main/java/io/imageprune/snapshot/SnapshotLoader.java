@@ -124,9 +124,6 @@ public final class SnapshotLoader {
             hint = Math.min(1 << 21, hint * 8);
         }
         boolean json = firstNonWhitespace(in) == '{';
-        if (json) {
-            Warmup.once();
-        }
         LoadRun run = null;
         try (Tokens tokens = json ? jsonTokens(in) : new JacksonTokens(YAML.createParser(in))) {
             run = new LoadRun(tokens, !json, sink, hint);

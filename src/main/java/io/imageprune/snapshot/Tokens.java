@@ -37,6 +37,21 @@ interface Tokens extends Closeable {
     /** The current VALUE_NUMBER_INT; NumberFormatException when it does not fit a long. */
     long longValue() throws IOException;
 
+    /**
+     * Inside an array, before an element: if the next element is an image layer in exactly the shape oc writes,
+     * {@code {"name":"…","size":123,"mediaType":"…"}} with plain ASCII strings and no whitespace, consumes it (as if
+     * read up to its END_OBJECT), copies the name into dst and returns its length (the size is then
+     * {@link #fastLayerSize()}). Otherwise returns -1 and consumes nothing.
+     */
+    default int fastLayer(byte[] dst) throws IOException {
+        return -1;
+    }
+
+    /** The size of the layer matched by the last successful {@link #fastLayer}. */
+    default long fastLayerSize() {
+        return 0;
+    }
+
     /** At START_OBJECT/START_ARRAY: skips to the matching end token. Otherwise does nothing. */
     void skipChildren() throws IOException;
 

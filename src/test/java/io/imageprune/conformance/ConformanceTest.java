@@ -65,7 +65,7 @@ class ConformanceTest {
         ReferenceGraph graph = SnapshotGraphs.load(vector.writeList(tmp), "");
         Planner planner = Planner.of(graph, options);
         RecordingDeleters deleters = new RecordingDeleters(vector.faults());
-        PruneResult result = new PruneExecutor(graph, deleters, deleters).run(planner);
+        PruneResult result = new PruneExecutor(deleters, deleters).run(planner);
 
         StringWriter json = new StringWriter();
         PlanJson.write(result, json);

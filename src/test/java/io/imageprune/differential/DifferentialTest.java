@@ -159,7 +159,7 @@ class DifferentialTest {
         ReferenceGraph graph = SnapshotGraphs.load(list(entry.get("snapshot").asText()), "");
         PruneOptions pruneOptions = PruneOptions.library(Instant.parse(expected.get("now").asText()), null,
                 options.get("keepTagRevisions").asInt(), null, true, true, "", true, false);
-        PruneResult result = PruneExecutor.dryRun(graph, Planner.of(graph, pruneOptions));
+        PruneResult result = PruneExecutor.dryRun(Planner.of(graph, pruneOptions));
         StringWriter json = new StringWriter();
         PlanJson.write(result, json);
         JsonNode actual = MAPPER.readTree(json.toString());

@@ -51,7 +51,7 @@ class PinnedManifestListTest {
 
         PruneOptions options = PruneOptions.library(RandomCluster.NOW, Duration.ofMinutes(60), 3, null, null, null,
                 "", false, true);
-        PruneResult result = PruneExecutor.dryRun(g, Planner.of(g, options));
+        PruneResult result = PruneExecutor.dryRun(Planner.of(g, options));
 
         assertFalse(result.imageDeletions().contains(INDEX), "the pinned index itself is kept");
         assertEquals(List.of(), result.imageDeletions(),

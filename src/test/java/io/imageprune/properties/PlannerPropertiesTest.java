@@ -297,7 +297,7 @@ class PlannerPropertiesTest {
                 PruneOptions strict = new PruneOptions(o.threshold(), o.keepTagRevisions(), o.pruneOverSizeLimit(),
                         o.allImages(), o.pruneRegistry(), o.namespace(), false, o.keepPinnedImages());
                 ReferenceGraph g = c.sharedGraph();
-                PruneResult res = PruneExecutor.dryRun(g, Planner.of(g, strict));
+                PruneResult res = PruneExecutor.dryRun(Planner.of(g, strict));
                 boolean refuses = c.refuses(o.threshold(), o.namespace());
                 assertEquals(refuses, res.refused(), ctx + ": refusal with ignoreInvalidRefs=false "
                         + res.invalidReferences());
@@ -342,7 +342,7 @@ class PlannerPropertiesTest {
     }
 
     static Outcome run(RandomCluster c, ReferenceGraph g, PruneOptions o) {
-        PruneResult res = PruneExecutor.dryRun(g, Planner.of(g, o));
+        PruneResult res = PruneExecutor.dryRun(Planner.of(g, o));
         assertFalse(res.refused(), c.summary() + ": refused: " + res.invalidReferences());
         if (o.clusterWide() && !c.unreadable.isEmpty()) {
             assertEquals(1, res.failures().size(), c.summary() + ": one stage-2 abort expected: " + res.failures());

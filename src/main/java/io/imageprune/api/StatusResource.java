@@ -1,0 +1,41 @@
+package io.imageprune.api;
+
+import io.imageprune.ingest.ClusterIngest;
+import io.imageprune.projection.SyncMarker;
+import io.imageprune.state.LiveGraph;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code GET /api/v1/status}: whether the graph is synced, the ingest epoch it reflects, the lag and what it holds. */
+@Path("/api/v1/status")
+public class StatusResource {
+    private final LiveGraph live;
+    private final ClusterIngest ingest;
+
+    public StatusResource(LiveGraph live, ClusterIngest ingest) {
+        this.live = live;
+        this.ingest = ingest;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("synced", live.synced());
+        if (!live.synced()) {
+            status.put("notSyncedReason", live.notSyncedReason());
+        }
+        SyncMarker marker = live.lastMarker();
+        status.put("ingestEpoch", marker == null ? null : marker.epoch());
+        status.put("ingestListedAt", marker == null ? null : marker.listedAt().toString());
+        status.put("lag", live.lag());
+        status.put("objects", live.objectsPerKind());
+        status.put("ingestKinds", ingest.kindStatus());
+        return status;
+    }
+}

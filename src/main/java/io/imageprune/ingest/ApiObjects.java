@@ -1,0 +1,54 @@
+package io.imageprune.ingest;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.imageprune.model.Image;
+import io.imageprune.model.ImageStream;
+import io.imageprune.model.LimitRange;
+import io.imageprune.model.Referrer;
+import io.imageprune.snapshot.SnapshotLoader;
+import io.imageprune.snapshot.SnapshotSink;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns an API object into the model object pruning reads, with exactly the conversion the snapshot loader applies
+ * to {@code oc get -o json} output, so the live graph and a snapshot can never disagree about a field.
+ */
+public final class ApiObjects {
+    private final KubernetesSerialization serialization;
+    private final SnapshotLoader loader = new SnapshotLoader();
+
+    public ApiObjects(KubernetesSerialization serialization) {
+        this.serialization = serialization;
+    }
+
+    /** @return the model object, or null for an object of a kind pruning does not read */
+    public Object toModel(HasMetadata object) {
+        String json = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[" + serialization.asJson(object) + "]}";
+        Object[] converted = new Object[1];
+        loader.load(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), new SnapshotSink() {
+            @Override
+            public void image(Image image) {
+                converted[0] = image;
+            }
+
+            @Override
+            public void imageStream(ImageStream stream) {
+                converted[0] = stream;
+            }
+
+            @Override
+            public void referrer(Referrer referrer) {
+                converted[0] = referrer;
+            }
+
+            @Override
+            public void limitRange(LimitRange limitRange) {
+                converted[0] = limitRange;
+            }
+        });
+        return converted[0];
+    }
+}

@@ -1,0 +1,54 @@
+package io.imageprune.ingest;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.dsl.AnyNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.openshift.client.OpenShiftClient;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A kind the ingest lists and watches, and which list errors oc tolerates for it (spec §2): build configs, builds and
+ * deployment configs may be missing (404, plain Kubernetes); daemon sets, deployments and replica sets may be
+ * forbidden (403).
+ */
+record WatchedKind(String kind, boolean clusterScoped, int toleratedStatus,
+                   Function<OpenShiftClient, ? extends AnyNamespaceOperation<? extends HasMetadata, ?, ?>> resources) {
+
+    static final int NONE = 0;
+
+    @SuppressWarnings("unchecked")
+    Informable<HasMetadata> inAllNamespaces(OpenShiftClient client) {
+        AnyNamespaceOperation<? extends HasMetadata, ?, ?> operation = resources.apply(client);
+        if (clusterScoped) {
+            return (Informable<HasMetadata>) (Object) operation;
+        }
+        return (Informable<HasMetadata>) (Object) ((MixedOperation<?, ?, ?>) operation).inAnyNamespace();
+    }
+
+    @SuppressWarnings("unchecked")
+    Informable<HasMetadata> inNamespace(OpenShiftClient client, String namespace) {
+        NonNamespaceOperation<?, ?, ?> operation = ((MixedOperation<?, ?, ?>) resources.apply(client))
+                .inNamespace(namespace);
+        return (Informable<HasMetadata>) (Object) operation;
+    }
+
+    static final List<WatchedKind> ALL = List.of(
+            new WatchedKind("Image", true, NONE, OpenShiftClient::images),
+            new WatchedKind("ImageStream", false, NONE, OpenShiftClient::imageStreams),
+            new WatchedKind("Pod", false, NONE, OpenShiftClient::pods),
+            new WatchedKind("ReplicationController", false, NONE, OpenShiftClient::replicationControllers),
+            new WatchedKind("DeploymentConfig", false, 404, OpenShiftClient::deploymentConfigs),
+            new WatchedKind("ReplicaSet", false, 403, c -> c.apps().replicaSets()),
+            new WatchedKind("Deployment", false, 403, c -> c.apps().deployments()),
+            new WatchedKind("DaemonSet", false, 403, c -> c.apps().daemonSets()),
+            new WatchedKind("Build", false, 404, OpenShiftClient::builds),
+            new WatchedKind("BuildConfig", false, 404, OpenShiftClient::buildConfigs),
+            new WatchedKind("StatefulSet", false, NONE, c -> c.apps().statefulSets()),
+            new WatchedKind("Job", false, NONE, c -> c.batch().v1().jobs()),
+            new WatchedKind("CronJob", false, NONE, c -> c.batch().v1().cronjobs()),
+            new WatchedKind("LimitRange", false, NONE, OpenShiftClient::limitRanges));
+}

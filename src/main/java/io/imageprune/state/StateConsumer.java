@@ -1,0 +1,209 @@
+package io.imageprune.state;
+
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.projection.ProjectionCodec;
+import io.imageprune.projection.ProjectionKeys;
+import io.imageprune.projection.SyncMarker;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Replays {@code imageprune.cluster-state} from the beginning on every start and then follows it, applying each record
+ * to the {@link LiveGraph}. The graph is synced once the consumer has reached the end offsets it saw after the newest
+ * sync marker. Records that cannot be read go to the dead-letter topic and never block the partition.
+ */
+@ApplicationScoped
+public class StateConsumer {
+    private static final Logger LOG = Logger.getLogger(StateConsumer.class);
+
+    private final ImagePruneConfig config;
+    private final LiveGraph live;
+    private final Map<String, Object> kafka;
+    private final Topics topics;
+    private final DeadLetters deadLetters;
+    private final StateMetrics metrics;
+    private final RecordApplier applier = new RecordApplier(new ProjectionCodec());
+    private final AtomicReference<KafkaConsumer<String, byte[]>> current = new AtomicReference<>();
+    private volatile boolean running;
+    private Thread thread;
+
+    public StateConsumer(ImagePruneConfig config, LiveGraph live,
+                         @Identifier("default-kafka-broker") Map<String, Object> kafka, Topics topics,
+                         DeadLetters deadLetters, StateMetrics metrics) {
+        this.config = config;
+        this.live = live;
+        this.kafka = kafka;
+        this.topics = topics;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.state().enabled()) {
+            start();
+        } else {
+            live.markNotSynced("the state role is disabled (imageprune.state.enabled=false)");
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "imageprune-state-consumer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public synchronized void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> consumer = current.get();
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+    }
+
+    /** Throws the graph away and rebuilds it from the topic, as a restarted pod would. */
+    public void restart() {
+        stop();
+        live.reset("the state consumer restarted");
+        start();
+    }
+
+    private void run() {
+        while (running) {
+            live.reset("replaying " + config.kafka().topic().state() + " from the beginning");
+            try {
+                consume();
+            } catch (WakeupException stopping) {
+                return;
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                LOG.errorf(e, "state consumer failed; replaying the topic from the beginning in 5 s");
+                live.markNotSynced("state consumer failed: " + e);
+                sleep(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    private void consume() throws Exception {
+        topics.ensure();
+        String topic = config.kafka().topic().state();
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            current.set(consumer);
+            if (!running) {
+                return;
+            }
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> target = consumer.endOffsets(partitions);
+            boolean markerSeen = false;
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(config.state().pollTimeout());
+                SyncMarker[] marker = new SyncMarker[1];
+                if (!records.isEmpty()) {
+                    metrics.batchApply().record(() -> live.write(graph -> {
+                        for (ConsumerRecord<String, byte[]> record : records) {
+                            apply(graph, record, marker);
+                        }
+                    }));
+                }
+                if (marker[0] != null) {
+                    live.lastMarker(marker[0]);
+                    markerSeen = true;
+                    // everything the ingest published before its marker is below these offsets
+                    target = consumer.endOffsets(partitions);
+                }
+                long lag = 0;
+                boolean caughtUp = true;
+                for (TopicPartition partition : partitions) {
+                    long position = consumer.position(partition);
+                    caughtUp &= position >= target.getOrDefault(partition, 0L);
+                    lag += consumer.currentLag(partition).orElse(0);
+                }
+                live.lag(lag);
+                if (!live.synced()) {
+                    if (markerSeen && caughtUp) {
+                        live.markSynced();
+                        LOG.infof("state graph synced: %s", live.objectsPerKind());
+                    } else {
+                        live.markNotSynced(markerSeen ? "catching up with " + topic
+                                : "waiting for the ingest's sync marker on " + topic);
+                    }
+                }
+            }
+        } finally {
+            current.set(null);
+        }
+    }
+
+    private void apply(io.imageprune.graph.ReferenceGraph graph, ConsumerRecord<String, byte[]> record,
+                       SyncMarker[] marker) {
+        try {
+            if (record.key() == null) {
+                throw new IllegalArgumentException("record without a key");
+            }
+            RecordApplier.Outcome outcome = applier.apply(graph, record.key(), record.value(), m -> marker[0] = m);
+            metrics.applied(ProjectionKeys.parse(record.key()).kind(), outcome);
+        } catch (RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            LOG.warnf("unreadable state record %s at %s-%d@%d sent to %s: %s", record.key(), record.topic(),
+                    record.partition(), record.offset(), config.kafka().topic().dlq(), reason);
+            metrics.bad(e.getClass().getSimpleName());
+            deadLetters.send(record, reason);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.imageprune.state;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Metrics of the state consumer: records applied per kind and operation, apply latency, lag, bad records. */
+@ApplicationScoped
+public class StateMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> applied = new ConcurrentHashMap<>();
+    private final Timer batchApply;
+
+    public StateMetrics(MeterRegistry registry, LiveGraph live) {
+        this.registry = registry;
+        this.batchApply = Timer.builder("imageprune.state.apply").description("Time to apply one polled batch")
+                .register(registry);
+        Gauge.builder("imageprune.state.lag", live, LiveGraph::lag)
+                .description("Records of the state topic not applied yet (-1: unknown)").register(registry);
+        Gauge.builder("imageprune.state.synced", live, l -> l.synced() ? 1 : 0)
+                .description("1 when the graph has caught up with the topic and the ingest's sync marker")
+                .register(registry);
+        for (String kind : new String[]{"Image", "ImageStream", "LimitRange", "Pod", "ReplicationController",
+                "DeploymentConfig", "ReplicaSet", "Deployment", "DaemonSet", "Build", "BuildConfig", "StatefulSet",
+                "Job", "CronJob"}) {
+            Gauge.builder("imageprune.state.objects", live, l -> l.objectsPerKind().getOrDefault(kind, 0))
+                    .tag("kind", kind).description("Objects in the live graph").register(registry);
+        }
+    }
+
+    void applied(String kind, RecordApplier.Outcome outcome) {
+        applied.computeIfAbsent(kind + "/" + outcome, k -> Counter.builder("imageprune.state.records")
+                .tag("kind", kind).tag("operation", outcome.name().toLowerCase())
+                .description("State records applied").register(registry)).increment();
+    }
+
+    void bad(String reason) {
+        Counter.builder("imageprune.state.records.bad").tag("reason", reason)
+                .description("State records that could not be read (sent to the dead-letter topic)")
+                .register(registry).increment();
+    }
+
+    Timer batchApply() {
+        return batchApply;
+    }
+}

@@ -1,0 +1,197 @@
+package io.imageprune.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.openshift.client.OpenShiftClient;
+import io.imageprune.cli.ImagePruneCommand;
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.ingest.WatchedKinds;
+import io.imageprune.state.DeadLetters;
+import io.imageprune.state.LiveGraph;
+import io.imageprune.state.StateConsumer;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The event pipeline end to end: objects in the (CRUD mock) cluster API → ingest → a real Kafka broker → state
+ * consumer → live graph → {@code GET /api/v1/plan}, which must equal {@code plan} on a List of the same objects.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@WithTestResource(InProcessKafka.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The mock API stamps objects with the real creation time; a day later they are all past keep-younger-than. */
+    private static final String NOW = java.time.Instant.now().plus(Duration.ofDays(1)).toString();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @KubernetesTestServer
+    KubernetesServer server;
+    @Inject
+    LiveGraph live;
+    @Inject
+    StateConsumer consumer;
+    @Inject
+    ImagePruneConfig config;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+
+    @Test
+    @Order(1)
+    void clusterObjectsReachTheGraphAndPlanLikeASnapshot() throws Exception {
+        await().atMost(WAIT).until(live::synced);
+        OpenShiftClient client = server.getClient().adapt(OpenShiftClient.class);
+        JsonNode example = MAPPER.readTree(Path.of("examples/cluster.json").toFile());
+        for (JsonNode item : example.get("items")) {
+            HasMetadata object = client.getKubernetesSerialization().unmarshal(item.toString());
+            client.resource(object).create();
+        }
+        awaitPlanEqualsSnapshotOf(client);
+
+        // changes and deletions flow through as well
+        String image = example.get("items").get(0).get("metadata").get("name").asText();
+        client.images().withName(image).delete();
+        String stream = null;
+        for (JsonNode item : example.get("items")) {
+            if (item.get("kind").asText().equals("ImageStream")) {
+                stream = item.get("metadata").get("name").asText();
+                client.imageStreams().inNamespace(item.get("metadata").get("namespace").asText()).withName(stream)
+                        .delete();
+                break;
+            }
+        }
+        client.pods().inAnyNamespace().list().getItems().stream().findFirst()
+                .ifPresent(pod -> client.pods().inNamespace(pod.getMetadata().getNamespace())
+                        .withName(pod.getMetadata().getName()).edit(p -> {
+                            p.getStatus().setPhase("Succeeded");
+                            return p;
+                        }));
+        awaitPlanEqualsSnapshotOf(client);
+    }
+
+    @Test
+    @Order(2)
+    void unreadableRecordGoesToTheDeadLetterTopicAndChangesNothing() throws Exception {
+        await().atMost(WAIT).until(live::synced);
+        String before = plan();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(config.kafka().topic().state(), "Image//sha256:broken",
+                    "not json".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(config.kafka().topic().dlq(), 0);
+            dlq.assign(List.of(partition));
+            dlq.seekToBeginning(List.of(partition));
+            await().atMost(WAIT).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return dead.stream().anyMatch(r -> "Image//sha256:broken".equals(r.key()));
+            });
+        }
+        ConsumerRecord<String, byte[]> record = dead.stream()
+                .filter(r -> "Image//sha256:broken".equals(r.key())).findFirst().orElseThrow();
+        assertEquals("not json", new String(record.value(), StandardCharsets.UTF_8));
+        assertTrue(record.headers().lastHeader(DeadLetters.REASON_HEADER) != null, "the reason travels along");
+        assertTrue(live.synced());
+        assertEquals(before, plan(), "an unreadable record changes nothing");
+    }
+
+    @Test
+    @Order(3)
+    void restartedConsumerRebuildsTheSameGraphAndIsNotReadyUntilThen() throws Exception {
+        await().atMost(WAIT).until(live::synced);
+        String before = plan();
+        consumer.restart();
+        given().get("/q/health/ready").then().statusCode(503);
+        given().queryParam("now", NOW).get("/api/v1/plan").then().statusCode(503);
+        await().atMost(WAIT).until(live::synced);
+        given().get("/q/health/ready").then().statusCode(200);
+        assertEquals(before, plan());
+        JsonNode status = MAPPER.readTree(given().get("/api/v1/status").then().statusCode(200).extract().asString());
+        assertTrue(status.get("synced").asBoolean());
+        assertTrue(status.get("objects").get("Image").asInt() > 0, status.toString());
+        assertTrue(status.get("ingestEpoch").asLong() > 0, status.toString());
+    }
+
+    @Test
+    @Order(4)
+    void invalidOptionsAreABadRequest() {
+        await().atMost(WAIT).until(live::synced);
+        given().queryParam("prune-over-size-limit", "true").queryParam("keep-tag-revisions", "1")
+                .get("/api/v1/plan").then().statusCode(400);
+        given().queryParam("keep-younger-than", "soon").get("/api/v1/plan").then().statusCode(400);
+    }
+
+    private static String plan() {
+        return given().queryParam("now", NOW).queryParam("ignore-invalid-refs", "true").get("/api/v1/plan")
+                .then().statusCode(200).extract().asString();
+    }
+
+    /** The plan of the live graph equals {@code plan} on a List of what the API holds now. */
+    private void awaitPlanEqualsSnapshotOf(KubernetesClient client) throws Exception {
+        Path list = Files.createTempFile("cluster", ".json");
+        ObjectNode document = MAPPER.createObjectNode();
+        document.put("apiVersion", "v1");
+        document.put("kind", "List");
+        ArrayNode items = document.putArray("items");
+        for (HasMetadata object : WatchedKinds.listAll(client.adapt(OpenShiftClient.class))) {
+            items.add(MAPPER.readTree(client.getKubernetesSerialization().asJson(object)));
+        }
+        MAPPER.writeValue(list.toFile(), document);
+        StringWriter out = new StringWriter();
+        int exit = new CommandLine(new ImagePruneCommand()).setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(new StringWriter()))
+                .execute("plan", "--snapshot", list.toString(), "--now", NOW, "--ignore-invalid-refs", "-o", "json");
+        assertEquals(0, exit);
+        JsonNode expected = MAPPER.readTree(out.toString());
+        assertTrue(expected.get("imageDeletions").size() + expected.get("streamUpdates").size() > 0,
+                "a plan worth comparing");
+        await().atMost(WAIT).untilAsserted(() -> assertEquals(expected, MAPPER.readTree(plan())));
+    }
+}
