@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Encode+decode throughput over a realistic mix of small objects. Prints the rates (stdout goes to
  * target/surefire-reports/io.imageprune.projection.ProjectionCodecRateTest-output.txt); asserts only correctness.
+ * A benchmark, not a test of the build: run it with {@code -Dimageprune.bench.codec=true}.
  */
+@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "imageprune.bench.codec", matches = "true")
 class ProjectionCodecRateTest {
     private static final int DISTINCT = 20_000;
     private static final int MEASURED = 1_000_000;
