@@ -6,8 +6,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 
 /**
- * Entry point of the jar. {@code plan} is an offline command: before Quarkus starts it switches off the HTTP listener
- * and the Kafka and cluster roles, so it opens no connection and binds no port. Anything else runs the command line,
+ * Entry point of the jar. {@code plan} and {@code publish} are commands, not the service: before Quarkus starts they
+ * switch off the HTTP listener and the ingest and state roles, so {@code plan} opens no connection and binds no port. Anything else runs the command line,
  * whose top command without a subcommand is the service.
  */
 @QuarkusMain
@@ -19,7 +19,7 @@ public class ImagePruneMain implements QuarkusApplication {
     }
 
     public static void main(String... args) {
-        if (args.length > 0 && args[0].equals("plan")) {
+        if (args.length > 0 && (args[0].equals("plan") || args[0].equals("publish"))) {
             offline();
         }
         Quarkus.run(ImagePruneMain.class, args);

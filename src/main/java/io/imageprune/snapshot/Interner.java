@@ -3,6 +3,7 @@ package io.imageprune.snapshot;
 import io.imageprune.model.Layer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Load-local intern tables (open addressing, linear probing) that look ASCII text up straight from the scanner's byte
@@ -18,6 +19,8 @@ final class Interner {
     private int[] refs;
     private int mask;
     private final ValueList values = new ValueList();
+    /** The Latin-1 bytes of each generic key, by value index, for comparisons straight against the input bytes. */
+    private final ValueList keyBytes = new ValueList();
 
     Interner(int capacity, boolean layerTable) {
         this.layerTable = layerTable;
@@ -60,16 +63,9 @@ final class Interner {
                 break;
             }
             if (hs[i] == h) {
-                Object v = values.get(ref - 1);
-                String k = layerTable ? ((Layer) v).name() : (String) v;
-                if (k.length() == len) {
-                    int j = len - 1;
-                    while (j >= 0 && k.charAt(j) == buf[off + j]) {
-                        j--;
-                    }
-                    if (j < 0) {
-                        return k;
-                    }
+                byte[] k = (byte[]) keyBytes.get(ref - 1);
+                if (k != null && k.length == len && Arrays.equals(k, 0, len, buf, off, off + len)) {
+                    return (String) values.get(ref - 1);
                 }
             }
             i = (i + 1) & m;
@@ -158,7 +154,8 @@ final class Interner {
             if (refs[i] == 0) {
                 return -i - 1;
             }
-            if (hashes[i] == h && sameChars(key(i), buf, off, len)) {
+            byte[] k = hashes[i] == h ? (byte[]) keyBytes.get(refs[i] - 1) : null;
+            if (k != null && k.length == len && Arrays.equals(k, 0, len, buf, off, off + len)) {
                 return i;
             }
             i = (i + 1) & mask;
@@ -180,6 +177,8 @@ final class Interner {
 
     private void insert(int i, int h, Object value) {
         hashes[i] = h;
+        String key = layerTable ? ((Layer) value).name() : (String) value;
+        keyBytes.add(latin1(key));
         refs[i] = values.add(value) + 1;
         if (values.size() * 2 > refs.length) {
             grow();
@@ -203,17 +202,14 @@ final class Interner {
         }
     }
 
-    private static boolean sameChars(String k, byte[] buf, int off, int len) {
-        if (k.length() != len) {
-            return false;
-        }
-        // digests share their prefix, so compare from the end
-        for (int j = len - 1; j >= 0; j--) {
-            if (k.charAt(j) != buf[off + j]) {
-                return false;
+    /** The key's bytes if it is all Latin-1 (byte look-ups only ever see ASCII), else null. */
+    private static byte[] latin1(String key) {
+        for (int j = 0; j < key.length(); j++) {
+            if (key.charAt(j) > 0xff) {
+                return null;
             }
         }
-        return true;
+        return key.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static int hash(byte[] buf, int off, int len) {

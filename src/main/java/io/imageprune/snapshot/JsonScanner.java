@@ -681,8 +681,8 @@ final class JsonScanner implements Tokens {
     // ================================================================== buffer
 
     /**
-     * Reads more input, first moving the bytes still needed (from the current position, the current token if its
-     * text may be read, or a capture) to the front. Returns false at the end of input.
+     * Reads more input, first moving the bytes still needed (from the current position, or from a capture) to the
+     * front when the buffer is filling up. Returns false at the end of input.
      */
     private boolean loadMore() throws IOException {
         if (eof) {
@@ -692,7 +692,9 @@ final class JsonScanner implements Tokens {
         if (captureStart >= 0 && captureStart < keep) {
             keep = captureStart;
         }
-        if (keep > 0) {
+        // move the kept bytes to the front only when the buffer is at least half used: reads that return little
+        // (pipes, decompression) then cost no repeated copying
+        if (keep > 0 && limit > buf.length / 2) {
             int remaining = limit - keep;
             System.arraycopy(buf, keep, buf, 0, remaining);
             limit = remaining;
