@@ -201,15 +201,18 @@ public final class Planner {
         }
         Set<String> used = usedImages(streamsAfterStage1);
         Set<String> pinned = options.keepPinnedImages() ? pinnedImages() : Set.of();
-        List<Image> candidates = new ArrayList<>(graph.images());
-        candidates.sort(Comparator.comparing(Image::name));
+        List<Image> deleted = new ArrayList<>();
+        for (Image image : graph.images()) {
+            if (decideImage(image, used, pinned).removes()) {
+                deleted.add(image);
+            }
+        }
+        // name order makes the attribution of a shared blob to one image, which matters on failures, repeatable
+        deleted.sort(Comparator.comparing(Image::name));
         Map<String, Integer> removedGlobally = new HashMap<>();
         List<ImagePlan> plans = new ArrayList<>();
-        for (Image image : candidates) {
-            Rule rule = decideImage(image, used, pinned);
-            if (!rule.removes()) {
-                continue;
-            }
+        for (Image image : deleted) {
+            Rule rule = Rule.UNREFERENCED_IMAGE;
             List<String> blobDeletions = new ArrayList<>();
             boolean manifestBlob = false;
             if (options.pruneRegistry()) {

@@ -267,8 +267,9 @@ final class ClusterHistory {
             return new ClusterHistory(seed, this, operations);
         }
 
+        /** Ends a hand-written history (seed -1: no generator involved). */
         ClusterHistory build() {
-            return build(0, null);
+            return build(-1, null);
         }
 
         private void append(Record record) {
@@ -321,6 +322,8 @@ final class ClusterHistory {
     private static final class Generator {
         private static final Duration[] EDGES = {Duration.ZERO, Duration.ofMinutes(30), Duration.ofMinutes(60),
                 Duration.ofHours(2)};
+        private static final Instant LONG_AGO = Instant.parse("2020-01-01T00:00:00Z");
+        private static final Instant BEFORE_EPOCH = Instant.parse("1969-12-31T23:59:59.999999999Z");
         private static final String[] TAG_NAMES = {"latest", "v1", "v2", "1", "dev"};
         private static final String[] PHASES = {"Running", "Pending", "Succeeded", "Failed", "Unknown", ""};
         private static final String[] MEDIA_TYPES = {Image.MANIFEST_SCHEMA2, Image.MANIFEST_SCHEMA2,
@@ -574,7 +577,7 @@ final class ClusterHistory {
             if (mediaType.equals(Image.MANIFEST_LIST) || mediaType.equals(Image.OCI_INDEX)) {
                 mediaType = Image.MANIFEST_SCHEMA2;
             }
-            boolean metadata = r.nextInt(20) != 0;
+            boolean metadata = r.nextInt(80) != 0; // rarely unreadable: one such image stops all of stage 2
             return new Image(name, time(), r.nextInt(5) != 0, mediaType, layers(), metadata,
                     metadata ? config() : "", metadata ? size() : 0, List.of(), HOST + "/x/y@" + name);
         }
@@ -643,7 +646,7 @@ final class ClusterHistory {
                     case 0 -> layers = layers();
                     case 1 -> managed = !managed;
                     case 2 -> {
-                        if (metadata && r.nextInt(3) == 0) {
+                        if (metadata && r.nextInt(10) == 0) {
                             metadata = false;
                             config = "";
                             size = 0;
@@ -947,9 +950,9 @@ final class ClusterHistory {
             }
             return switch (c) {
                 case 5 -> Times.ZERO;
-                case 6 -> Instant.parse("2020-01-01T00:00:00Z");
+                case 6 -> LONG_AGO;
                 case 7 -> NOW.plus(Duration.ofMinutes(10));
-                case 8 -> Instant.parse("1969-12-31T23:59:59.999999999Z");
+                case 8 -> BEFORE_EPOCH;
                 default -> NOW.plusSeconds(r.nextInt(6 * 3600) - 5 * 3600)
                         .plusNanos(r.nextInt(3) == 0 ? r.nextInt(1_000_000_000) : 0);
             };

@@ -18,10 +18,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Feeds a {@link ClusterHistory}'s log to a live graph the way a consumer meets it in production — with redelivered
- * suffixes, restarts that rebuild from the (possibly compacted) topic, and relists after missed deletions — and at every
- * checkpoint compares that graph (and graphs replayed from compacted copies of the log) with a graph built fresh from
- * the checkpoint's true objects, put in a random order: every observable counter, and the full dry run for a few
+ * Feeds a {@link ClusterHistory}'s log to a live graph the way a consumer meets it in production (with redelivered
+ * suffixes, restarts that rebuild from the possibly compacted topic, relists after missed deletions), and at every
+ * checkpoint compares that graph, and graphs replayed from compacted copies of the log, with a graph built fresh from
+ * the checkpoint's true objects put in a random order: every observable counter, and the full dry run for a few
  * option sets.
  */
 final class EquivalenceChecker {
@@ -30,11 +30,13 @@ final class EquivalenceChecker {
 
     /** What the checker did, summed over runs (coverage). */
     final Map<String, Integer> tally = new TreeMap<>();
+    /** Failures shrunk so far: only the first few are, the rest would only cost time. */
+    private int shrinks;
 
     // ------------------------------------------------------------------------------------------------- random run
 
     /**
-     * One randomly disturbed consumer over the whole log: after a record, sometimes a redelivery of a suffix (up to 40
+     * One randomly disturbed consumer over the whole log: after a record, sometimes a redelivery of a suffix (up to 30
      * records) and sometimes a restart that replays the log so far, raw or compacted.
      */
     void randomRun(ClusterHistory h, Random d) {
@@ -42,17 +44,19 @@ final class EquivalenceChecker {
         // decoded values for redeliveries and replays (decoding is pure); the first delivery always decodes afresh
         Map<byte[], Object> decoded = new IdentityHashMap<>();
         ReferenceGraph live = new ReferenceGraph();
+        // every record the live graph has been given since it was created: replaying this rebuilds it
+        List<Record> delivered = new ArrayList<>();
         int pos = 0;
         int cp = 0;
         while (true) {
             while (cp < h.checkpoints.size() && h.checkpoints.get(cp).logEnd() == pos) {
                 Checkpoint checkpoint = h.checkpoints.get(cp);
                 Expected e = expected(h, checkpoint, randomOptions(d, h, 2 + d.nextInt(2)), d);
-                assertSame(e, live, "live graph");
+                assertSame(e, live, "live graph", delivered);
                 List<Record> prefix = log.subList(0, pos);
                 Compacted c = compact(prefix, d.nextInt(3) == 0 ? pos : d.nextInt(pos + 1), d.nextInt(3), d);
                 assertSame(e, TestRecordApplier.replay(c.records(), decoded), "graph replayed from "
-                        + c.description());
+                        + c.description(), c.records());
                 count("checkpoints");
                 cp++;
             }
@@ -60,17 +64,20 @@ final class EquivalenceChecker {
                 break;
             }
             TestRecordApplier.apply(live, log.get(pos));
+            delivered.add(log.get(pos));
             pos++;
             if (d.nextInt(25) == 0) {
-                int from = pos - 1 - d.nextInt(Math.min(pos, 40));
+                int from = pos - 1 - d.nextInt(Math.min(pos, 30));
                 for (int i = from; i < pos; i++) {
                     TestRecordApplier.apply(live, log.get(i), decoded);
+                    delivered.add(log.get(i));
                 }
                 count("redeliveries");
                 count("redelivered records", pos - from);
             }
             if (d.nextInt(120) == 0) {
-                live = restart(log.subList(0, pos), d, decoded);
+                delivered = restart(log.subList(0, pos), d);
+                live = TestRecordApplier.replay(delivered, decoded);
             }
         }
         if (cp != h.checkpoints.size()) {
@@ -78,14 +85,14 @@ final class EquivalenceChecker {
         }
     }
 
-    private ReferenceGraph restart(List<Record> prefix, Random d, Map<byte[], Object> decoded) {
+    /** What a restarted consumer reads of the log so far: all of it, or what compaction left. */
+    private List<Record> restart(List<Record> prefix, Random d) {
         if (d.nextBoolean()) {
             count("restarts from the raw log");
-            return TestRecordApplier.replay(prefix, decoded);
+            return new ArrayList<>(prefix);
         }
         count("restarts from a compacted log");
-        Compacted c = compact(prefix, d.nextInt(prefix.size() + 1), d.nextInt(3), d);
-        return TestRecordApplier.replay(c.records(), decoded);
+        return new ArrayList<>(compact(prefix, d.nextInt(prefix.size() + 1), d.nextInt(3), d).records());
     }
 
     // ------------------------------------------------------------------------------------------------- exhaustive
@@ -103,7 +110,8 @@ final class EquivalenceChecker {
     /** A consumer that reads the log once, without trouble. */
     void undisturbed(ClusterHistory h, List<PruneOptions> options) {
         for (Expected e : expectations(h, options, 1)) {
-            assertSame(e, TestRecordApplier.replay(h.log.subList(0, e.checkpoint().logEnd())), "undisturbed live graph");
+            ReferenceGraph live = TestRecordApplier.replay(h.log.subList(0, e.checkpoint().logEnd()));
+            assertSame(e, live, "undisturbed live graph", h.log.subList(0, e.checkpoint().logEnd()));
         }
     }
 
@@ -203,7 +211,8 @@ final class EquivalenceChecker {
     record Expected(ClusterHistory history, Checkpoint checkpoint, ReferenceGraph fresh,
                     SortedMap<String, Object> observations, List<PruneOptions> options, List<PruneResult> results) {
         String where() {
-            return "seed " + history.seed + ", checkpoint '" + checkpoint.label() + "' (after record "
+            return (history.seed < 0 ? "hand-written history" : "seed " + history.seed) + ", checkpoint '"
+                    + checkpoint.label() + "' (after record "
                     + checkpoint.logEnd() + " of " + history.log.size() + ")";
         }
     }
@@ -217,34 +226,193 @@ final class EquivalenceChecker {
         objects.forEach(o -> TestRecordApplier.put(fresh, o));
         List<PruneResult> results = new ArrayList<>();
         for (PruneOptions o : options) {
-            results.add(GraphObservations.dryRun(fresh, o));
+            PruneResult result = GraphObservations.dryRun(fresh, o);
+            results.add(result);
+            countPlan(result);
         }
+        countState(cp.truth());
         return new Expected(h, cp, fresh, observe(h, fresh), List.copyOf(options), results);
     }
 
-    void assertSame(Expected e, ReferenceGraph actual, String what) {
-        String diff = GraphObservations.diff(e.observations(), observe(e.history(), actual), 8);
-        if (diff != null) {
-            throw new AssertionError(e.where() + ": " + what + " differs from a fresh graph of the same objects: "
-                    + diff);
+    /** What the expected plans contain (to show the comparisons are not between empty plans). */
+    private void countPlan(PruneResult r) {
+        count("plans");
+        if (r.refused()) {
+            count("plans: refused (invalid references)");
         }
-        for (int i = 0; i < e.options().size(); i++) {
-            PruneOptions o = e.options().get(i);
+        if (!r.streamUpdates().isEmpty()) {
+            count("plans: stream updates");
+        }
+        if (!r.imageDeletions().isEmpty()) {
+            count("plans: image deletions");
+        }
+        if (!r.blobDeletions().isEmpty()) {
+            count("plans: blob deletions");
+        }
+        if (!r.layerLinkDeletions().isEmpty() || !r.manifestLinkDeletions().isEmpty()) {
+            count("plans: link deletions");
+        }
+        if (!r.failures().isEmpty()) {
+            count("plans: stage 2 aborted (unreadable image)");
+        }
+        if (!r.warnings().isEmpty()) {
+            count("plans: warnings");
+        }
+        if (!r.invalidReferences().isEmpty()) {
+            count("plans: invalid references");
+        }
+    }
+
+    /** What the checkpoint's objects contain that makes incremental maintenance hard. */
+    private void countState(Map<String, Object> truth) {
+        java.util.Set<String> images = new java.util.HashSet<>();
+        truth.values().forEach(o -> {
+            if (o instanceof io.imageprune.model.Image i) {
+                images.add(i.name());
+            }
+        });
+        boolean dangling = false;
+        boolean present = false;
+        for (Object o : truth.values()) {
+            if (o instanceof io.imageprune.model.ImageStream s) {
+                for (io.imageprune.model.Tag t : s.tags()) {
+                    for (io.imageprune.model.TagEvent e : t.items()) {
+                        if (images.contains(e.image())) {
+                            present = true;
+                        } else {
+                            dangling = true;
+                        }
+                    }
+                }
+            }
+        }
+        if (dangling) {
+            count("checkpoints with dangling revisions");
+        }
+        if (present) {
+            count("checkpoints with revisions of existing images");
+        }
+    }
+
+    void assertSame(Expected e, ReferenceGraph actual, String what) {
+        assertSame(e, actual, what, null);
+    }
+
+    /**
+     * Compares a graph with the fresh graph of a checkpoint: observations first, then the dry run of every option set.
+     * When {@code delivered} (the records that built {@code actual}) is given, a failure also shows the smallest
+     * sub-sequence of them that still builds a graph unlike the fresh graph of the objects it describes.
+     */
+    void assertSame(Expected e, ReferenceGraph actual, String what, List<Record> delivered) {
+        String problem = discrepancy(e.observations(), e.results(), e.options(), e.history(), actual);
+        if (problem != null) {
+            String shrunk = "";
+            if (delivered != null && shrinks++ < 3) {
+                List<Record> smallest = shrink(delivered, seq -> logDiscrepancy(seq, e.options(), e.history()) != null);
+                shrunk = smallest == null ? "" : "\n" + describe(smallest, e.options(), e.history());
+            }
+            throw new AssertionError(e.where() + ": " + what + " " + problem + shrunk);
+        }
+        count("dry runs compared", e.options().size());
+        count("graphs compared");
+    }
+
+    /** How {@code actual} differs from a graph with these observations and dry-run results, or null. */
+    private static String discrepancy(SortedMap<String, Object> observations, List<PruneResult> results,
+                                      List<PruneOptions> options, ClusterHistory h, ReferenceGraph actual) {
+        String diff = GraphObservations.diff(observations, observe(h, actual), 8);
+        if (diff != null) {
+            return "differs from a fresh graph of the same objects: " + diff;
+        }
+        for (int i = 0; i < options.size(); i++) {
+            PruneOptions o = options.get(i);
             PruneResult result;
             try {
                 result = GraphObservations.dryRun(actual, o);
             } catch (RuntimeException ex) {
-                throw new AssertionError(e.where() + ": " + what + ": dry run with " + o + " throws " + ex, ex);
+                return "cannot be planned with " + o + ": " + ex;
             }
-            String planDiff = GraphObservations.diff(e.results().get(i), result);
+            String planDiff = GraphObservations.diff(results.get(i), result);
             if (planDiff != null) {
-                throw new AssertionError(e.where() + ": " + what + " plans differently from a fresh graph with " + o
-                        + ": " + planDiff);
+                return "plans differently from a fresh graph with " + o + ": " + planDiff;
             }
-            count("dry runs compared");
         }
-        count("graphs compared");
+        return null;
     }
+
+    // ------------------------------------------------------------------------------------------------- shrinking
+
+    /** The objects a record sequence describes: the last value of each key whose last record is not a tombstone. */
+    static List<Object> describedObjects(List<Record> records) {
+        Map<String, Record> last = new java.util.LinkedHashMap<>();
+        for (Record r : records) {
+            last.remove(r.key());
+            last.put(r.key(), r);
+        }
+        List<Object> out = new ArrayList<>();
+        for (Record r : last.values()) {
+            if (!r.tombstone()) {
+                Object o = TestRecordApplier.decode(r);
+                if (!(o instanceof io.imageprune.projection.SyncMarker)) {
+                    out.add(o);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The claim for any record sequence: replaying it gives a graph that shows and plans like a fresh graph of the
+     * objects it describes. Returns how it does not, or null.
+     */
+    static String logDiscrepancy(List<Record> records, List<PruneOptions> options, ClusterHistory h) {
+        ReferenceGraph fresh = new ReferenceGraph();
+        describedObjects(records).forEach(o -> TestRecordApplier.put(fresh, o));
+        List<PruneResult> results = new ArrayList<>();
+        for (PruneOptions o : options) {
+            results.add(GraphObservations.dryRun(fresh, o));
+        }
+        return discrepancy(observe(h, fresh), results, options, h, TestRecordApplier.replay(records));
+    }
+
+    /** A 1-minimal sub-sequence (order kept) on which {@code failing} still holds, or null when it does not hold. */
+    static List<Record> shrink(List<Record> records, java.util.function.Predicate<List<Record>> failing) {
+        if (!failing.test(records)) {
+            return null;
+        }
+        List<Record> current = new ArrayList<>(records);
+        for (int chunk = Math.max(1, current.size() / 2); chunk >= 1; chunk = chunk == 1 ? 0 : chunk / 2) {
+            boolean progress = true;
+            while (progress) {
+                progress = false;
+                for (int i = 0; i + chunk <= current.size(); ) {
+                    List<Record> candidate = new ArrayList<>(current.subList(0, i));
+                    candidate.addAll(current.subList(i + chunk, current.size()));
+                    if (failing.test(candidate)) {
+                        current = candidate;
+                        progress = true;
+                    } else {
+                        i += chunk;
+                    }
+                }
+            }
+        }
+        return current;
+    }
+
+    /** A record sequence spelled out, with the decoded values and what goes wrong when it is replayed. */
+    static String describe(List<Record> records, List<PruneOptions> options, ClusterHistory h) {
+        StringBuilder b = new StringBuilder("smallest record sequence that reproduces it (" + records.size()
+                + " records, replayed into an empty graph):");
+        for (int i = 0; i < records.size(); i++) {
+            Record r = records.get(i);
+            b.append("\n  ").append(i).append(". ").append(r.tombstone() ? "tombstone " + r.key()
+                    : "put " + r.key() + " = " + TestRecordApplier.decode(r));
+        }
+        b.append("\n  then: ").append(logDiscrepancy(records, options, h));
+        return b.toString();
+    }
+
 
     private static SortedMap<String, Object> observe(ClusterHistory h, ReferenceGraph g) {
         return GraphObservations.of(g, h.digests, h.repos, h.namespaces);

@@ -210,7 +210,8 @@ class GraphEquivalenceTest {
         ReferenceGraph first = TestRecordApplier.replay(h.log.subList(0, h.checkpoints.get(0).logEnd()));
         assertEquals(1, first.alwaysUsedTags().get("alpha/app:v1"));
         assertTrue(first.alwaysPinnedDigests().contains(A));
-        ReferenceGraph end = TestRecordApplier.replay(EquivalenceChecker.compact(h.log, h.log.size(), 1, null).records());
+        ReferenceGraph end = TestRecordApplier.replay(
+                EquivalenceChecker.compact(h.log, h.log.size(), 1, null).records());
         assertFalse(end.alwaysUsedTags().contains("alpha/app:v1"), "a succeeded old pod is no longer always counted");
         assertEquals(1, end.conditionalPods().size());
         assertEquals(1, end.alwaysUsedTags().get("alpha/app:latest"), "the build uses latest");
@@ -246,7 +247,8 @@ class GraphEquivalenceTest {
         }
         assertEquals(List.of("Image//" + A, "Image//" + C, "ImageStream/alpha/other", "LimitRange/alpha/lim",
                 "Pod/alpha/p"), tombstones, "a tombstone for every logged key that is gone");
-        assertEquals(List.of("Image//" + B, "SyncMarker//" + ClusterHistory.INGEST_ID), puts, "the stale B and the marker");
+        assertEquals(List.of("Image//" + B, "SyncMarker//" + ClusterHistory.INGEST_ID), puts,
+                "the stale B and the marker");
         ClusterHistory h = b.checkpoint("after the relist")
                 .strayTombstone("Pod/alpha/p") // the delayed watch event of the missed deletion
                 .build();

@@ -48,9 +48,9 @@ final class TestRecordApplier {
     }
 
     /**
-     * Applies a record, decoding its value only the first time it is seen ({@code decoded} is keyed by the value array's
-     * identity). Decoding is pure, so this is what a consumer would do; it only spares the time of decoding the same
-     * bytes again when a log is replayed many times.
+     * Applies a record, decoding its value only the first time it is seen ({@code decoded} is keyed by the identity of
+     * the value array). Decoding is pure, so the graph ends up the same; this only spares decoding the same bytes again
+     * when a log is replayed many times.
      */
     static void apply(ReferenceGraph graph, ClusterHistory.Record record, Map<byte[], Object> decoded) {
         if (record.value() == null) {
@@ -74,6 +74,11 @@ final class TestRecordApplier {
 
     static void apply(ReferenceGraph graph, ClusterHistory.Record record) {
         apply(graph, record.key(), record.value());
+    }
+
+    /** The object of a record that is not a tombstone. */
+    static Object decode(ClusterHistory.Record record) {
+        return CODEC.decode(record.key(), record.value());
     }
 
     /** Applies records {@code [from, to)} of a log, in order. */
