@@ -69,7 +69,14 @@ public class ClusterIngest {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Stops watching; changes made meanwhile reach the topic with the next {@link #start()}'s listing. */
+    public synchronized void stop() {
         informers.forEach(SharedIndexInformer::close);
+        informers.clear();
+        kindStatus.clear();
     }
 
     /** Per kind: watching, tolerated (and why) or failed. */
@@ -81,7 +88,8 @@ public class ClusterIngest {
         return epoch;
     }
 
-    synchronized void start() {
+    /** Lists every kind, publishes it, tombstones what the cluster no longer has and publishes a sync marker. */
+    public synchronized void start() {
         try {
             topics.ensure();
         } catch (Exception e) {

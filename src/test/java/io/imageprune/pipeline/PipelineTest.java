@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.cli.ImagePruneCommand;
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.ingest.ClusterIngest;
 import io.imageprune.ingest.WatchedKinds;
 import io.imageprune.state.DeadLetters;
 import io.imageprune.state.LiveGraph;
@@ -72,6 +73,8 @@ class PipelineTest {
     LiveGraph live;
     @Inject
     StateConsumer consumer;
+    @Inject
+    ClusterIngest ingest;
     @Inject
     ImagePruneConfig config;
     @Inject
@@ -161,6 +164,24 @@ class PipelineTest {
 
     @Test
     @Order(4)
+    void objectsDeletedWhileTheIngestWasDownDisappearAfterItsNextListing() throws Exception {
+        await().atMost(WAIT).until(live::synced);
+        OpenShiftClient client = server.getClient().adapt(OpenShiftClient.class);
+        ingest.stop();
+        var images = client.images().list().getItems();
+        for (int i = 0; i < 5 && i < images.size(); i++) {
+            client.images().withName(images.get(i).getMetadata().getName()).delete();
+        }
+        client.replicationControllers().inAnyNamespace().list().getItems().forEach(rc -> client
+                .replicationControllers().inNamespace(rc.getMetadata().getNamespace())
+                .withName(rc.getMetadata().getName()).delete());
+        ingest.start();
+        awaitPlanEqualsSnapshotOf(client);
+        assertEquals(0, live.objectsPerKind().getOrDefault("ReplicationController", 0));
+    }
+
+    @Test
+    @Order(5)
     void invalidOptionsAreABadRequest() {
         await().atMost(WAIT).until(live::synced);
         given().queryParam("prune-over-size-limit", "true").queryParam("keep-tag-revisions", "1")
