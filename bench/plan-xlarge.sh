@@ -23,10 +23,10 @@ JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
 echo "snapshot: $SNAPSHOT ($(du -h "$SNAPSHOT" | cut -f1)); $(nproc) cores; $(java -version 2>&1 | head -1)"
 for i in $(seq 1 "$RUNS"); do
   /usr/bin/time -f '%e %M' -o "$OUT/time.txt" \
-    java -Dquarkus.log.category.\"io.imageprune.cli\".level=DEBUG -jar "$JAR" plan --snapshot "$SNAPSHOT" \
+    java -Dimageprune.timings=true -jar "$JAR" plan --snapshot "$SNAPSHOT" \
       --now 2025-01-15T12:00:00Z --ignore-invalid-refs -o json > "$OUT/plan.json" 2> "$OUT/plan.err"
   read -r wall rss_kb < "$OUT/time.txt"
-  phases=$(grep -o 'loaded .* ms; planned in [0-9]* ms' "$OUT/plan.err" || echo "phases: n/a")
+  phases=$(grep '^timings: ' "$OUT/plan.err" | sed 's/^timings: //' | paste -sd ';' || echo "phases: n/a")
   printf 'run %d: wall %ss, peak RSS %d MiB; %s\n' "$i" "$wall" $((rss_kb / 1024)) "$phases"
 done
 python3 - "$OUT/plan.json" <<'PY'

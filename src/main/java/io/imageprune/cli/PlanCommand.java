@@ -7,7 +7,6 @@ import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
 import io.imageprune.snapshot.SnapshotException;
-import org.jboss.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,8 +30,6 @@ import java.util.concurrent.Callable;
         description = "Show what oc adm prune images would prune from a snapshot "
                 + "(oc get images,imagestreams,pods,rc,rs,deploy,dc,ds,sts,jobs,cronjobs,bc,builds,limitranges -A -o json).")
 public class PlanCommand implements Callable<Integer> {
-    private static final Logger LOG = Logger.getLogger(PlanCommand.class);
-
     @Spec
     CommandSpec spec;
 
@@ -101,9 +98,11 @@ public class PlanCommand implements Callable<Integer> {
         Planner planner = Planner.of(graph, options);
         PruneResult result = PruneExecutor.dryRun(planner);
         long planned = System.nanoTime();
-        LOG.debugf("loaded %d images, %d streams, %d referrers in %d ms; planned in %d ms", graph.imageCount(),
-                graph.streamCount(), graph.referrerCount(), (loaded - start) / 1_000_000,
-                (planned - loaded) / 1_000_000);
+        if (Boolean.getBoolean("imageprune.timings")) {
+            err.printf("timings: loaded %d images, %d streams, %d referrers in %d ms; planned in %d ms%n",
+                    graph.imageCount(), graph.streamCount(), graph.referrerCount(), (loaded - start) / 1_000_000,
+                    (planned - loaded) / 1_000_000);
+        }
         for (String warning : result.warnings()) {
             err.println("warning: " + warning);
         }
@@ -119,6 +118,9 @@ public class PlanCommand implements Callable<Integer> {
             new PlanTable(graph, result).write(out);
         }
         out.flush();
+        if (Boolean.getBoolean("imageprune.timings")) {
+            err.printf("timings: wrote the %s output in %d ms%n", output, (System.nanoTime() - planned) / 1_000_000);
+        }
         if (result.refused()) {
             err.println("Failed to build graph!");
             err.println();

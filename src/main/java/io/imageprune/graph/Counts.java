@@ -1,32 +1,110 @@
 package io.imageprune.graph;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
-/** A multiset of strings: how many times each key is currently referenced. Keys that drop to zero disappear. */
+/**
+ * A multiset of strings: how many times each key is currently referenced. Keys that drop to zero disappear.
+ *
+ * <p>Open addressing with linear probing over parallel key and count arrays: the graph holds millions of these
+ * entries (every blob of every image, per repository and globally), and boxed map entries would double its heap and
+ * its build time.
+ */
 public final class Counts {
-    private final Map<String, Integer> counts = new HashMap<>();
+    private static final int MIN_CAPACITY = 8;
+    private String[] keys = new String[MIN_CAPACITY];
+    private int[] counts = new int[MIN_CAPACITY];
+    private int size;
 
-    public void add(String key, int delta) {
-        if (delta != 0) {
-            counts.merge(key, delta, (a, b) -> a + b == 0 ? null : a + b);
+    /** Adds {@code delta} to the key's count; returns the new count. */
+    public int add(String key, int delta) {
+        if (delta == 0) {
+            return get(key);
         }
+        int slot = slot(key);
+        if (keys[slot] == null) {
+            keys[slot] = key;
+            counts[slot] = delta;
+            if (++size * 4 > keys.length * 3) {
+                resize(keys.length * 2);
+            }
+            return delta;
+        }
+        int count = counts[slot] + delta;
+        if (count == 0) {
+            delete(slot);
+        } else {
+            counts[slot] = count;
+        }
+        return count;
     }
 
     public int get(String key) {
-        Integer n = counts.get(key);
-        return n == null ? 0 : n;
+        int slot = slot(key);
+        return keys[slot] == null ? 0 : counts[slot];
     }
 
     public boolean contains(String key) {
-        return counts.containsKey(key);
+        return keys[slot(key)] != null;
     }
 
     public int size() {
-        return counts.size();
+        return size;
     }
 
-    public java.util.Set<String> keys() {
-        return java.util.Collections.unmodifiableSet(counts.keySet());
+    /** A copy of the keys with a non-zero count. */
+    public Set<String> keys() {
+        Set<String> present = new LinkedHashSet<>();
+        for (String key : keys) {
+            if (key != null) {
+                present.add(key);
+            }
+        }
+        return Collections.unmodifiableSet(present);
+    }
+
+    private int slot(String key) {
+        int mask = keys.length - 1;
+        int h = key.hashCode();
+        int slot = (h ^ (h >>> 16)) & mask;
+        while (keys[slot] != null && !keys[slot].equals(key)) {
+            slot = (slot + 1) & mask;
+        }
+        return slot;
+    }
+
+    /** Removes a slot and shifts the following run back, so lookups never need tombstones. */
+    private void delete(int slot) {
+        int mask = keys.length - 1;
+        keys[slot] = null;
+        size--;
+        int next = (slot + 1) & mask;
+        while (keys[next] != null) {
+            String key = keys[next];
+            int count = counts[next];
+            keys[next] = null;
+            int target = slot(key);
+            keys[target] = key;
+            counts[target] = count;
+            next = (next + 1) & mask;
+        }
+        if (keys.length > MIN_CAPACITY && size * 8 < keys.length) {
+            resize(keys.length / 2);
+        }
+    }
+
+    private void resize(int capacity) {
+        String[] oldKeys = keys;
+        int[] oldCounts = counts;
+        keys = new String[capacity];
+        counts = new int[capacity];
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != null) {
+                int slot = slot(oldKeys[i]);
+                keys[slot] = oldKeys[i];
+                counts[slot] = oldCounts[i];
+            }
+        }
     }
 }

@@ -11,10 +11,9 @@ import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.projection.SyncMarker;
 import io.imageprune.state.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -38,7 +37,8 @@ public class ClusterIngest {
     private static final Logger LOG = Logger.getLogger(ClusterIngest.class);
 
     private final ImagePruneConfig config;
-    private final OpenShiftClient client;
+    private final Instance<OpenShiftClient> clients;
+    private OpenShiftClient client;
     private final StatePublisher publisher;
     private final Topics topics;
     private final TopicKeys topicKeys;
@@ -49,26 +49,27 @@ public class ClusterIngest {
     private volatile long epoch;
     private ApiObjects apiObjects;
 
-    public ClusterIngest(ImagePruneConfig config, OpenShiftClient client, StatePublisher publisher, Topics topics,
-                         TopicKeys topicKeys, MeterRegistry registry) {
+    /** The client is resolved on start only: building it reads the kubeconfig and sets up TLS. */
+    public ClusterIngest(ImagePruneConfig config, Instance<OpenShiftClient> clients, StatePublisher publisher,
+                         Topics topics, TopicKeys topicKeys, MeterRegistry registry) {
         this.config = config;
-        this.client = client;
+        this.clients = clients;
         this.publisher = publisher;
         this.topics = topics;
         this.topicKeys = topicKeys;
         this.registry = registry;
     }
 
-    void onStart(@Observes StartupEvent event) {
-        if (config.ingest().enabled()) {
-            CompletableFuture.runAsync(this::start).exceptionally(e -> {
-                LOG.errorf(e, "ingest failed to start; no sync marker is published, so nothing will be pruned");
-                return null;
-            });
-        }
+    /** Starts in the background: listing a large cluster takes a while and must not hold up the HTTP endpoints. */
+    public void startInBackground() {
+        CompletableFuture.runAsync(this::start).exceptionally(e -> {
+            LOG.errorf(e, "ingest failed to start; no sync marker is published, so nothing will be pruned");
+            return null;
+        });
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    @PreDestroy
+    void close() {
         stop();
     }
 
@@ -96,6 +97,7 @@ public class ClusterIngest {
             throw new IllegalStateException("cannot prepare the state topic: " + e, e);
         }
         epoch = System.currentTimeMillis();
+        client = clients.get();
         apiObjects = new ApiObjects(client.getKubernetesSerialization());
         List<String> namespaces = config.ingest().namespaces().orElse(List.of());
         boolean complete = true;

@@ -1,5 +1,6 @@
 package io.imageprune.policy;
 
+import io.imageprune.graph.Counts;
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.graph.RepositoryCounts;
 import io.imageprune.model.Image;
@@ -89,8 +90,8 @@ public final class Planner {
     private StreamPlan planStream(ImageStream stream, RepositoryCounts counts) {
         List<RemovedRevision> removed = new ArrayList<>();
         List<Tag> keptTags = new ArrayList<>();
-        Map<String, Integer> manifestsRemoved = new HashMap<>();
-        Map<String, Integer> blobsRemoved = new HashMap<>();
+        Counts manifestsRemoved = new Counts();
+        Counts blobsRemoved = new Counts();
         Set<String> layerLinks = new LinkedHashSet<>();
         List<String> manifestLinks = new ArrayList<>();
         for (Tag tag : stream.tags()) {
@@ -138,9 +139,8 @@ public final class Planner {
     }
 
     /** Counts one more removal of a digest; true exactly when that removes its last reference. */
-    private static boolean decrementReachesZero(Map<String, Integer> removed, String digest, int count) {
-        int gone = removed.merge(digest, 1, Integer::sum);
-        return gone == count;
+    private static boolean decrementReachesZero(Counts removed, String digest, int count) {
+        return removed.add(digest, 1) == count;
     }
 
     /** Spec §6.3: the first matching rule decides. */
@@ -209,7 +209,7 @@ public final class Planner {
         }
         // name order makes the attribution of a shared blob to one image, which matters on failures, repeatable
         deleted.sort(Comparator.comparing(Image::name));
-        Map<String, Integer> removedGlobally = new HashMap<>();
+        Counts removedGlobally = new Counts();
         List<ImagePlan> plans = new ArrayList<>();
         for (Image image : deleted) {
             Rule rule = Rule.UNREFERENCED_IMAGE;

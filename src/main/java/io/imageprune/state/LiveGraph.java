@@ -65,7 +65,7 @@ public class LiveGraph {
         synced = true;
     }
 
-    void markNotSynced(String reason) {
+    public void markNotSynced(String reason) {
         notSyncedReason = reason;
         synced = false;
     }

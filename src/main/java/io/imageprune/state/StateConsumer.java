@@ -4,11 +4,9 @@ import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.projection.SyncMarker;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.annotation.PreDestroy;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -58,15 +56,8 @@ public class StateConsumer {
         this.metrics = metrics;
     }
 
-    void onStart(@Observes StartupEvent event) {
-        if (config.state().enabled()) {
-            start();
-        } else {
-            live.markNotSynced("the state role is disabled (imageprune.state.enabled=false)");
-        }
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
+    @PreDestroy
+    void close() {
         stop();
     }
 

@@ -1,0 +1,28 @@
+package io.imageprune.config;
+
+import io.imageprune.ingest.ClusterIngest;
+import io.imageprune.state.LiveGraph;
+import io.imageprune.state.StateConsumer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+/**
+ * Starts the roles this process is configured for. The role beans are only looked up when enabled, so a command
+ * such as {@code plan} builds no Kubernetes client and no Kafka client.
+ */
+@ApplicationScoped
+public class ServiceRoles {
+    void onStart(@Observes StartupEvent event, ImagePruneConfig config, Instance<ClusterIngest> ingest,
+                 Instance<StateConsumer> state, LiveGraph live) {
+        if (config.state().enabled()) {
+            state.get().start();
+        } else {
+            live.markNotSynced("the state role is disabled (imageprune.state.enabled=false)");
+        }
+        if (config.ingest().enabled()) {
+            ingest.get().startInBackground();
+        }
+    }
+}
