@@ -10,9 +10,19 @@ import io.imageprune.snapshot.SnapshotSink;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Builds a reference graph straight from a snapshot file, one object at a time, as the cluster would list it. */
+/**
+ * Builds a reference graph straight from a snapshot file, as the cluster would list it. Parsing and graph building
+ * run on two threads joined by a bounded queue of batches, so a large file costs about the larger of the two, not
+ * their sum, and memory holds only a few batches besides the graph.
+ */
 public final class SnapshotGraphs {
+    private static final int BATCH = 2048;
+    private static final Object[] END = new Object[0];
+
     private SnapshotGraphs() {
     }
 
@@ -23,33 +33,122 @@ public final class SnapshotGraphs {
     public static ReferenceGraph load(Path file, String namespace) throws IOException {
         ReferenceGraph graph = new ReferenceGraph();
         boolean all = namespace == null || namespace.isEmpty();
-        new SnapshotLoader().load(file, new SnapshotSink() {
-            @Override
-            public void image(Image image) {
-                graph.putImage(image);
-            }
-
-            @Override
-            public void imageStream(ImageStream stream) {
-                if (all || stream.namespace().equals(namespace)) {
-                    graph.putStream(stream);
+        BlockingQueue<Object[]> queue = new ArrayBlockingQueue<>(16);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread builder = new Thread(() -> build(graph, queue, failure), "imageprune-graph-builder");
+        builder.start();
+        Batcher batcher = new Batcher(queue);
+        try {
+            new SnapshotLoader().load(file, new SnapshotSink() {
+                @Override
+                public void image(Image image) {
+                    batcher.add(image);
                 }
-            }
 
-            @Override
-            public void referrer(Referrer referrer) {
-                if (all || referrer.namespace().equals(namespace)) {
-                    graph.putReferrer(referrer);
+                @Override
+                public void imageStream(ImageStream stream) {
+                    if (all || stream.namespace().equals(namespace)) {
+                        batcher.add(stream);
+                    }
                 }
-            }
 
-            @Override
-            public void limitRange(LimitRange limitRange) {
-                if (all || limitRange.namespace().equals(namespace)) {
-                    graph.putLimitRange(limitRange);
+                @Override
+                public void referrer(Referrer referrer) {
+                    if (all || referrer.namespace().equals(namespace)) {
+                        batcher.add(referrer);
+                    }
                 }
-            }
-        });
+
+                @Override
+                public void limitRange(LimitRange limitRange) {
+                    if (all || limitRange.namespace().equals(namespace)) {
+                        batcher.add(limitRange);
+                    }
+                }
+            });
+            batcher.flush();
+        } finally {
+            batcher.put(END);
+            join(builder);
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
         return graph;
+    }
+
+    private static void build(ReferenceGraph graph, BlockingQueue<Object[]> queue,
+                              AtomicReference<RuntimeException> failure) {
+        try {
+            for (Object[] batch = queue.take(); batch != END; batch = queue.take()) {
+                if (failure.get() != null) {
+                    continue; // keep draining so the parser never blocks
+                }
+                try {
+                    for (Object object : batch) {
+                        if (object instanceof Image image) {
+                            graph.putImage(image);
+                        } else if (object instanceof ImageStream stream) {
+                            graph.putStream(stream);
+                        } else if (object instanceof Referrer referrer) {
+                            graph.putReferrer(referrer);
+                        } else if (object instanceof LimitRange limitRange) {
+                            graph.putLimitRange(limitRange);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    failure.set(e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the graph", e);
+        }
+    }
+
+    /** Collects objects into batches for the builder thread. */
+    private static final class Batcher {
+        private final BlockingQueue<Object[]> queue;
+        private Object[] batch = new Object[BATCH];
+        private int size;
+
+        Batcher(BlockingQueue<Object[]> queue) {
+            this.queue = queue;
+        }
+
+        void add(Object object) {
+            batch[size++] = object;
+            if (size == BATCH) {
+                put(batch);
+                batch = new Object[BATCH];
+                size = 0;
+            }
+        }
+
+        void flush() {
+            if (size > 0) {
+                Object[] last = new Object[size];
+                System.arraycopy(batch, 0, last, 0, size);
+                put(last);
+                size = 0;
+            }
+        }
+
+        void put(Object[] objects) {
+            try {
+                queue.put(objects);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while loading the snapshot", e);
+            }
+        }
     }
 }
