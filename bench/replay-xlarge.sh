@@ -32,7 +32,7 @@ synced=$(date +%s.%N)
 records=$(curl -s "localhost:$PORT/q/metrics" | awk '/^imageprune_state_records_total/ {s += $2} END {printf "%d", s}')
 replay=$(echo "$synced - $start" | bc)
 printf '(a) start to synced: %.1f s for %d records (JVM start included)\n' "$replay" "$records"
-printf '(b) apply rate: %.0f records/s over the whole replay\n' "$(echo "$records / $replay" | bc -l)"
+echo "(b) apply rate, from the consumer's first poll to synced: $(grep -o 'replayed [0-9]* records in [0-9]* ms ([0-9]* records/s)' "$OUT/service.log")"
 jcmd $pid GC.run > /dev/null
 heap=$(jcmd $pid GC.heap_info | awk '/garbage-first heap/ {for (i=1;i<=NF;i++) if ($i=="used") print $(i+1)}')
 echo "(c) heap used after a full GC: $heap (live graph + the service)"

@@ -134,9 +134,12 @@ public class StateConsumer {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> target = consumer.endOffsets(partitions);
             boolean markerSeen = false;
+            long replayStart = System.nanoTime();
+            long replayed = 0;
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(config.state().pollTimeout());
                 SyncMarker[] marker = new SyncMarker[1];
+                replayed += records.count();
                 if (!records.isEmpty()) {
                     metrics.batchApply().record(() -> live.write(graph -> {
                         for (ConsumerRecord<String, byte[]> record : records) {
@@ -161,7 +164,9 @@ public class StateConsumer {
                 if (!live.synced()) {
                     if (markerSeen && caughtUp) {
                         live.markSynced();
-                        LOG.infof("state graph synced: %s", live.objectsPerKind());
+                        long millis = Math.max(1, (System.nanoTime() - replayStart) / 1_000_000);
+                        LOG.infof("state graph synced: replayed %d records in %d ms (%d records/s): %s", replayed,
+                                millis, replayed * 1000 / millis, live.objectsPerKind());
                     } else {
                         live.markNotSynced(markerSeen ? "catching up with " + topic
                                 : "waiting for the ingest's sync marker on " + topic);
