@@ -10,7 +10,7 @@ GEN=${1:-$ROOT/../shared/bench/gen_cluster.py}
 OUT=${2:-$ROOT/target/bench}
 SIZE=${SIZE:-xlarge}
 PORT=${HTTP_PORT:-18080}
-TOPIC=imageprune.bench-$SIZE
+TOPIC=imageprune.bench-$SIZE-$(date +%s)   # a fresh topic: a republished one would hold every record twice
 mkdir -p "$OUT"
 SNAPSHOT="$OUT/$SIZE-seed1.json"
 [ -s "$SNAPSHOT" ] || python3 "$GEN" --size "$SIZE" --seed 1 --format list --out "$SNAPSHOT" 2> "$OUT/$SIZE-seed1.gen.log"
