@@ -19,7 +19,7 @@ import java.util.Arrays;
 final class DigestTable {
     static final int TEXT_LENGTH = 71;
     private static final byte[] HEX = new byte[256];
-    private static final int CACHE_SIZE = 1 << 13;
+    private static final int MAX_CACHE_SIZE = 1 << 13;
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 
     static {
@@ -44,6 +44,7 @@ final class DigestTable {
     /** Layer tables: a direct-mapped cache of recently used layers (digest words and size, then the layer). */
     private final long[] cacheKeys;
     private final Layer[] cacheValues;
+    private final int cacheMask;
 
     /** The digest most recently parsed, and its hash. */
     private long k0;
@@ -65,8 +66,10 @@ final class DigestTable {
         this.stride = layers ? 6 : 5;
         this.refOffset = stride - 1;
         allocate(Integer.highestOneBit(Math.max(16, capacity) - 1) << 1);
-        cacheKeys = layers ? new long[CACHE_SIZE * 5] : null;
-        cacheValues = layers ? new Layer[CACHE_SIZE] : null;
+        int cacheSize = Math.min(MAX_CACHE_SIZE, Integer.highestOneBit(Math.max(16, capacity / 32)));
+        cacheMask = cacheSize - 1;
+        cacheKeys = layers ? new long[cacheSize * 5] : null;
+        cacheValues = layers ? new Layer[cacheSize] : null;
     }
 
     private void allocate(int cap) {
@@ -183,12 +186,25 @@ final class DigestTable {
      * may be null, the text is then rebuilt from the digest.
      */
     Layer layer(byte[] b, int off, long layerSize) {
-        int c = hash & (CACHE_SIZE - 1);
+        int c = hash & cacheMask;
         int ck = c * 5;
         long[] cks = cacheKeys;
         Layer first = cacheValues[c];
         if (first == null || cks[ck] != k0 || cks[ck + 1] != k1 || cks[ck + 2] != k2 || cks[ck + 3] != k3) {
-            int k = find();
+            // find() written out: this method then stays above the JIT's inlining size and is compiled once
+            long[] sl = slots;
+            int st = stride;
+            int k;
+            for (int i = hash & mask;; i = (i + 1) & mask) {
+                k = i * st;
+                if (sl[k + refOffset] == 0) {
+                    k = -k - 1;
+                    break;
+                }
+                if (sl[k] == k0 && sl[k + 1] == k1 && sl[k + 2] == k2 && sl[k + 3] == k3) {
+                    break;
+                }
+            }
             long firstSize;
             if (k < 0) {
                 first = new Layer(b == null ? text() : new String(b, off, TEXT_LENGTH, StandardCharsets.ISO_8859_1),
@@ -242,7 +258,7 @@ final class DigestTable {
         long touched = 0;
         for (int j = 0; j < count; j++) {
             int h = batchHashes[j];
-            touched += cacheKeys[(h & (CACHE_SIZE - 1)) * 5] + slots[(h & mask) * stride + refOffset];
+            touched += cacheKeys[(h & cacheMask) * 5] + slots[(h & mask) * stride + refOffset];
         }
         blackhole = touched;
         int j = 0;

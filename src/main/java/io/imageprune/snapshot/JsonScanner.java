@@ -10,10 +10,13 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * A strict, streaming JSON tokenizer over UTF-8 bytes, made for big snapshots: values are scanned lazily (a string
- * that is not read is only skipped), plain ASCII strings are hashed and interned straight from the byte buffer, field
- * names are canonical String instances, and the buffer is a sliding window over the input. Validates the whole
- * grammar (RFC 8259) including skipped values; errors are {@link JsonSyntaxException}s with line and column.
+ * A strict, streaming JSON tokenizer over UTF-8 bytes, made for big snapshots (Jackson's general-purpose parser
+ * spends most of a 600 MB load decoding text nobody reads): plain ASCII strings are hashed and interned straight from
+ * the byte buffer, field names are canonical String instances (usually found by predicting the next one), oc's image
+ * layer objects have a one-pass fast path ({@link #fastLayer}), and the buffer is a sliding window over the input.
+ * Validates the whole grammar (RFC 8259) including skipped values; errors are {@link JsonSyntaxException}s with line
+ * and column (in bytes). Also: a few methods are deliberately kept larger than the JIT's inlining limit (325 bytes of
+ * bytecode) so that they are compiled once instead of into every caller; see the comments where that matters.
  */
 final class JsonScanner implements Tokens {
     static final int MAX_DEPTH = 1000;
@@ -103,9 +106,9 @@ final class JsonScanner implements Tokens {
 
     private JsonToken next(boolean wantNames) throws IOException {
         if (token == JsonToken.FIELD_NAME) {
-            return token = value(skipWhitespace());
+            return token = value(peek());
         }
-        int c = skipWhitespace();
+        int c = peek();
         switch (ctxType[depth]) {
             case OBJECT:
                 if (c == '}') {
@@ -118,7 +121,7 @@ final class JsonScanner implements Tokens {
                         throw unexpected(c, "expected ',' or '}' after an object entry");
                     }
                     pos++;
-                    c = skipWhitespace();
+                    c = peek();
                 } else {
                     ctxEntries[depth] = true;
                 }
@@ -126,7 +129,7 @@ final class JsonScanner implements Tokens {
                     throw unexpected(c, "expected a field name (a double-quoted string)");
                 }
                 currentName = wantNames ? readName() : skipName();
-                c = skipWhitespace();
+                c = peek();
                 if (c != ':') {
                     throw unexpected(c, "expected ':' after a field name");
                 }
@@ -143,7 +146,7 @@ final class JsonScanner implements Tokens {
                         throw unexpected(c, "expected ',' or ']' after an array element");
                     }
                     pos++;
-                    c = skipWhitespace();
+                    c = peek();
                 } else {
                     ctxEntries[depth] = true;
                 }
@@ -199,16 +202,22 @@ final class JsonScanner implements Tokens {
     }
 
     private void push(byte type) {
+        int d = depth + 1;
+        if (d >= ctxType.length) {
+            growContexts();
+        }
+        ctxType[d] = type;
+        ctxEntries[d] = false;
+        depth = d;
+    }
+
+    private void growContexts() {
         if (depth >= MAX_DEPTH) {
             throw error(pos - 1, "nesting depth exceeds " + MAX_DEPTH);
         }
-        if (depth + 1 >= ctxType.length) {
-            ctxType = Arrays.copyOf(ctxType, ctxType.length * 2);
-            ctxEntries = Arrays.copyOf(ctxEntries, ctxEntries.length * 2);
-        }
-        depth++;
-        ctxType[depth] = type;
-        ctxEntries[depth] = false;
+        int size = Math.min(ctxType.length * 2, MAX_DEPTH + 1);
+        ctxType = Arrays.copyOf(ctxType, size);
+        ctxEntries = Arrays.copyOf(ctxEntries, size);
     }
 
     private static final byte[] LAYER_NAME = "{\"name\":\"".getBytes(StandardCharsets.ISO_8859_1);
@@ -234,7 +243,8 @@ final class JsonScanner implements Tokens {
         ok &= matches(b, i, end, LAYER_NAME);
         i += LAYER_NAME.length;
         int nameStart = i;
-        while (i < end && b[i] >= 0x20 && b[i] != '"' && b[i] != '\\') { // stops at non-ASCII (negative) too
+        byte[] codes = STRING_CODES;
+        while (i < end && codes[b[i] & 0xff] == 0) { // stops at quotes, escapes, control and non-ASCII bytes
             i++;
         }
         int nameLen = i - nameStart;
@@ -249,7 +259,7 @@ final class JsonScanner implements Tokens {
         int n = i - digits;
         ok &= n > 0 && n <= 18 && (n == 1 || b[digits] != '0') && matches(b, i, end, LAYER_MEDIA_TYPE);
         i += LAYER_MEDIA_TYPE.length;
-        while (i < end && b[i] >= 0x20 && b[i] != '"' && b[i] != '\\') {
+        while (i < end && codes[b[i] & 0xff] == 0) {
             i++;
         }
         ok &= i + 1 < end && b[i] == '"' & b[i + 1] == '}';
@@ -296,6 +306,21 @@ final class JsonScanner implements Tokens {
     }
 
     /**
+     * The next byte (0..255) without consuming it when it is not whitespace and the buffer is well filled, which is
+     * nearly always the case in compact JSON; else {@link #skipWhitespace()}. Small enough to be inlined at each use.
+     */
+    private int peek() throws IOException {
+        int p = pos;
+        if (limit - p >= LOOKAHEAD) {
+            int b = buf[p] & 0xff;
+            if (b > ' ') {
+                return b;
+            }
+        }
+        return skipWhitespace();
+    }
+
+    /**
      * The next non-whitespace byte (0..255) without consuming it, or -1 at the end of input. Also refills the buffer
      * ahead of time, so that short tokens (literals, numbers, field names) never straddle a refill: those rare paths
      * would otherwise only show up deep into a big file.
@@ -303,7 +328,31 @@ final class JsonScanner implements Tokens {
     private int skipWhitespace() throws IOException {
         for (;;) {
             if (limit - pos < LOOKAHEAD && !eof) {
-                loadMore();
+                // the refill of loadMore(), written out: this method then stays above the JIT's inlining size and
+                // is compiled once instead of into every peek() of next()
+                int keep = captureStart >= 0 && captureStart < pos ? captureStart : pos;
+                if (keep > 0 && limit > buf.length / 2) {
+                    int remaining = limit - keep;
+                    System.arraycopy(buf, keep, buf, 0, remaining);
+                    limit = remaining;
+                    pos -= keep;
+                    tokenPos -= keep;
+                    textStart -= keep;
+                    textEnd -= keep;
+                    if (captureStart >= 0) {
+                        captureStart -= keep;
+                    }
+                    bufOffset += keep;
+                }
+                if (limit == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                int n = in.read(buf, limit, buf.length - limit);
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    limit += n;
+                }
                 continue;
             }
             if (pos >= limit) {
@@ -348,9 +397,7 @@ final class JsonScanner implements Tokens {
         int end = limit;
         int i = pos;
         boolean negative = b[i] == '-';
-        if (negative) {
-            i++;
-        }
+        i += negative ? 1 : 0;
         int digits = i;
         long v = 0;
         while (i < end) {
@@ -362,9 +409,12 @@ final class JsonScanner implements Tokens {
             i++;
         }
         int n = i - digits;
-        if (i < end && n > 0 && n <= 18 && (n == 1 || b[digits] != '0')) {
+        // conditions combined without short-circuits: a one-digit number or a negative one first met late in a big
+        // document then does not hit a never-taken (trapping) branch of the compiled scanner
+        if (i < end) {
             int c = b[i];
-            if (c != '.' && c != 'e' && c != 'E') {
+            boolean integer = n > 0 & n <= 18 & (n == 1 | b[digits] != '0') & c != '.' & c != 'e' & c != 'E';
+            if (integer) {
                 textStart = pos;
                 textEnd = i;
                 pos = i;
@@ -820,16 +870,15 @@ final class JsonScanner implements Tokens {
 
     /** Canonical field-name Strings keyed by their bytes; bounded, so hostile input cannot grow it forever. */
     private static final class NameTable {
-        private static final int CAPACITY = 4096;
-        private static final int MAX_ENTRIES = CAPACITY / 2;
-        private final byte[][] keys = new byte[CAPACITY][];
-        private final String[] values = new String[CAPACITY];
-        private final int[] hashes = new int[CAPACITY];
+        private static final int MAX_ENTRIES = 4096;
+        private byte[][] keys = new byte[256][];
+        private String[] values = new String[256];
+        private int[] hashes = new int[256];
         /**
          * For each name, the slot of the name read after it last time (-1: none). Objects of one type list their
          * fields in the same order, so the next name is nearly always the predicted one and is found by one compare.
          */
-        private final int[] successors = new int[CAPACITY];
+        private int[] successors = new int[256];
         private int last = -1;
         private int size;
 
@@ -870,27 +919,65 @@ final class JsonScanner implements Tokens {
         }
 
         String get(byte[] buf, int off, int len, int h) {
-            int mask = CAPACITY - 1;
+            int mask = keys.length - 1;
             int i = (h ^ (h >>> 15)) & mask;
             for (;;) {
                 byte[] k = keys[i];
                 if (k == null) {
                     String s = new String(buf, off, len, StandardCharsets.ISO_8859_1);
-                    if (size < MAX_ENTRIES) {
-                        keys[i] = Arrays.copyOfRange(buf, off, off + len);
-                        // the JVM's instance, so that switch/equals against literals hit the identity check
-                        values[i] = s.intern();
-                        hashes[i] = h;
-                        size++;
-                        return follow(i);
+                    if (size >= MAX_ENTRIES) {
+                        last = -1;
+                        return s;
                     }
-                    last = -1;
-                    return s;
+                    keys[i] = Arrays.copyOfRange(buf, off, off + len);
+                    // the JVM's instance, so that switch/equals against literals hit the identity check
+                    values[i] = s.intern();
+                    hashes[i] = h;
+                    if (++size * 2 > keys.length) {
+                        grow();
+                        return follow(find(buf, off, len, h));
+                    }
+                    return follow(i);
                 }
                 if (hashes[i] == h && k.length == len && same(k, buf, off, len)) {
                     return follow(i);
                 }
                 i = (i + 1) & mask;
+            }
+        }
+
+        private int find(byte[] buf, int off, int len, int h) {
+            int mask = keys.length - 1;
+            int i = (h ^ (h >>> 15)) & mask;
+            while (keys[i].length != len || hashes[i] != h || !same(keys[i], buf, off, len)) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        /** Doubles the table; predictions start over. */
+        private void grow() {
+            byte[][] oldKeys = keys;
+            String[] oldValues = values;
+            int[] oldHashes = hashes;
+            int cap = oldKeys.length * 2;
+            keys = new byte[cap][];
+            values = new String[cap];
+            hashes = new int[cap];
+            successors = new int[cap];
+            Arrays.fill(successors, -1);
+            last = -1;
+            for (int j = 0; j < oldKeys.length; j++) {
+                if (oldKeys[j] != null) {
+                    int h = oldHashes[j];
+                    int i = (h ^ (h >>> 15)) & (cap - 1);
+                    while (keys[i] != null) {
+                        i = (i + 1) & (cap - 1);
+                    }
+                    keys[i] = oldKeys[j];
+                    values[i] = oldValues[j];
+                    hashes[i] = h;
+                }
             }
         }
     }

@@ -95,7 +95,7 @@ final class LoadRun {
      * @param capacity expected number of distinct layers (a hint for the intern tables; they grow as needed)
      */
     LoadRun(Tokens parser, boolean yaml, SnapshotSink sink, int capacity) {
-        this.strings = new Interner(Math.max(64, capacity / 2), false);
+        this.strings = new Interner(Math.max(16, capacity / 2), false);
         this.layerTable = new Interner(capacity, true);
         this.parser = parser;
         this.yaml = yaml;
@@ -432,7 +432,29 @@ final class LoadRun {
                     layers = readLayers(p);
                     break;
                 case "dockerImageMetadata":
-                    readDockerMetadata(p);
+                    // read here rather than in a method of its own: this method then stays above the JIT's inlining
+                    // size, so the run loop compiles quickly and does not have to be recompiled with it
+                    configDigest = null;
+                    size = 0;
+                    hasMetadata = startObject(p, "dockerImageMetadata");
+                    if (hasMetadata) {
+                        push("dockerImageMetadata");
+                        String field;
+                        while ((field = p.nextFieldName()) != null) {
+                            p.nextToken();
+                            switch (field) {
+                                case "Id":
+                                    configDigest = string(p, field);
+                                    break;
+                                case "Size":
+                                    size = integer(p, field);
+                                    break;
+                                default:
+                                    p.skipChildren();
+                            }
+                        }
+                        pop();
+                    }
                     break;
                 case "dockerImageManifests":
                     manifests = readManifests(p);
@@ -440,31 +462,6 @@ final class LoadRun {
                 default:
                     p.skipChildren();
             }
-        }
-
-        private void readDockerMetadata(Tokens p) throws IOException {
-            configDigest = null;
-            size = 0;
-            hasMetadata = startObject(p, "dockerImageMetadata");
-            if (!hasMetadata) {
-                return;
-            }
-            push("dockerImageMetadata");
-            String field;
-            while ((field = p.nextFieldName()) != null) {
-                p.nextToken();
-                switch (field) {
-                    case "Id":
-                        configDigest = string(p, field);
-                        break;
-                    case "Size":
-                        size = integer(p, field);
-                        break;
-                    default:
-                        p.skipChildren();
-                }
-            }
-            pop();
         }
 
         private List<Layer> readLayers(Tokens p) throws IOException {

@@ -35,6 +35,12 @@ import java.util.zip.GZIPInputStream;
  * document is ever built, so memory use is that of the converted objects. The format is detected from the content:
  * gzip by its magic bytes, then JSON if the first non-whitespace character is <code>{</code>, YAML otherwise.
  *
+ * <p>JSON is read by a dedicated byte-level scanner ({@link JsonScanner}; strict RFC 8259, validated against Jackson
+ * in the tests) because Jackson's general-purpose parser alone would take most of the time budget on a 600 MB
+ * snapshot; YAML goes through Jackson's YAML parser (its speed does not matter). Strings that repeat (layer and image
+ * digests, media types, namespaces, container images, ...) are interned in tables local to one load, so each
+ * distinct value is one object in the result.
+ *
  * <p>Items of kinds that pruning does not read are counted and skipped. Every problem (unreadable file, syntax error,
  * a document that is not a List, a malformed item) is a {@link SnapshotException}. Instances are stateless and
  * thread-safe; each load uses its own intern tables.
@@ -42,7 +48,7 @@ import java.util.zip.GZIPInputStream;
 public final class SnapshotLoader {
     private static final int BUFFER = 1 << 16;
     /** How far the format sniffing looks for the first non-whitespace byte. */
-    private static final int SNIFF = 1 << 12;
+    private static final int SNIFF = 1 << 10;
 
     private static final YAMLFactory YAML;
 
@@ -86,7 +92,8 @@ public final class SnapshotLoader {
     /** Streams the objects of the stream (which is not closed) into the sink. */
     public LoadStats load(InputStream in, SnapshotSink sink) {
         try {
-            return read(in, sink, 1 << 12);
+            // size the tables and the buffer for what is there (a single converted API object is a few KiB)
+            return read(in, sink, Math.max(16, Math.min(1 << 21, in.available() >> 10)));
         } catch (IOException e) {
             throw new SnapshotException("cannot read snapshot: " + e.getMessage(), e);
         }
@@ -125,7 +132,7 @@ public final class SnapshotLoader {
         }
         boolean json = firstNonWhitespace(in) == '{';
         LoadRun run = null;
-        try (Tokens tokens = json ? jsonTokens(in) : new JacksonTokens(YAML.createParser(in))) {
+        try (Tokens tokens = json ? jsonTokens(in, hint) : new JacksonTokens(YAML.createParser(in))) {
             run = new LoadRun(tokens, !json, sink, hint);
             return run.run();
         } catch (JsonSyntaxException e) {
@@ -139,8 +146,9 @@ public final class SnapshotLoader {
         }
     }
 
-    private static Tokens jsonTokens(InputStream in) throws IOException {
-        JsonScanner scanner = new JsonScanner(in);
+    private static Tokens jsonTokens(InputStream in, int capacity) throws IOException {
+        // about 1 KiB of document per unit of capacity; small documents get a small buffer
+        JsonScanner scanner = new JsonScanner(in, capacity >= 64 ? 1 << 16 : 1 << 12);
         scanner.skipByteOrderMark();
         return scanner;
     }

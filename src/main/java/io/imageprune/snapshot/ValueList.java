@@ -1,5 +1,7 @@
 package io.imageprune.snapshot;
 
+import java.util.Arrays;
+
 /**
  * An append-only list of objects in fixed-size chunks, for the intern tables. Appending writes sequentially into a
  * small, recently allocated chunk; storing references at random positions of a big (old-generation) array instead
@@ -10,7 +12,7 @@ final class ValueList {
     private static final int SHIFT = 12;
     private static final int CHUNK = 1 << SHIFT;
 
-    private Object[][] chunks = new Object[16][];
+    private Object[][] chunks = new Object[4][];
     private int size;
 
     /** Appends and returns the index. */
@@ -22,11 +24,13 @@ final class ValueList {
             chunks = bigger;
         }
         Object[] chunk = chunks[c];
-        if (chunk == null) {
-            chunk = new Object[CHUNK];
+        int at = size & (CHUNK - 1);
+        if (chunk == null || at == chunk.length) {
+            // the first chunk starts small and doubles (small documents stay cheap), later ones are full size
+            chunk = chunk == null ? new Object[c == 0 ? 16 : CHUNK] : Arrays.copyOf(chunk, chunk.length * 2);
             chunks[c] = chunk;
         }
-        chunk[size & (CHUNK - 1)] = value;
+        chunk[at] = value;
         return size++;
     }
 
