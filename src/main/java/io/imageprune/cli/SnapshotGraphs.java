@@ -86,15 +86,7 @@ public final class SnapshotGraphs {
                 }
                 try {
                     for (Object object : batch) {
-                        if (object instanceof Image image) {
-                            graph.putImage(image);
-                        } else if (object instanceof ImageStream stream) {
-                            graph.putStream(stream);
-                        } else if (object instanceof Referrer referrer) {
-                            graph.putReferrer(referrer);
-                        } else if (object instanceof LimitRange limitRange) {
-                            graph.putLimitRange(limitRange);
-                        }
+                        graph.put(object);
                     }
                 } catch (RuntimeException e) {
                     failure.set(e);

@@ -48,6 +48,26 @@ public final class ReferenceGraph {
     private final Map<String, ReferrerEntry> conditionalPods = new HashMap<>();
     private final Map<String, ReferrerEntry> referrersWithErrors = new HashMap<>();
 
+    /**
+     * Puts any model object the graph holds (Image, ImageStream, Referrer, LimitRange), replacing the one with the
+     * same identity.
+     *
+     * @throws IllegalArgumentException for any other type
+     */
+    public void put(Object object) {
+        if (object instanceof Image image) {
+            putImage(image);
+        } else if (object instanceof ImageStream stream) {
+            putStream(stream);
+        } else if (object instanceof Referrer referrer) {
+            putReferrer(referrer);
+        } else if (object instanceof LimitRange limitRange) {
+            putLimitRange(limitRange);
+        } else {
+            throw new IllegalArgumentException("the graph holds no " + object.getClass().getSimpleName());
+        }
+    }
+
     // ------------------------------------------------------------------ images
 
     public void putImage(Image image) {

@@ -1,10 +1,6 @@
 package io.imageprune.state;
 
 import io.imageprune.graph.ReferenceGraph;
-import io.imageprune.model.Image;
-import io.imageprune.model.ImageStream;
-import io.imageprune.model.LimitRange;
-import io.imageprune.model.Referrer;
 import io.imageprune.model.ReferrerKind;
 import io.imageprune.projection.ObjectKey;
 import io.imageprune.projection.ProjectionCodec;
@@ -36,20 +32,11 @@ public final class RecordApplier {
             return remove(graph, id) ? Outcome.REMOVED : Outcome.ABSENT;
         }
         Object object = codec.decode(key, value);
-        if (object instanceof Image image) {
-            graph.putImage(image);
-        } else if (object instanceof ImageStream stream) {
-            graph.putStream(stream);
-        } else if (object instanceof Referrer referrer) {
-            graph.putReferrer(referrer);
-        } else if (object instanceof LimitRange limitRange) {
-            graph.putLimitRange(limitRange);
-        } else if (object instanceof SyncMarker syncMarker) {
+        if (object instanceof SyncMarker syncMarker) {
             marker.accept(syncMarker);
             return Outcome.SYNC_MARKER;
-        } else {
-            throw new IllegalStateException("no graph operation for " + object.getClass().getSimpleName());
         }
+        graph.put(object);
         return Outcome.PUT;
     }
 
