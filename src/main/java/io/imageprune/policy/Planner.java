@@ -212,7 +212,6 @@ public final class Planner {
         Counts removedGlobally = new Counts();
         List<ImagePlan> plans = new ArrayList<>();
         for (Image image : deleted) {
-            Rule rule = Rule.UNREFERENCED_IMAGE;
             List<String> blobDeletions = new ArrayList<>();
             boolean manifestBlob = false;
             if (options.pruneRegistry()) {
@@ -223,7 +222,8 @@ public final class Planner {
                 }
                 manifestBlob = decrementReachesZero(removedGlobally, image.name(), graph.globalCount(image.name()));
             }
-            plans.add(new ImagePlan(image, rule, List.copyOf(blobDeletions), manifestBlob));
+            // UNREFERENCED_IMAGE is the only stage-2 rule that deletes (decideImage)
+            plans.add(new ImagePlan(image, Rule.UNREFERENCED_IMAGE, List.copyOf(blobDeletions), manifestBlob));
         }
         return ImageStage.of(plans);
     }
