@@ -47,6 +47,7 @@ public final class ReferenceGraph {
     /** Pods that count only while young: evaluated against each run's threshold. */
     private final Map<String, ReferrerEntry> conditionalPods = new HashMap<>();
     private final Map<String, ReferrerEntry> referrersWithErrors = new HashMap<>();
+    private final int[] referrersPerKind = new int[ReferrerKind.values().length];
 
     /**
      * Puts any model object the graph holds (Image, ImageStream, Referrer, LimitRange), replacing the one with the
@@ -165,6 +166,7 @@ public final class ReferenceGraph {
         removeReferrer(referrer.kind(), referrer.namespace(), referrer.name());
         ReferrerEntry entry = new ReferrerEntry(referrer, ReferrerReferences.of(referrer));
         referrers.put(referrer.key(), entry);
+        referrersPerKind[referrer.kind().ordinal()]++;
         if (!entry.references().errors().isEmpty()) {
             referrersWithErrors.put(referrer.key(), entry);
         }
@@ -181,6 +183,7 @@ public final class ReferenceGraph {
         if (old == null) {
             return false;
         }
+        referrersPerKind[kind.ordinal()]--;
         referrersWithErrors.remove(key);
         if (conditionalPods.remove(key) == null) {
             contributeReferences(old.references(), -1);
@@ -297,6 +300,10 @@ public final class ReferenceGraph {
 
     public int limitRangeCount() {
         return limitRangesByNamespace.values().stream().mapToInt(Map::size).sum();
+    }
+
+    public int referrerCount(ReferrerKind kind) {
+        return referrersPerKind[kind.ordinal()];
     }
 
     public int referrerCount() {

@@ -1,7 +1,7 @@
 package io.imageprune.state;
 
 import io.imageprune.graph.ReferenceGraph;
-import io.imageprune.graph.ReferrerEntry;
+import io.imageprune.model.ReferrerKind;
 import io.imageprune.projection.SyncMarker;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -87,15 +87,15 @@ public class LiveGraph {
         this.lag = lag;
     }
 
-    /** Objects in the graph per kind. */
+    /** Objects in the graph per kind, from the graph's counters (no walk over its objects). */
     public Map<String, Integer> objectsPerKind() {
         return read(g -> {
             Map<String, Integer> counts = new TreeMap<>();
             counts.put("Image", g.imageCount());
             counts.put("ImageStream", g.streamCount());
             counts.put("LimitRange", g.limitRangeCount());
-            for (ReferrerEntry entry : g.referrers()) {
-                counts.merge(entry.referrer().kind().kind(), 1, Integer::sum);
+            for (ReferrerKind kind : ReferrerKind.values()) {
+                counts.put(kind.kind(), g.referrerCount(kind));
             }
             return counts;
         });
