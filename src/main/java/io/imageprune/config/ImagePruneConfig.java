@@ -18,6 +18,12 @@ public interface ImagePruneConfig {
 
     Plan plan();
 
+    Registry registry();
+
+    Prune prune();
+
+    Audit audit();
+
     interface Ingest {
         /** Watch the cluster and publish its objects to the state topic. */
         @WithDefault("true")
@@ -51,6 +57,10 @@ public interface ImagePruneConfig {
             @WithDefault("imageprune.cluster-state.dlq")
             String dlq();
 
+            /** The audit topic: one CloudEvent per action of a run, and one summary per run. */
+            @WithDefault("imageprune.deletions")
+            String deletions();
+
             @WithDefault("3")
             int partitions();
 
@@ -78,5 +88,94 @@ public interface ImagePruneConfig {
 
         @WithDefault("true")
         boolean keepPinnedImages();
+    }
+
+    /** The image registry that runs delete from (spec §3); only used by confirmed runs with prune-registry on. */
+    interface Registry {
+        /** oc's --registry-url; empty: discovered from the newest managed image or the streams. */
+        Optional<String> url();
+
+        /** {@code openshift} has /admin/blobs; {@code distribution} (plain CNCF registry) leaves blobs to its GC. */
+        @WithDefault("openshift")
+        RegistryFlavour flavour();
+
+        /** oc's --force-insecure: plain HTTP or unverified TLS. */
+        @WithDefault("false")
+        boolean forceInsecure();
+
+        /** oc's --certificate-authority: a PEM bundle trusted for the registry's TLS certificate. */
+        Optional<String> caBundle();
+
+        /** Bearer token sent as the basic-auth password, as oc does; a missing file means no authentication. */
+        @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount/token")
+        String tokenFile();
+
+        /** Per-request timeout of a registry call. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+    }
+
+    enum RegistryFlavour { OPENSHIFT, DISTRIBUTION }
+
+    /** Prune runs: when they happen, how they are bounded, and when they are refused. */
+    interface Prune {
+        /** oc's --confirm: false means every run is a dry run that changes nothing. */
+        @WithDefault("false")
+        boolean confirm();
+
+        /** Cron expression (quarkus-scheduler, 6 fields) of full runs; {@code off} disables them. */
+        @WithDefault("off")
+        String schedule();
+
+        /** Run targeted passes when objects become eligible (event-driven pruning). */
+        @WithDefault("true")
+        boolean eventDriven();
+
+        /** Quiet time after an object becomes eligible before the targeted pass starts, to batch bursts. */
+        @WithDefault("500ms")
+        Duration debounce();
+
+        /** oc's --num-workers: streams (stage 1) or images (stage 2) in flight at once. */
+        @WithDefault("5")
+        int numWorkers();
+
+        /** Attempts of a registry call that failed with a 5xx answer, a timeout or a transport error. */
+        @WithDefault("4")
+        int maxAttempts();
+
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("5s")
+        Duration maxBackoff();
+
+        /** Safety rule 3: no run while the state consumer is more than this many records behind. */
+        @WithDefault("1000")
+        long maxLag();
+
+        /** A run that would delete more images than this is refused. */
+        @WithDefault("10000")
+        int maxImageDeletions();
+
+        /** A run that would delete more than this share of all images is refused (0..1). */
+        @WithDefault("0.5")
+        double maxImageDeletionShare();
+
+        /** Runs kept for GET /api/v1/runs/{id}. */
+        @WithDefault("50")
+        int history();
+    }
+
+    interface Audit {
+        /** Publish one CloudEvent per action to the audit topic. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The CloudEvents {@code source} of every event. */
+        @WithDefault("/imageprune")
+        String source();
     }
 }
