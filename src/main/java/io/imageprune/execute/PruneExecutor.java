@@ -1,8 +1,6 @@
 package io.imageprune.execute;
 
-import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
-import io.imageprune.model.Layer;
 import io.imageprune.policy.ImagePlan;
 import io.imageprune.policy.ImageStage;
 import io.imageprune.policy.Planner;
@@ -36,157 +34,102 @@ public final class PruneExecutor {
     }
 
     public PruneResult run(Planner planner) {
-        Run run = new Run(planner.options().pruneRegistry());
+        return run(planner, new RunLedger());
+    }
+
+    /** Runs the plan, recording every action in the given ledger as its outcome becomes known. */
+    public PruneResult run(Planner planner, RunLedger ledger) {
         if (planner.refuses()) {
-            return run.result(planner.invalidReferences(), true);
+            return ledger.result(planner.invalidReferences(), true);
         }
+        boolean pruneRegistry = planner.options().pruneRegistry();
         StreamStage streams = planner.planStreams();
         streams.untouched().forEach((repo, rule) -> {
             if (rule == Rule.UNREADABLE_STREAM) {
-                run.warnings.add("imagestream " + repo + ": " + rule.description());
+                ledger.warning("imagestream " + repo + ": " + rule.description());
             }
         });
         Map<String, ImageStream> afterStage1 = new HashMap<>();
         for (StreamPlan plan : streams.plans()) {
-            run.stream(plan, afterStage1);
+            stream(plan, pruneRegistry, afterStage1, ledger);
         }
         ImageStage images = planner.planImages(afterStage1);
         if (images.failure() != null) {
-            run.failures.add(images.failure());
+            ledger.failure(images.failure());
         }
         for (ImagePlan plan : images.plans()) {
-            run.image(plan);
+            image(plan, ledger);
         }
-        return run.result(planner.invalidReferences(), false);
+        return ledger.result(planner.invalidReferences(), false);
     }
 
-    /** The bookkeeping of one run. */
-    private final class Run {
-        private final boolean pruneRegistry;
-        private final List<StreamPlan> streamUpdates = new ArrayList<>();
-        private final List<String> imageDeletions = new ArrayList<>();
-        private final List<LinkDeletion> layerLinks = new ArrayList<>();
-        private final List<LinkDeletion> manifestLinks = new ArrayList<>();
-        private final List<String> blobs = new ArrayList<>();
-        private final List<String> failures = new ArrayList<>();
-        private final List<String> warnings = new ArrayList<>();
-        private int deletedImages;
-        private int updatedStreams;
-        private int deletedItems;
-        private int deletedLayerLinks;
-        private int deletedManifestLinks;
-        private int deletedBlobs;
-        private long bytesReclaimed;
-
-        Run(boolean pruneRegistry) {
-            this.pruneRegistry = pruneRegistry;
+    private void stream(StreamPlan plan, boolean pruneRegistry, Map<String, ImageStream> afterStage1,
+                        RunLedger ledger) {
+        try {
+            cluster.updateStreamStatus(plan);
+        } catch (NotFoundException gone) {
+            afterStage1.put(plan.repo(), null);
+            ledger.stream(plan, Outcome.ALREADY_GONE, null);
+            return;
+        } catch (Exception e) {
+            ledger.stream(plan, Outcome.FAILED, message(e));
+            return;
         }
-
-        void stream(StreamPlan plan, Map<String, ImageStream> afterStage1) {
-            String prefix = "imagestream " + plan.repo() + ": ";
+        afterStage1.put(plan.repo(), plan.pruned());
+        ledger.stream(plan, Outcome.DONE, null);
+        if (!pruneRegistry) {
+            return;
+        }
+        for (String blob : plan.layerLinkDeletions()) {
             try {
-                cluster.updateStreamStatus(plan);
-            } catch (NotFoundException gone) {
-                afterStage1.put(plan.repo(), null);
-                return;
+                registry.deleteLayerLink(plan.repo(), blob);
+                ledger.layerLink(plan.repo(), blob, Outcome.DONE, null);
             } catch (Exception e) {
-                failures.add(prefix + message(e));
-                return;
-            }
-            afterStage1.put(plan.repo(), plan.pruned());
-            streamUpdates.add(plan);
-            updatedStreams++;
-            deletedItems += plan.removedRevisions().size();
-            if (!pruneRegistry) {
-                return;
-            }
-            for (String blob : plan.layerLinkDeletions()) {
-                layerLinks.add(new LinkDeletion(plan.repo(), blob));
-                try {
-                    registry.deleteLayerLink(plan.repo(), blob);
-                    deletedLayerLinks++;
-                } catch (Exception e) {
-                    failures.add(prefix + "failed to delete layer link " + blob + ": " + message(e));
-                }
-            }
-            for (String manifest : plan.manifestLinkDeletions()) {
-                manifestLinks.add(new LinkDeletion(plan.repo(), manifest));
-                try {
-                    registry.deleteManifestLink(plan.repo(), manifest);
-                    deletedManifestLinks++;
-                } catch (Exception e) {
-                    failures.add(prefix + "failed to delete manifest link " + manifest + ": " + message(e));
-                }
+                ledger.layerLink(plan.repo(), blob, Outcome.FAILED, message(e));
             }
         }
-
-        void image(ImagePlan plan) {
-            String name = plan.name();
-            String prefix = "image " + name + ": ";
-            boolean anyDeleted = false;
-            boolean anyFailed = false;
-            for (String blob : plan.blobDeletions()) {
-                if (deleteBlob(blob, prefix + "failed to delete blob " + blob + ": ")) {
-                    anyDeleted = true;
-                    bytesReclaimed += layerSize(plan.image(), blob);
-                } else {
-                    anyFailed = true;
-                }
-            }
-            if (plan.deleteManifestBlob()) {
-                if (deleteBlob(name, prefix + "failed to delete manifest blob " + name + ": ")) {
-                    anyDeleted = true;
-                } else {
-                    anyFailed = true;
-                }
-            }
-            if (anyFailed && !anyDeleted) {
-                return;
-            }
-            imageDeletions.add(name);
+        for (String manifest : plan.manifestLinkDeletions()) {
             try {
-                cluster.deleteImage(name);
-                deletedImages++;
-            } catch (NotFoundException gone) {
-                // deleted by someone else: the goal is reached, but this run did not do it
+                registry.deleteManifestLink(plan.repo(), manifest);
+                ledger.manifestLink(plan.repo(), manifest, Outcome.DONE, null);
             } catch (Exception e) {
-                failures.add(prefix + "failed to delete image " + name + ": " + message(e));
+                ledger.manifestLink(plan.repo(), manifest, Outcome.FAILED, message(e));
             }
         }
+    }
 
-        private boolean deleteBlob(String digest, String failurePrefix) {
-            blobs.add(digest);
+    private void image(ImagePlan plan, RunLedger ledger) {
+        boolean anyDeleted = false;
+        boolean anyFailed = false;
+        List<String> digests = new ArrayList<>(plan.blobDeletions());
+        if (plan.deleteManifestBlob()) {
+            digests.add(plan.name());
+        }
+        for (String digest : digests) {
             try {
                 registry.deleteBlob(digest);
-                deletedBlobs++;
-                return true;
+                ledger.blob(plan, digest, Outcome.DONE, null);
+                anyDeleted = true;
             } catch (Exception e) {
-                failures.add(failurePrefix + message(e));
-                return false;
+                ledger.blob(plan, digest, Outcome.FAILED, message(e));
+                anyFailed = true;
             }
         }
-
-        PruneResult result(List<String> invalidReferences, boolean refused) {
-            return new PruneResult(List.copyOf(invalidReferences), refused, List.copyOf(streamUpdates),
-                    List.copyOf(imageDeletions), List.copyOf(layerLinks), List.copyOf(manifestLinks),
-                    List.copyOf(blobs), List.copyOf(failures),
-                    new PruneStats(deletedImages, updatedStreams, deletedItems, deletedLayerLinks,
-                            deletedManifestLinks, deletedBlobs),
-                    bytesReclaimed, List.copyOf(warnings));
+        if (anyFailed && !anyDeleted) {
+            return;
+        }
+        try {
+            cluster.deleteImage(plan.name());
+            ledger.image(plan, Outcome.DONE, null);
+        } catch (NotFoundException gone) {
+            ledger.image(plan, Outcome.ALREADY_GONE, null);
+        } catch (Exception e) {
+            ledger.image(plan, Outcome.FAILED, message(e));
         }
     }
 
-    /** Layer sizes are recorded on the image that holds them; configs and manifests have none (0). */
-    private static long layerSize(Image image, String digest) {
-        for (Layer layer : image.layers()) {
-            if (layer.name().equals(digest)) {
-                return layer.size();
-            }
-        }
-        return 0;
-    }
-
-    private static String message(Exception e) {
+    /** The text oc records for a failure: the error's message. */
+    public static String message(Throwable e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

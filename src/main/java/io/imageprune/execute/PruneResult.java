@@ -13,9 +13,11 @@ import java.util.List;
  * @param streamUpdates      stream status writes that succeeded
  * @param bytesReclaimed     sizes of the layer blobs deleted successfully (configs and manifests are not counted)
  * @param warnings           things left alone on purpose, e.g. a stream with unreadable image metadata
+ * @param actions            every action in the order its outcome was known, with that outcome
  */
 public record PruneResult(List<String> invalidReferences, boolean refused, List<StreamPlan> streamUpdates,
                           List<String> imageDeletions, List<LinkDeletion> layerLinkDeletions,
                           List<LinkDeletion> manifestLinkDeletions, List<String> blobDeletions,
-                          List<String> failures, PruneStats stats, long bytesReclaimed, List<String> warnings) {
+                          List<String> failures, PruneStats stats, long bytesReclaimed, List<String> warnings,
+                          List<ActionRecord> actions) {
 }

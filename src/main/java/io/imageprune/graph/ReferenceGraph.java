@@ -39,6 +39,8 @@ public final class ReferenceGraph {
     /** image digest → repository → number of revisions naming it (whether or not the image is known). */
     private final Map<String, Map<String, Integer>> revisionsByImage = new HashMap<>();
     private final Map<String, RepositoryCounts> repositoryCounts = new HashMap<>();
+    /** child manifest digest → the manifest lists (images) naming it, for the last-moment check of a child. */
+    private final Map<String, Set<String>> manifestListsByChild = new HashMap<>();
 
     /** References of referrers that count whatever the threshold. */
     private final Counts alwaysUsedTags = new Counts();
@@ -87,6 +89,9 @@ public final class ReferenceGraph {
         if (holders != null) {
             holders.forEach((repo, revisions) -> addToRepository(repo, image, revisions));
         }
+        for (String child : image.manifestDigests()) {
+            manifestListsByChild.computeIfAbsent(child, k -> new HashSet<>(2)).add(image.name());
+        }
     }
 
     public boolean removeImage(String name) {
@@ -106,6 +111,12 @@ public final class ReferenceGraph {
         Map<String, Integer> holders = revisionsByImage.get(name);
         if (holders != null) {
             holders.forEach((repo, revisions) -> addToRepository(repo, old, -revisions));
+        }
+        for (String child : old.manifestDigests()) {
+            Set<String> lists = manifestListsByChild.get(child);
+            if (lists != null && lists.remove(name) && lists.isEmpty()) {
+                manifestListsByChild.remove(child);
+            }
         }
         return true;
     }
@@ -239,6 +250,22 @@ public final class ReferenceGraph {
     /** The keys of all streams, {@code <namespace>/<name>}. */
     public Set<String> streamRepos() {
         return Collections.unmodifiableSet(streams.keySet());
+    }
+
+    /** Repository → number of revisions naming the image (known or not); empty when no stream names it. */
+    public Map<String, Integer> revisionsNaming(String image) {
+        Map<String, Integer> holders = revisionsByImage.get(image);
+        return holders == null ? Map.of() : Collections.unmodifiableMap(holders);
+    }
+
+    /** The manifest lists / OCI indexes that name the digest as a child. */
+    public Set<String> manifestListsNaming(String child) {
+        Set<String> lists = manifestListsByChild.get(child);
+        return lists == null ? Set.of() : Collections.unmodifiableSet(lists);
+    }
+
+    public ReferrerEntry referrer(ReferrerKind kind, String namespace, String name) {
+        return referrers.get(kind.kind() + "/" + (namespace == null ? "" : namespace) + "/" + name);
     }
 
     public Collection<ReferrerEntry> referrers() {

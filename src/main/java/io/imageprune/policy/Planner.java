@@ -61,30 +61,68 @@ public final class Planner {
 
     /** Stage 1 for every stream in scope: the streams that lose revisions, and the streams left alone and why. */
     public StreamStage planStreams() {
+        return planStreams(null);
+    }
+
+    /**
+     * Stage 1 for the given streams only (a targeted pass). Stage 1 decides each stream on its own, so every stream
+     * gets exactly the plan a full run would give it.
+     *
+     * @param targets repositories ({@code <ns>/<name>}) to plan, or null for all
+     */
+    public StreamStage planStreams(Set<String> targets) {
         List<StreamPlan> plans = new ArrayList<>();
         Map<String, Rule> untouched = new HashMap<>();
-        List<String> repos = new ArrayList<>(graph.streamRepos());
+        List<String> repos = new ArrayList<>(targets == null ? graph.streamRepos() : targets);
         repos.sort(null);
         for (String repo : repos) {
             ImageStream stream = graph.stream(repo);
-            if (!options.clusterWide() && !stream.namespace().equals(options.namespace())) {
+            if (stream == null || !inScope(stream)) {
                 continue;
             }
-            if (!options.pruneOverSizeLimit() && stream.created().isAfter(options.threshold())) {
-                untouched.put(repo, Rule.YOUNG_STREAM);
+            Rule skip = streamSkip(stream, graph.repositoryCounts(repo));
+            if (skip != null) {
+                untouched.put(repo, skip);
                 continue;
             }
-            RepositoryCounts counts = graph.repositoryCounts(repo);
-            if (counts.unreadableRevisions() > 0) {
-                untouched.put(repo, Rule.UNREADABLE_STREAM);
-                continue;
-            }
-            StreamPlan plan = planStream(stream, counts);
+            StreamPlan plan = planStream(stream, graph.repositoryCounts(repo));
             if (plan != null) {
                 plans.add(plan);
             }
         }
         return new StreamStage(plans, untouched);
+    }
+
+    /**
+     * Spec §6.2-6.3 on a copy of the stream just read from the API: counts come from that copy, references and images
+     * from the graph as it stands now. This is how a confirmed run re-decides a stream right before writing it, so a
+     * reference that appeared after planning keeps its revision.
+     *
+     * @return the plan, or null when the copy loses nothing (or the stream is out of scope or skipped as a whole)
+     */
+    public StreamPlan planFreshStream(ImageStream fresh) {
+        if (!inScope(fresh)) {
+            return null;
+        }
+        RepositoryCounts counts = RepositoryCounts.of(fresh, graph::image);
+        return streamSkip(fresh, counts) != null ? null : planStream(fresh, counts);
+    }
+
+    private boolean inScope(ImageStream stream) {
+        return options.clusterWide() || stream.namespace().equals(options.namespace());
+    }
+
+    /** Spec §6.1 and the unreadable-metadata skip of §6.2: the stream is left alone as a whole, or null. */
+    private Rule streamSkip(ImageStream stream, RepositoryCounts counts) {
+        if (!options.pruneOverSizeLimit() && stream.created().isAfter(options.threshold())) {
+            return Rule.YOUNG_STREAM;
+        }
+        return counts.unreadableRevisions() > 0 ? Rule.UNREADABLE_STREAM : null;
+    }
+
+    /** Safety rule 4 for a run planned with these options: what may still be deleted right now. */
+    public LastMomentCheck lastMomentCheck() {
+        return new LastMomentCheck(graph, options, references);
     }
 
     private StreamPlan planStream(ImageStream stream, RepositoryCounts counts) {
@@ -192,6 +230,17 @@ public final class Planner {
      *                           the stream was found deleted; streams not in the map stand as listed
      */
     public ImageStage planImages(Map<String, ImageStream> streamsAfterStage1) {
+        return planImages(streamsAfterStage1, null);
+    }
+
+    /**
+     * Stage 2 for a targeted pass: the images to delete among the targets, plus every image a full run would delete
+     * that shares a blob with one of them (transitively). A blob is deleted when its last holder goes, so only this
+     * closure gives each image exactly the blob deletions of a full run.
+     *
+     * @param targets image names to consider, or null for all
+     */
+    public ImageStage planImages(Map<String, ImageStream> streamsAfterStage1, Set<String> targets) {
         if (!options.clusterWide()) {
             return ImageStage.skippedStage();
         }
@@ -206,6 +255,9 @@ public final class Planner {
             if (decideImage(image, used, pinned).removes()) {
                 deleted.add(image);
             }
+        }
+        if (targets != null) {
+            deleted = sharingBlobsWith(targets, deleted);
         }
         // name order makes the attribution of a shared blob to one image, which matters on failures, repeatable
         deleted.sort(Comparator.comparing(Image::name));
@@ -226,6 +278,44 @@ public final class Planner {
             plans.add(new ImagePlan(image, Rule.UNREFERENCED_IMAGE, List.copyOf(blobDeletions), manifestBlob));
         }
         return ImageStage.of(plans);
+    }
+
+    /** The deleted images reachable from the targets through shared blobs (a blob's holders are all deleted or none). */
+    private static List<Image> sharingBlobsWith(Set<String> targets, List<Image> deleted) {
+        Map<String, List<Image>> holders = new HashMap<>();
+        for (Image image : deleted) {
+            for (String digest : digestsHeld(image)) {
+                holders.computeIfAbsent(digest, k -> new ArrayList<>(2)).add(image);
+            }
+        }
+        Set<String> reached = new HashSet<>();
+        Deque<Image> pending = new ArrayDeque<>();
+        for (Image image : deleted) {
+            if (targets.contains(image.name()) && reached.add(image.name())) {
+                pending.add(image);
+            }
+        }
+        List<Image> component = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            Image image = pending.pop();
+            component.add(image);
+            for (String digest : digestsHeld(image)) {
+                for (Image other : holders.get(digest)) {
+                    if (reached.add(other.name())) {
+                        pending.add(other);
+                    }
+                }
+            }
+        }
+        return component;
+    }
+
+    private static List<String> digestsHeld(Image image) {
+        List<String> blobs = image.blobs();
+        List<String> digests = new ArrayList<>(blobs.size() + 1);
+        digests.addAll(blobs);
+        digests.add(image.name());
+        return digests;
     }
 
     /** Spec §7.3 rules 1-3, then safety rule 1. */

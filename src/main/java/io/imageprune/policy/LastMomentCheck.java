@@ -1,0 +1,161 @@
+package io.imageprune.policy;
+
+import io.imageprune.graph.ReferenceGraph;
+import io.imageprune.model.Image;
+import io.imageprune.model.ImageStream;
+import io.imageprune.model.Tag;
+import io.imageprune.model.TagEvent;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+
+/**
+ * Safety rule 4: right before a DELETE, is its target still unused in the graph as it stands now? Planning happened
+ * earlier; since then a pod may have started, a tag may have moved, an image may have been pushed. Each method
+ * answers with the reason the target must stay, or null when it may go.
+ *
+ * <p>The graph may not yet show the run's own stream writes (they come back through the state topic), so the
+ * revisions the run removed are subtracted from the graph's streams, as a multiset of (tag, image).
+ *
+ * <p>Not thread-safe and bound to the graph's read lock: create one per check under that lock.
+ */
+public final class LastMomentCheck {
+    private final ReferenceGraph graph;
+    private final PruneOptions options;
+    private final References references;
+
+    LastMomentCheck(ReferenceGraph graph, PruneOptions options, References references) {
+        this.graph = graph;
+        this.options = options;
+        this.references = references;
+    }
+
+    /**
+     * @param removedByRun repository → revisions this run removed from it (written successfully)
+     */
+    public String imageSaved(String name, Map<String, List<RemovedRevision>> removedByRun) {
+        if (options.keepPinnedImages() && references.pinned(name)) {
+            return "a referrer now names the image by digest";
+        }
+        for (String repo : graph.revisionsNaming(name).keySet()) {
+            if (remainingRevisions(repo, name, removedByRun.getOrDefault(repo, List.of())) > 0) {
+                return "stream " + repo + " now has a revision of the image";
+            }
+        }
+        for (String list : graph.manifestListsNaming(name)) {
+            String listSaved = imageSaved(list, removedByRun);
+            if (listSaved != null) {
+                return "manifest list " + list + " holding it is in use: " + listSaved;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A blob (layer, config, or an image's own manifest) in global storage.
+     *
+     * @param runHolders the images this run deletes that hold the digest (an image holds its own name too)
+     */
+    public String blobSaved(String digest, Collection<Image> runHolders,
+                            Map<String, List<RemovedRevision>> removedByRun) {
+        int heldByRun = 0;
+        for (Image holder : runHolders) {
+            if (graph.image(holder.name()) == null) {
+                continue;
+            }
+            String holderSaved = imageSaved(holder.name(), removedByRun);
+            if (holderSaved != null) {
+                return "image " + holder.name() + " holding it is kept: " + holderSaved;
+            }
+            heldByRun += occurrences(holder, digest);
+        }
+        return graph.globalCount(digest) > heldByRun ? "another image now holds it" : null;
+    }
+
+    /**
+     * A layer or config link in a repository, after the stream lost {@code removed}: still held by a remaining
+     * revision's image, or by a removed revision's image that a referrer now uses by digest in that stream.
+     */
+    public String layerLinkSaved(String repo, String blob, List<RemovedRevision> removed) {
+        ImageStream stream = graph.stream(repo);
+        if (stream != null) {
+            for (Map.Entry<String, Integer> remaining : remainingRevisions(stream, removed).entrySet()) {
+                Image image = graph.image(remaining.getKey());
+                if (remaining.getValue() > 0 && image != null && holds(image, blob)) {
+                    return "image " + image.name() + " of a remaining revision holds it";
+                }
+            }
+        }
+        for (RemovedRevision revision : removed) {
+            Image image = graph.image(revision.image());
+            if (image != null && holds(image, blob) && usedInRepository(repo, image.name())) {
+                return "a referrer now uses image " + image.name() + " holding it";
+            }
+        }
+        return null;
+    }
+
+    /** A manifest link in a repository, after the stream lost {@code removed}. */
+    public String manifestLinkSaved(String repo, String digest, List<RemovedRevision> removed) {
+        if (remainingRevisions(repo, digest, removed) > 0) {
+            return "a remaining revision of the stream names it";
+        }
+        if (usedInRepository(repo, digest)) {
+            return "a referrer now uses it by digest";
+        }
+        return null;
+    }
+
+    private boolean usedInRepository(String repo, String digest) {
+        int slash = repo.indexOf('/');
+        return references.imageUsed(repo.substring(0, slash), repo.substring(slash + 1), digest)
+                || options.keepPinnedImages() && references.pinned(digest);
+    }
+
+    private int remainingRevisions(String repo, String image, List<RemovedRevision> removed) {
+        ImageStream stream = graph.stream(repo);
+        return stream == null ? 0 : remainingRevisions(stream, removed).getOrDefault(image, 0);
+    }
+
+    /** image → revisions of the stream naming it, minus the removed ones. */
+    private static Map<String, Integer> remainingRevisions(ImageStream stream, List<RemovedRevision> removed) {
+        Map<String, Integer> perTagImage = new HashMap<>();
+        for (Tag tag : stream.tags()) {
+            for (TagEvent item : tag.items()) {
+                perTagImage.merge(tag.name() + "\n" + item.image(), 1, Integer::sum);
+            }
+        }
+        for (RemovedRevision revision : removed) {
+            perTagImage.computeIfPresent(revision.tag() + "\n" + revision.image(), (k, n) -> n - 1);
+        }
+        Map<String, Integer> perImage = new HashMap<>();
+        perTagImage.forEach((key, n) -> {
+            if (n > 0) {
+                perImage.merge(key.substring(key.indexOf('\n') + 1), n, Integer::sum);
+            }
+        });
+        return perImage;
+    }
+
+    private static boolean holds(Image image, String blob) {
+        List<String> blobs = image.blobs();
+        return blobs != null && blobs.contains(blob);
+    }
+
+    private static int occurrences(Image image, String digest) {
+        int n = image.name().equals(digest) ? 1 : 0;
+        List<String> blobs = image.blobs();
+        if (blobs != null) {
+            for (String blob : blobs) {
+                if (blob.equals(digest)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+}
