@@ -1,5 +1,7 @@
 package io.imageprune.config;
 
+import io.imageprune.prune.PruneTriggers;
+
 import io.imageprune.ingest.ClusterIngest;
 import io.imageprune.state.LiveGraph;
 import io.imageprune.state.StateConsumer;
@@ -15,7 +17,11 @@ import jakarta.enterprise.inject.Instance;
 @ApplicationScoped
 public class ServiceRoles {
     void onStart(@Observes StartupEvent event, ImagePruneConfig config, Instance<ClusterIngest> ingest,
-                 Instance<StateConsumer> state, LiveGraph live) {
+                 Instance<StateConsumer> state, Instance<PruneTriggers> triggers, LiveGraph live) {
+        if (config.state().enabled() && config.prune().eventDriven()) {
+            // before the consumer starts: replayed objects may become eligible later, at instants only replay sees
+            triggers.get().start();
+        }
         if (config.state().enabled()) {
             state.get().start();
         } else {

@@ -1,5 +1,8 @@
 package io.imageprune.state;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.model.ReferrerKind;
 import io.imageprune.projection.SyncMarker;
@@ -25,6 +28,7 @@ public class LiveGraph {
     private volatile String notSyncedReason = "the state consumer has not started";
     private volatile SyncMarker lastMarker;
     private volatile long lag = -1;
+    private final List<RecordApplier.ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     public <T> T read(Function<ReferenceGraph, T> reader) {
         lock.readLock().lock();
@@ -50,6 +54,17 @@ public class LiveGraph {
         markNotSynced(reason);
         lastMarker = null;
         lag = -1;
+    }
+
+    /** Registers a listener told of every object change applied to the graph (on the consumer's thread). */
+    public void onChange(RecordApplier.ChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    void changed(Object before, Object after) {
+        for (RecordApplier.ChangeListener listener : listeners) {
+            listener.changed(before, after);
+        }
     }
 
     public boolean synced() {

@@ -1,5 +1,7 @@
 package io.imageprune.state;
 
+import io.imageprune.graph.ReferrerEntry;
+
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.model.ReferrerKind;
 import io.imageprune.projection.ObjectKey;
@@ -15,10 +17,22 @@ public final class RecordApplier {
     /** What a record was, for metrics and the sync barrier. */
     public enum Outcome { PUT, REMOVED, ABSENT, SYNC_MARKER }
 
+    /** Told of every object change the graph takes, with the object before and after (null: absent). */
+    @FunctionalInterface
+    public interface ChangeListener {
+        void changed(Object before, Object after);
+    }
+
     private final ProjectionCodec codec;
+    private final ChangeListener listener;
 
     public RecordApplier(ProjectionCodec codec) {
+        this(codec, null);
+    }
+
+    public RecordApplier(ProjectionCodec codec, ChangeListener listener) {
         this.codec = codec;
+        this.listener = listener;
     }
 
     /**
@@ -29,15 +43,38 @@ public final class RecordApplier {
     public Outcome apply(ReferenceGraph graph, String key, byte[] value, java.util.function.Consumer<SyncMarker> marker) {
         ObjectKey id = ProjectionKeys.parse(key);
         if (value == null) {
-            return remove(graph, id) ? Outcome.REMOVED : Outcome.ABSENT;
+            Object before = listener == null ? null : current(graph, id);
+            if (!remove(graph, id)) {
+                return Outcome.ABSENT;
+            }
+            if (listener != null) {
+                listener.changed(before, null);
+            }
+            return Outcome.REMOVED;
         }
         Object object = codec.decode(key, value);
         if (object instanceof SyncMarker syncMarker) {
             marker.accept(syncMarker);
             return Outcome.SYNC_MARKER;
         }
+        Object before = listener == null ? null : current(graph, id);
         graph.put(object);
+        if (listener != null) {
+            listener.changed(before, object);
+        }
         return Outcome.PUT;
+    }
+
+    private static Object current(ReferenceGraph graph, ObjectKey id) {
+        return switch (id.kind()) {
+            case "Image" -> graph.image(id.name());
+            case "ImageStream" -> graph.stream(id.namespace() + "/" + id.name());
+            case "LimitRange", "SyncMarker" -> null;
+            default -> {
+                ReferrerEntry entry = graph.referrer(ReferrerKind.ofKind(id.kind()), id.namespace(), id.name());
+                yield entry == null ? null : entry.referrer();
+            }
+        };
     }
 
     private static boolean remove(ReferenceGraph graph, ObjectKey id) {

@@ -40,7 +40,7 @@ public class StateConsumer {
     private final Topics topics;
     private final DeadLetters deadLetters;
     private final StateMetrics metrics;
-    private final RecordApplier applier = new RecordApplier(new ProjectionCodec());
+    private final RecordApplier applier;
     private final AtomicReference<KafkaConsumer<String, byte[]>> current = new AtomicReference<>();
     private volatile boolean running;
     private Thread thread;
@@ -54,6 +54,7 @@ public class StateConsumer {
         this.topics = topics;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
+        this.applier = new RecordApplier(new ProjectionCodec(), live::changed);
     }
 
     @PreDestroy

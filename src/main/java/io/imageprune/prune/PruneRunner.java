@@ -1,0 +1,517 @@
+package io.imageprune.prune;
+
+import io.imageprune.audit.AuditPublisher;
+import io.imageprune.audit.RunSummary;
+import io.imageprune.cli.GoDuration;
+import io.imageprune.cluster.ClusterWrites;
+import io.imageprune.cluster.StreamConflictException;
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.execute.ActionRecord;
+import io.imageprune.execute.NotFoundException;
+import io.imageprune.execute.Outcome;
+import io.imageprune.execute.PruneExecutor;
+import io.imageprune.execute.PruneResult;
+import io.imageprune.model.ImageStream;
+import io.imageprune.policy.ImagePlan;
+import io.imageprune.policy.ImageStage;
+import io.imageprune.policy.LastMomentCheck;
+import io.imageprune.policy.PlanFlags;
+import io.imageprune.policy.Planner;
+import io.imageprune.policy.PruneOptions;
+import io.imageprune.policy.RemovedRevision;
+import io.imageprune.policy.Rule;
+import io.imageprune.policy.StreamPlan;
+import io.imageprune.policy.StreamStage;
+import io.imageprune.registry.RegistryHosts;
+import io.imageprune.state.LiveGraph;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Starts and carries out prune runs on the live graph: gates first (safety rule 3), then stage 1 and stage 2 as
+ * jobs on a Mutiny pool with at most {@code num-workers} streams or images in flight, oc's failure semantics through
+ * the {@link io.imageprune.execute.RunLedger}, safety rule 2 (a stream's status before its links) and safety rule 4
+ * (every DELETE re-checked against the graph as it is at that moment). One run at a time.
+ */
+@ApplicationScoped
+public class PruneRunner {
+    private static final Logger LOG = Logger.getLogger(PruneRunner.class);
+    private static final int STREAM_WRITE_ATTEMPTS = 5;
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    private final LiveGraph live;
+    private final ImagePruneConfig config;
+    private final ClusterWrites cluster;
+    private final RegistryConnector registries;
+    private final AuditPublisher audit;
+    private final PruneMetrics metrics;
+    private final RunHistory history;
+    private final AtomicReference<PruneRun> current = new AtomicReference<>();
+    private volatile BooleanSupplier leadership = () -> true;
+    private volatile String leadershipLost = "this replica does not hold the leader lease";
+
+    public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnector registries,
+                       AuditPublisher audit, PruneMetrics metrics, RunHistory history) {
+        this.live = live;
+        this.config = config;
+        this.cluster = cluster;
+        this.registries = registries;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.history = history;
+    }
+
+    /** Runs (and every DELETE of a running run) need this to hold; leader election supplies it. */
+    public void leadership(BooleanSupplier holdsLease) {
+        this.leadership = holdsLease;
+    }
+
+    public boolean busy() {
+        return current.get() != null;
+    }
+
+    /**
+     * Starts a run: checks the gates and plans synchronously, then executes in the background.
+     *
+     * @param dryRun null: as configured ({@code imageprune.prune.confirm=false} means dry run)
+     * @return the run's report as it starts
+     * @throws RunRefusedException when a gate is closed; the refused run is recorded unless one was in progress
+     */
+    public RunReport start(RunTrigger trigger, RunTargets targets, Boolean dryRun) throws RunRefusedException {
+        Instant now = Instant.now();
+        boolean dry = dryRun != null ? dryRun : !config.prune().confirm();
+        PruneOptions options = options(now);
+        PruneRun run = new PruneRun(runId(now), trigger, dry, targets, options, now);
+        run.listener(action -> observed(run, action));
+        PruneRun running = current.get();
+        if (running != null) {
+            throw refuse(null, RunRefusedException.Gate.IN_PROGRESS, "run " + running.id + " is in progress");
+        }
+        if (!leadership.getAsBoolean()) {
+            throw refuse(null, RunRefusedException.Gate.NOT_LEADER, leadershipLost);
+        }
+        if (!live.synced()) {
+            throw refuse(run, RunRefusedException.Gate.NOT_SYNCED,
+                    "the reference graph is not synced: " + live.notSyncedReason());
+        }
+        if (live.lag() > config.prune().maxLag()) {
+            throw refuse(run, RunRefusedException.Gate.LAGGING, "the state consumer is " + live.lag()
+                    + " records behind, more than imageprune.prune.max-lag=" + config.prune().maxLag());
+        }
+        StreamStage streams;
+        try {
+            streams = live.read(graph -> {
+            Planner planner = Planner.of(graph, options);
+            if (planner.refuses()) {
+                return null;
+            }
+            StreamStage stage = planner.planStreams(targets.streams());
+            int deletions = previewImageDeletions(planner, stage, targets);
+            int limit = config.prune().maxImageDeletions();
+            double share = config.prune().maxImageDeletionShare();
+            if (deletions > limit || deletions > share * graph.imageCount()) {
+                throw new TooManyDeletions(deletions, graph.imageCount(), limit, share);
+            }
+            return stage;
+            });
+        } catch (TooManyDeletions e) {
+            throw refuse(run, RunRefusedException.Gate.TOO_MANY_DELETIONS, e.getMessage());
+        }
+        if (streams == null) {
+            String message = live.read(graph -> Planner.of(graph, options).refusalMessage());
+            throw refuse(run, RunRefusedException.Gate.INVALID_REFERENCES, message);
+        }
+        if (!current.compareAndSet(null, run)) {
+            throw refuse(null, RunRefusedException.Gate.IN_PROGRESS, "another run started at the same moment");
+        }
+        history.add(run);
+        LOG.infof("run %s (%s, %s) started on %s", run.id, trigger.label(), dry ? "dry run" : "confirmed",
+                targets.describe());
+        execute(run, streams).subscribe().with(ignored -> finished(run, null), failure -> finished(run, failure));
+        return run.report();
+    }
+
+    /** The refusal of a planning step that found a run would delete too much. */
+    private static final class TooManyDeletions extends RuntimeException {
+        TooManyDeletions(int deletions, int images, int limit, double share) {
+            super("the run would delete " + deletions + " of " + images + " images, more than "
+                    + "imageprune.prune.max-image-deletions=" + limit + " or imageprune.prune.max-image-deletion-share="
+                    + share);
+        }
+    }
+
+    private int previewImageDeletions(Planner planner, StreamStage stage, RunTargets targets) {
+        java.util.Map<String, ImageStream> overrides = new java.util.HashMap<>();
+        Set<String> released = new HashSet<>();
+        for (StreamPlan plan : stage.plans()) {
+            overrides.put(plan.repo(), plan.pruned());
+            plan.removedRevisions().forEach(r -> released.add(r.image()));
+        }
+        return planner.planImages(overrides, targets.imagesWith(released)).plans().size();
+    }
+
+    // ------------------------------------------------------------------------------------------------ execution
+
+    private Uni<Void> execute(PruneRun run, StreamStage streams) {
+        streams.untouched().forEach((repo, rule) -> {
+            if (rule == Rule.UNREADABLE_STREAM) {
+                run.ledger.warning("imagestream " + repo + ": " + rule.description());
+            }
+        });
+        int workers = Math.max(1, config.prune().numWorkers());
+        return connect(run).chain(registry -> Multi.createFrom().iterable(streams.plans())
+                        .onItem().transformToUni(plan -> stream(run, registry, plan)).merge(workers)
+                        .collect().last()
+                        .chain(() -> onWorker(() -> planImages(run)))
+                        .chain(images -> Multi.createFrom().iterable(images)
+                                .onItem().transformToUni(plan -> image(run, registry, plan)).merge(workers)
+                                .collect().last()))
+                .replaceWithVoid();
+    }
+
+    private Uni<RegistryCalls> connect(PruneRun run) {
+        if (run.dryRun || !run.options.pruneRegistry()) {
+            return Uni.createFrom().item(NoRegistry.INSTANCE);
+        }
+        String[] discovered = live.read(graph -> {
+            try {
+                return new String[]{RegistryHosts.discover(graph.images(), graph.streams()), null};
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                return new String[]{null, e.getMessage()};
+            }
+        });
+        return registries.connect(discovered[0], discovered[1]);
+    }
+
+    private List<ImagePlan> planImages(PruneRun run) {
+        Set<String> released = new HashSet<>();
+        run.removedByRun.values().forEach(revisions -> revisions.forEach(r -> released.add(r.image())));
+        ImageStage stage = live.read(graph -> {
+            java.util.Map<String, ImageStream> overrides;
+            synchronized (run.streamsAfterStage1) {
+                overrides = new java.util.HashMap<>(run.streamsAfterStage1);
+            }
+            return Planner.of(graph, run.options).planImages(overrides, run.targets.imagesWith(released));
+        });
+        if (stage.failure() != null) {
+            run.ledger.failure(stage.failure());
+        }
+        run.imagePlans(stage.plans());
+        return stage.plans();
+    }
+
+    // ---------------------------------------------------------------------------------------------- stage 1
+
+    private Uni<Void> stream(PruneRun run, RegistryCalls registry, StreamPlan planned) {
+        if (run.dryRun) {
+            run.streamsAfterStage1.put(planned.repo(), planned.pruned());
+            run.removedByRun.put(planned.repo(), planned.removedRevisions());
+            run.ledger.stream(planned, Outcome.DONE, null);
+            if (run.options.pruneRegistry()) {
+                planned.layerLinkDeletions().forEach(b -> run.ledger.layerLink(planned.repo(), b, Outcome.DONE, null));
+                planned.manifestLinkDeletions()
+                        .forEach(m -> run.ledger.manifestLink(planned.repo(), m, Outcome.DONE, null));
+            }
+            return Uni.createFrom().voidItem();
+        }
+        return onWorker(() -> writeStream(run, planned)).chain(written -> {
+            if (written == null || !run.options.pruneRegistry()) {
+                return Uni.createFrom().voidItem();
+            }
+            String repo = written.repo();
+            return Multi.createFrom().iterable(written.layerLinkDeletions())
+                    .onItem().transformToUniAndConcatenate(blob -> guarded(run,
+                            check -> check.layerLinkSaved(repo, blob, written.removedRevisions()),
+                            "layer link", () -> registry.deleteLayerLink(repo, blob), registry,
+                            (outcome, error) -> run.ledger.layerLink(repo, blob, outcome, error)))
+                    .collect().last()
+                    .chain(() -> Multi.createFrom().iterable(written.manifestLinkDeletions())
+                            .onItem().transformToUniAndConcatenate(digest -> guarded(run,
+                                    check -> check.manifestLinkSaved(repo, digest, written.removedRevisions()),
+                                    "manifest link", () -> registry.deleteManifestLink(repo, digest), registry,
+                                    (outcome, error) -> run.ledger.manifestLink(repo, digest, outcome, error)))
+                            .collect().last())
+                    .replaceWithVoid();
+        });
+    }
+
+    /**
+     * Spec §6.2-6.4 with safety rule 2: read the stream, re-decide on that copy against the graph as it is now,
+     * write its status; on a conflict all of it again. Links are deleted by the caller only after this succeeded.
+     *
+     * @return the plan that was written, or null when nothing was written
+     */
+    private StreamPlan writeStream(PruneRun run, StreamPlan planned) {
+        String repo = planned.repo();
+        String conflict = null;
+        for (int attempt = 1; attempt <= STREAM_WRITE_ATTEMPTS; attempt++) {
+            String stop = stopReason(run);
+            if (stop != null) {
+                run.ledger.stream(planned, Outcome.SAVED, stop);
+                return null;
+            }
+            ClusterWrites.FreshStream fresh;
+            try {
+                fresh = cluster.readStream(repo);
+            } catch (RuntimeException e) {
+                // a failed read leaves the listed stream fully protective in stage 2, as in oc
+                run.ledger.stream(planned, Outcome.FAILED, PruneExecutor.message(e));
+                return null;
+            }
+            if (fresh == null) {
+                run.streamsAfterStage1.put(repo, null);
+                run.ledger.stream(planned, Outcome.ALREADY_GONE, null);
+                return null;
+            }
+            StreamPlan plan = live.read(graph -> Planner.of(graph, run.options).planFreshStream(fresh.model()));
+            if (plan == null) {
+                run.ledger.stream(planned, Outcome.SAVED, "the stream as it is now loses no revision");
+                return null;
+            }
+            try {
+                cluster.writeStatus(fresh, plan);
+            } catch (StreamConflictException e) {
+                conflict = e.getMessage();
+                continue;
+            } catch (NotFoundException e) {
+                run.streamsAfterStage1.put(repo, null);
+                run.ledger.stream(planned, Outcome.ALREADY_GONE, null);
+                return null;
+            } catch (RuntimeException e) {
+                run.ledger.stream(planned, Outcome.FAILED, PruneExecutor.message(e));
+                return null;
+            }
+            run.streamsAfterStage1.put(repo, plan.pruned());
+            run.removedByRun.put(repo, plan.removedRevisions());
+            run.ledger.stream(plan, Outcome.DONE, null);
+            return plan;
+        }
+        run.ledger.stream(planned, Outcome.FAILED, conflict);
+        return null;
+    }
+
+    // ---------------------------------------------------------------------------------------------- stage 2
+
+    private Uni<Void> image(PruneRun run, RegistryCalls registry, ImagePlan plan) {
+        List<String> digests = new ArrayList<>(plan.blobDeletions());
+        if (plan.deleteManifestBlob()) {
+            digests.add(plan.name());
+        }
+        if (run.dryRun) {
+            digests.forEach(d -> run.ledger.blob(plan, d, Outcome.DONE, null));
+            run.ledger.image(plan, Outcome.DONE, null);
+            return Uni.createFrom().voidItem();
+        }
+        return onWorker(() -> lastMomentReason(run, check -> check.imageSaved(plan.name(), run.removedByRun)))
+                .chain(saved -> {
+                    if (saved != null) {
+                        run.ledger.image(plan, Outcome.SAVED, saved);
+                        return Uni.createFrom().voidItem();
+                    }
+                    return Multi.createFrom().iterable(digests)
+                            .onItem().transformToUniAndConcatenate(digest -> blob(run, registry, plan, digest))
+                            .collect().asList()
+                            .chain(outcomes -> {
+                                boolean anyDeleted = outcomes.stream().anyMatch(Outcome::succeeded);
+                                boolean anyFailed = outcomes.contains(Outcome.FAILED);
+                                if (anyFailed && !anyDeleted) {
+                                    // every blob deletion failed: the image stays for a later run (spec §7.3)
+                                    return Uni.createFrom().voidItem();
+                                }
+                                return onWorker(() -> deleteImage(run, plan));
+                            });
+                });
+    }
+
+    private Uni<Outcome> blob(PruneRun run, RegistryCalls registry, ImagePlan plan, String digest) {
+        if (!registry.deletesGlobalBlobs()) {
+            run.ledger.blob(plan, digest, Outcome.LEFT_FOR_GC,
+                    "the registry has no blob deletion API; its garbage collection reclaims the blob");
+            return Uni.createFrom().item(Outcome.LEFT_FOR_GC);
+        }
+        AtomicReference<Outcome> seen = new AtomicReference<>();
+        return guarded(run, check -> check.blobSaved(digest, run.holders(digest), run.removedByRun),
+                "blob", () -> registry.deleteBlob(digest), registry, (outcome, error) -> {
+                    seen.set(outcome);
+                    run.ledger.blob(plan, digest, outcome, error);
+                }).map(ignored -> seen.get());
+    }
+
+    private Void deleteImage(PruneRun run, ImagePlan plan) {
+        String saved = lastMomentReason(run, check -> check.imageSaved(plan.name(), run.removedByRun));
+        if (saved != null) {
+            run.ledger.image(plan, Outcome.SAVED, saved);
+            return null;
+        }
+        try {
+            run.ledger.image(plan, cluster.deleteImage(plan.name()) ? Outcome.DONE : Outcome.ALREADY_GONE, null);
+        } catch (RuntimeException e) {
+            run.ledger.image(plan, Outcome.FAILED, PruneExecutor.message(e));
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    @FunctionalInterface
+    private interface OutcomeSink {
+        void record(Outcome outcome, String error);
+    }
+
+    /**
+     * One registry DELETE: the last-moment check, then the call with retries (exponential backoff with jitter) on
+     * failures the registry calls retryable; the outcome goes to the sink.
+     */
+    private Uni<Void> guarded(PruneRun run, Function<LastMomentCheck, String> check, String operation,
+                              Supplier<Uni<Void>> call, RegistryCalls registry, OutcomeSink sink) {
+        return onWorker(() -> lastMomentReason(run, check)).chain(saved -> {
+            if (saved != null) {
+                sink.record(Outcome.SAVED, saved);
+                return Uni.createFrom().voidItem();
+            }
+            long[] started = new long[1];
+            ImagePruneConfig.Prune prune = config.prune();
+            return Uni.createFrom().deferred(() -> {
+                        started[0] = System.nanoTime();
+                        return call.get();
+                    })
+                    .onItemOrFailure().invoke((ok, failure) -> metrics.registryCall(operation,
+                            failure == null ? "success" : registry.retryable(failure) ? "retryable" : "failure",
+                            Duration.ofNanos(System.nanoTime() - started[0])))
+                    .onFailure(registry::retryable).invoke(() -> metrics.retry(operation))
+                    .onFailure(registry::retryable).retry()
+                    .withBackOff(prune.initialBackoff(), prune.maxBackoff()).withJitter(0.5)
+                    .atMost(Math.max(0, prune.maxAttempts() - 1))
+                    .onItemOrFailure().invoke((ok, failure) -> sink.record(failure == null ? Outcome.DONE
+                            : Outcome.FAILED, failure == null ? null : PruneExecutor.message(failure)))
+                    .onFailure().recoverWithNull()
+                    .replaceWithVoid();
+        });
+    }
+
+    /** Why the target must stay right now, or null: the run's own stop conditions first, then the graph. */
+    private String lastMomentReason(PruneRun run, Function<LastMomentCheck, String> check) {
+        String stop = stopReason(run);
+        if (stop != null) {
+            return stop;
+        }
+        return live.read(graph -> check.apply(Planner.of(graph, run.options).lastMomentCheck()));
+    }
+
+    /** Safety rule 3 while running: no DELETE from a graph that stopped being synced or lags, or without the lease. */
+    private String stopReason(PruneRun run) {
+        if (!leadership.getAsBoolean()) {
+            return leadershipLost;
+        }
+        if (!live.synced()) {
+            return "the reference graph stopped being synced: " + live.notSyncedReason();
+        }
+        if (live.lag() > config.prune().maxLag()) {
+            return "the state consumer fell " + live.lag() + " records behind";
+        }
+        return null;
+    }
+
+    private static <T> Uni<T> onWorker(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private void observed(PruneRun run, ActionRecord action) {
+        metrics.action(action, run.dryRun);
+        audit.action(run.id, run.dryRun, Instant.now(), action);
+        if (action.outcome() == Outcome.FAILED) {
+            LOG.warnf("run %s: %s", run.id, action.error());
+        }
+    }
+
+    private void finished(PruneRun run, Throwable failure) {
+        Instant end = Instant.now();
+        PruneResult result = run.ledger.result(List.of(), false);
+        String reason = failure == null ? null : PruneExecutor.message(failure);
+        PruneRun.State state = failure != null || !result.failures().isEmpty() ? PruneRun.State.FAILED
+                : PruneRun.State.SUCCEEDED;
+        run.finish(state, reason, result, end);
+        current.set(null);
+        metrics.run(run.trigger, state.name(), Duration.between(run.startedAt, end));
+        publishSummary(run);
+        LOG.infof("run %s %s: %s%s", run.id, state.name().toLowerCase(), result.stats(),
+                reason == null ? "" : " (" + reason + ")");
+    }
+
+    private RunRefusedException refuse(PruneRun run, RunRefusedException.Gate gate, String reason) {
+        metrics.refused(gate);
+        LOG.warnf("prune run refused (%s): %s", gate.name().toLowerCase(), reason);
+        if (run == null) {
+            return new RunRefusedException(gate, reason, null);
+        }
+        run.finish(PruneRun.State.REFUSED, reason, null, run.startedAt);
+        history.add(run);
+        publishSummary(run);
+        return new RunRefusedException(gate, reason, run.id);
+    }
+
+    private void publishSummary(PruneRun run) {
+        audit.summary(RunSummary.of(run.report()));
+    }
+
+    private PruneOptions options(Instant now) {
+        ImagePruneConfig.Plan plan = config.plan();
+        PlanFlags.Defaults defaults = new PlanFlags.Defaults(plan.keepTagRevisions(),
+                GoDuration.parse(plan.keepYoungerThan()), plan.all(), plan.pruneRegistry(), plan.ignoreInvalidRefs(),
+                plan.keepPinnedImages());
+        return new PlanFlags(null, null, null, null, null, null, null, null).resolve(now, defaults);
+    }
+
+    private static String runId(Instant now) {
+        return RUN_ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000,
+                0x1000000));
+    }
+
+    /** What a dry run, or a run that leaves the registry alone, connects to. */
+    private enum NoRegistry implements RegistryCalls {
+        INSTANCE;
+
+        @Override
+        public Uni<Void> deleteLayerLink(String repo, String digest) {
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> deleteManifestLink(String repo, String digest) {
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> deleteBlob(String digest) {
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public boolean deletesGlobalBlobs() {
+            return true;
+        }
+
+        @Override
+        public boolean retryable(Throwable failure) {
+            return false;
+        }
+    }
+}
