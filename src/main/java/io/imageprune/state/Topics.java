@@ -17,7 +17,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Creates the state topic (compacted) and its dead-letter topic when they do not exist yet. */
+/**
+ * Creates the topics when they do not exist yet: the state topic (compacted), its dead-letter topic, and the audit
+ * topic (append-only, so every event of every run stays until retention drops it).
+ */
 @ApplicationScoped
 public class Topics {
     private static final Logger LOG = Logger.getLogger(Topics.class);
@@ -30,16 +33,30 @@ public class Topics {
         this.kafka = kafka;
     }
 
+    /** The state topic and its dead-letter topic. */
     public void ensure() throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         ImagePruneConfig.Kafka.Topic topic = config.kafka().topic();
+        create(List.of(
+                new NewTopic(topic.state(), topic.partitions(), topic.replicationFactor())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                new NewTopic(topic.dlq(), 1, topic.replicationFactor())));
+    }
+
+    /** The audit topic; partitioned like the state topic so that its consumers can scale the same way. */
+    public void ensureDeletions()
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        ImagePruneConfig.Kafka.Topic topic = config.kafka().topic();
+        create(List.of(new NewTopic(topic.deletions(), topic.partitions(), topic.replicationFactor())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE))));
+    }
+
+    private void create(List<NewTopic> topics)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         Map<String, Object> admin = new HashMap<>();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
         try (Admin client = Admin.create(admin)) {
             Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
-            for (NewTopic wanted : List.of(
-                    new NewTopic(topic.state(), topic.partitions(), topic.replicationFactor())
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                    new NewTopic(topic.dlq(), 1, topic.replicationFactor()))) {
+            for (NewTopic wanted : topics) {
                 if (existing.contains(wanted.name())) {
                     continue;
                 }

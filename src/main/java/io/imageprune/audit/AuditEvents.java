@@ -1,0 +1,160 @@
+package io.imageprune.audit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.imageprune.execute.ActionKind;
+import io.imageprune.execute.ActionRecord;
+import io.imageprune.execute.Outcome;
+import io.imageprune.execute.PruneStats;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * Builds the CloudEvents 1.0 documents (structured JSON mode) of the audit topic. Attribute and data field order is
+ * fixed, so the same action always serialises to the same bytes.
+ */
+public final class AuditEvents {
+    public static final String SPEC_VERSION = "1.0";
+    public static final String CONTENT_TYPE = "application/cloudevents+json";
+    static final String TYPE_PREFIX = "io.imageprune.";
+    public static final String FAILED = TYPE_PREFIX + "action.failed";
+    public static final String SKIPPED = TYPE_PREFIX + "action.skipped";
+    public static final String RUN_COMPLETED = TYPE_PREFIX + "run.completed";
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final String source;
+
+    /** @param source the CloudEvents {@code source} of every event ({@code imageprune.audit.source}) */
+    public AuditEvents(String source) {
+        this.source = source;
+    }
+
+    /** @param time when the action ended; passed in so that the event does not depend on a clock */
+    public AuditEvent action(String runId, boolean dryRun, Instant time, ActionRecord action) {
+        String id = actionId(runId, action);
+        String type = type(action.kind(), action.outcome());
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            envelope(json, id, type, action.target(), time);
+            json.writeObjectFieldStart("data");
+            json.writeStringField("runId", runId);
+            json.writeStringField("action", action.kind().eventSuffix());
+            json.writeStringField("outcome", action.outcome().name());
+            json.writeStringField("target", action.target());
+            json.writeStringField("repository", action.repository());
+            json.writeStringField("digest", action.digest());
+            json.writeNumberField("bytes", action.bytes());
+            json.writeStringField("rule", action.rule() == null ? null : action.rule().name());
+            json.writeStringField("ruleDescription", action.rule() == null ? null : action.rule().description());
+            json.writeBooleanField("dryRun", dryRun);
+            // a success carries no error even if the executor left a text from an earlier attempt in the record
+            json.writeStringField("error", action.outcome().succeeded() ? null : action.error());
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new AuditEvent(id, type, action.target(), out.toString());
+    }
+
+    /** The run's closing event, stamped with the time the run finished. */
+    public AuditEvent summary(RunSummary run) {
+        String id = id(run.runId(), "run.completed");
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            envelope(json, id, RUN_COMPLETED, run.runId(), run.finishedAt());
+            json.writeObjectFieldStart("data");
+            json.writeStringField("runId", run.runId());
+            json.writeStringField("trigger", run.trigger());
+            json.writeBooleanField("dryRun", run.dryRun());
+            json.writeStringField("startedAt", text(run.startedAt()));
+            json.writeStringField("finishedAt", text(run.finishedAt()));
+            json.writeStringField("refused", run.refused());
+            PruneStats stats = run.stats() == null ? new PruneStats(0, 0, 0, 0, 0, 0) : run.stats();
+            json.writeObjectFieldStart("stats");
+            json.writeNumberField("deletedImages", stats.deletedImages());
+            json.writeNumberField("updatedImageStreams", stats.updatedImageStreams());
+            json.writeNumberField("deletedImageStreamTagItems", stats.deletedImageStreamTagItems());
+            json.writeNumberField("deletedLayerLinks", stats.deletedLayerLinks());
+            json.writeNumberField("deletedManifestLinks", stats.deletedManifestLinks());
+            json.writeNumberField("deletedBlobs", stats.deletedBlobs());
+            json.writeEndObject();
+            json.writeStringField("summary", stats.toString());
+            json.writeNumberField("bytesReclaimed", run.bytesReclaimed());
+            json.writeArrayFieldStart("failures");
+            for (String failure : run.failures()) {
+                json.writeString(failure);
+            }
+            json.writeEndArray();
+            json.writeNumberField("saved", run.saved());
+            json.writeNumberField("leftForGarbageCollection", run.leftForGarbageCollection());
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new AuditEvent(id, RUN_COMPLETED, run.runId(), out.toString());
+    }
+
+    /**
+     * The event id of an action: the same for every publication of the same action in the same run, so consumers
+     * can drop redeliveries and re-publications by id. The outcome is deliberately not part of it: one action of a
+     * run has one outcome.
+     */
+    public static String actionId(String runId, ActionRecord action) {
+        return id(runId, action.kind().name(), action.repository(), action.target(), action.digest());
+    }
+
+    /** The event type of an action that ended with the given outcome. */
+    public static String type(ActionKind kind, Outcome outcome) {
+        return switch (outcome) {
+            case DONE, ALREADY_GONE -> TYPE_PREFIX + kind.eventSuffix();
+            case FAILED -> FAILED;
+            case SAVED, LEFT_FOR_GC -> SKIPPED;
+        };
+    }
+
+    private void envelope(JsonGenerator json, String id, String type, String subject, Instant time)
+            throws IOException {
+        json.writeStartObject();
+        json.writeStringField("specversion", SPEC_VERSION);
+        json.writeStringField("id", id);
+        json.writeStringField("source", source);
+        json.writeStringField("type", type);
+        json.writeStringField("subject", subject);
+        json.writeStringField("time", text(time));
+        json.writeStringField("datacontenttype", "application/json");
+    }
+
+    /** Instant's ISO-8601 form is UTC with a 'Z' and always has seconds, so it is valid RFC 3339. */
+    private static String text(Instant time) {
+        return time == null ? null : time.toString();
+    }
+
+    /**
+     * SHA-256 over the parts, each prefixed with its length, so that no two different part lists (e.g. "a/b"+"c"
+     * and "a"+"b/c") hash the same input.
+     */
+    private static String id(String... parts) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        for (String part : parts) {
+            byte[] bytes = (part == null ? "" : part).getBytes(StandardCharsets.UTF_8);
+            sha.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+            sha.update(bytes);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}

@@ -1,0 +1,139 @@
+package io.imageprune.audit;
+
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.execute.ActionRecord;
+import io.imageprune.state.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Sends the audit events of prune runs to the audit topic: idempotent, acks from all in-sync replicas, keyed by
+ * target. Sending never blocks a run for long and never fails it: an event that cannot be delivered is logged and
+ * counted ({@code imageprune.audit.publish.failures}), the action itself stands.
+ */
+@ApplicationScoped
+public class AuditPublisher {
+    private static final Logger LOG = Logger.getLogger(AuditPublisher.class);
+    static final String FAILURES = "imageprune.audit.publish.failures";
+    static final String EVENTS = "imageprune.audit.events";
+    /** A send waits at most this long for metadata or buffer space, so a broker outage cannot stall the workers. */
+    private static final Duration MAX_BLOCK = Duration.ofSeconds(10);
+    /** Every send completes (acknowledged or failed) within this, which is also what bounds {@link #flush()}. */
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final boolean enabled;
+    private final String topic;
+    private final AuditEvents events;
+    private final Map<String, Object> kafka;
+    private final Topics topics;
+    private final MeterRegistry registry;
+    private KafkaProducer<String, String> producer;
+
+    public AuditPublisher(ImagePruneConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+                          Topics topics, MeterRegistry registry) {
+        this.enabled = config.audit().enabled();
+        this.topic = config.kafka().topic().deletions();
+        this.events = new AuditEvents(config.audit().source());
+        this.kafka = kafka;
+        this.topics = topics;
+        this.registry = registry;
+    }
+
+    /** Publishes how one action of a run ended. */
+    public void action(String runId, boolean dryRun, Instant time, ActionRecord action) {
+        if (enabled) {
+            send(events.action(runId, dryRun, time, action));
+        }
+    }
+
+    /** Publishes the closing event of a run. */
+    public void summary(RunSummary summary) {
+        if (enabled) {
+            send(events.summary(summary));
+        }
+    }
+
+    /**
+     * Waits until every event sent so far is acknowledged or has failed; at most about 30 s, the producer's
+     * delivery timeout.
+     */
+    public void flush() {
+        KafkaProducer<String, String> current;
+        synchronized (this) {
+            current = producer;
+        }
+        // nothing was ever sent: no reason to connect just to flush
+        if (current != null) {
+            current.flush();
+        }
+    }
+
+    private void send(AuditEvent event) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.key(), event.json());
+        record.headers().add("content-type", AuditEvents.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        try {
+            producer().send(record, (metadata, error) -> {
+                if (error == null) {
+                    registry.counter(EVENTS, "type", event.type()).increment();
+                } else {
+                    failed(event, error);
+                }
+            });
+        } catch (RuntimeException e) {
+            // a closed producer or an unserialisable record throws instead of calling back
+            failed(event, e);
+        }
+    }
+
+    private void failed(AuditEvent event, Throwable error) {
+        LOG.errorf(error, "could not publish audit event %s (%s) of %s to %s", event.id(), event.type(), event.key(),
+                topic);
+        registry.counter(FAILURES).increment();
+    }
+
+    /** Created on first use so that an instance that never prunes never connects to Kafka. */
+    private synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            try {
+                topics.ensureDeletions();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warnf("interrupted while creating the audit topic %s", topic);
+            } catch (Exception e) {
+                // the sends report their own failures; a missing topic must not stop the run
+                LOG.warnf(e, "could not make sure the audit topic %s exists", topic);
+            }
+            Map<String, Object> props = new HashMap<>();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis());
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
+            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+            producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+        }
+        return producer;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (producer != null) {
+            producer.close(CLOSE_TIMEOUT);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.imageprune.audit;
+
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.execute.ActionKind;
+import io.imageprune.execute.ActionRecord;
+import io.imageprune.execute.Outcome;
+import io.imageprune.execute.PruneStats;
+import io.imageprune.policy.Rule;
+import io.imageprune.state.Topics;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * With auditing off nothing is sent and nothing connects. The broker address is a port nobody listens on: any attempt
+ * to create the topic or send would block for many seconds (and count a failure) instead of returning at once.
+ */
+class AuditPublisherDisabledTest {
+    private static final Map<String, Object> NO_BROKER = Map.of("bootstrap.servers", "127.0.0.1:1");
+
+    @Test
+    void disabledAuditSendsNothing() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AuditPublisher publisher = publisher(false, registry);
+        assertTimeoutPreemptively(Duration.ofSeconds(3), () -> {
+            publisher.action("run-1", false, Instant.EPOCH, new ActionRecord(ActionKind.IMAGE, "sha256:a", "",
+                    "sha256:a", 0, Rule.UNREFERENCED_IMAGE, Outcome.DONE, null));
+            publisher.summary(new RunSummary("run-1", "api", false, Instant.EPOCH, Instant.EPOCH, null,
+                    new PruneStats(1, 0, 0, 0, 0, 0), 0, List.of(), 0, 0));
+            publisher.flush();
+            publisher.close();
+        });
+        assertTrue(registry.getMeters().isEmpty(), "nothing sent, nothing failed: " + registry.getMeters());
+    }
+
+    @Test
+    void anEnabledPublisherThatNeverSendsNeverConnects() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AuditPublisher publisher = publisher(true, registry);
+        assertTimeoutPreemptively(Duration.ofSeconds(3), () -> {
+            publisher.flush();
+            publisher.close();
+        });
+        assertTrue(registry.getMeters().isEmpty(), registry.getMeters().toString());
+    }
+
+    private static AuditPublisher publisher(boolean enabled, SimpleMeterRegistry registry) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ImagePruneConfig.class)
+                // the mapping's defaults use Quarkus's short duration form ("200ms")
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withDefaultValue("imageprune.audit.enabled", Boolean.toString(enabled))
+                .build();
+        ImagePruneConfig mapped = config.getConfigMapping(ImagePruneConfig.class);
+        return new AuditPublisher(mapped, NO_BROKER, new Topics(mapped, NO_BROKER), registry);
+    }
+}
