@@ -22,7 +22,9 @@ import io.imageprune.policy.RemovedRevision;
 import io.imageprune.policy.Rule;
 import io.imageprune.policy.StreamPlan;
 import io.imageprune.policy.StreamStage;
-import io.imageprune.registry.RegistryHosts;
+import io.imageprune.registry.RegistryClient;
+import io.imageprune.registry.RegistryConnections;
+import io.imageprune.registry.RegistryException;
 import io.imageprune.state.LiveGraph;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -60,7 +62,7 @@ public class PruneRunner {
     private final LiveGraph live;
     private final ImagePruneConfig config;
     private final ClusterWrites cluster;
-    private final RegistryConnector registries;
+    private final RegistryConnections registries;
     private final AuditPublisher audit;
     private final PruneMetrics metrics;
     private final RunHistory history;
@@ -68,7 +70,7 @@ public class PruneRunner {
     private volatile BooleanSupplier leadership = () -> true;
     private volatile String leadershipLost = "this replica does not hold the leader lease";
 
-    public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnector registries,
+    public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnections registries,
                        AuditPublisher audit, PruneMetrics metrics, RunHistory history) {
         this.live = live;
         this.config = config;
@@ -145,7 +147,8 @@ public class PruneRunner {
         history.add(run);
         LOG.infof("run %s (%s, %s) started on %s", run.id, trigger.label(), dry ? "dry run" : "confirmed",
                 targets.describe());
-        execute(run, streams).subscribe().with(ignored -> finished(run, null), failure -> finished(run, failure));
+        execute(run, streams).emitOn(Infrastructure.getDefaultWorkerPool())
+                .subscribe().with(ignored -> finished(run, null), failure -> finished(run, failure));
         return run.report();
     }
 
@@ -183,22 +186,56 @@ public class PruneRunner {
                         .chain(() -> onWorker(() -> planImages(run)))
                         .chain(images -> Multi.createFrom().iterable(images)
                                 .onItem().transformToUni(plan -> image(run, registry, plan)).merge(workers)
-                                .collect().last()))
+                                .collect().last())
+                        .eventually(registry::close))
                 .replaceWithVoid();
     }
 
+    /** Spec §3: only a confirmed run that prunes the registry connects (and pings) it. */
     private Uni<RegistryCalls> connect(PruneRun run) {
         if (run.dryRun || !run.options.pruneRegistry()) {
             return Uni.createFrom().item(NoRegistry.INSTANCE);
         }
-        String[] discovered = live.read(graph -> {
-            try {
-                return new String[]{RegistryHosts.discover(graph.images(), graph.streams()), null};
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                return new String[]{null, e.getMessage()};
-            }
-        });
-        return registries.connect(discovered[0], discovered[1]);
+        String host;
+        try {
+            host = live.read(graph -> registries.host(graph.images(), graph.streams()));
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return registries.connect(host).map(ClientCalls::new);
+    }
+
+    /** The registry client as a run uses it; closed when the run ends. */
+    private record ClientCalls(RegistryClient client) implements RegistryCalls {
+        @Override
+        public Uni<Void> deleteLayerLink(String repo, String digest) {
+            return client.deleteLayerLink(repo, digest);
+        }
+
+        @Override
+        public Uni<Void> deleteManifestLink(String repo, String digest) {
+            return client.deleteManifestLink(repo, digest);
+        }
+
+        @Override
+        public Uni<Void> deleteBlob(String digest) {
+            return client.deleteBlob(digest);
+        }
+
+        @Override
+        public boolean deletesGlobalBlobs() {
+            return client.deletesGlobalBlobs();
+        }
+
+        @Override
+        public boolean retryable(Throwable failure) {
+            return failure instanceof RegistryException e && e.retryable();
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
     }
 
     private List<ImagePlan> planImages(PruneRun run) {
@@ -449,9 +486,11 @@ public class PruneRunner {
         PruneRun.State state = failure != null || !result.failures().isEmpty() ? PruneRun.State.FAILED
                 : PruneRun.State.SUCCEEDED;
         run.finish(state, reason, result, end);
-        current.set(null);
         metrics.run(run.trigger, state.name(), Duration.between(run.startedAt, end));
         publishSummary(run);
+        // every event of the run is on the topic before the next run may start
+        audit.flush();
+        current.set(null);
         LOG.infof("run %s %s: %s%s", run.id, state.name().toLowerCase(), result.stats(),
                 reason == null ? "" : " (" + reason + ")");
     }
@@ -469,7 +508,14 @@ public class PruneRunner {
     }
 
     private void publishSummary(PruneRun run) {
-        audit.summary(RunSummary.of(run.report()));
+        RunReport report = run.report();
+        audit.summary(new RunSummary(run.id, run.trigger.label(), run.dryRun, run.startedAt, run.finishedAt(),
+                run.state() == PruneRun.State.REFUSED ? run.reason() : null, report.stats(), report.bytesReclaimed(),
+                report.failures(), outcomes(report, Outcome.SAVED), outcomes(report, Outcome.LEFT_FOR_GC)));
+    }
+
+    private static int outcomes(RunReport report, Outcome outcome) {
+        return report.actions().values().stream().mapToInt(counts -> counts.getOrDefault(outcome.name(), 0)).sum();
     }
 
     private PruneOptions options(Instant now) {
@@ -512,6 +558,10 @@ public class PruneRunner {
         @Override
         public boolean retryable(Throwable failure) {
             return false;
+        }
+
+        @Override
+        public void close() {
         }
     }
 }

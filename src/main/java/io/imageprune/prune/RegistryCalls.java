@@ -3,7 +3,7 @@ package io.imageprune.prune;
 import io.smallrye.mutiny.Uni;
 
 /** The three registry deletions of spec §10.1 as a run makes them, once the registry answered its ping. */
-public interface RegistryCalls {
+public interface RegistryCalls extends AutoCloseable {
     Uni<Void> deleteLayerLink(String repo, String digest);
 
     Uni<Void> deleteManifestLink(String repo, String digest);
@@ -15,4 +15,7 @@ public interface RegistryCalls {
 
     /** Whether a failure is worth another attempt (5xx, timeout, transport error). */
     boolean retryable(Throwable failure);
+
+    @Override
+    void close();
 }
