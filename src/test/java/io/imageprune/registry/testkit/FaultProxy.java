@@ -50,7 +50,8 @@ public final class FaultProxy implements AutoCloseable {
      *
      * @param path          path including the query string, as received
      * @param receivedNanos {@link System#nanoTime()} when the proxy received it
-     * @param doneNanos     {@link System#nanoTime()} when the proxy had answered (or closed the connection)
+     * @param doneNanos     {@link System#nanoTime()} when the proxy began to answer (or to close the connection), after
+     *                      the target's answer had arrived
      * @param status        status returned to the client; {@link #NO_RESPONSE} when the connection was closed instead
      * @param injected      true when a fault rule answered and the target never saw the request
      */
@@ -191,21 +192,21 @@ public final class FaultProxy implements AutoCloseable {
         URI uri = exchange.getRequestURI();
         String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         Request request = new Request(method, path, exchange.getRequestHeaders());
-        int status = NO_RESPONSE;
-        boolean injected = false;
-        try (exchange) {
+        // recorded before the client can see the answer (or the closed connection), so a test that got its response
+        // always finds the request in requests()
+        AtomicBoolean done = new AtomicBoolean();
+        try {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
             FaultRule fault = firstApplicable(request);
             if (fault != null) {
-                injected = true;
-                status = fault.status;
                 byte[] error = ("{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"injected by FaultProxy\",\"detail\":"
-                        + "{\"status\":" + status + "}}]}").getBytes(StandardCharsets.UTF_8);
+                        + "{\"status\":" + fault.status + "}}]}").getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-                respond(exchange, method, status, error);
+                record(done, method, path, received, fault.status, true);
+                respond(exchange, method, fault.status, error);
                 return;
             }
             for (Hook h : hooks) {
@@ -217,13 +218,13 @@ public final class FaultProxy implements AutoCloseable {
             try {
                 upstream = client.send(forward(exchange, method, path, body), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException transport) {
-                // leave without sendResponseHeaders: the server then drops the connection, as a dead registry would
+                // leave without sendResponseHeaders: closing the exchange then drops the connection, as a dead
+                // registry would (the finally block records NO_RESPONSE first)
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            status = upstream.statusCode();
             Headers out = exchange.getResponseHeaders();
             for (Map.Entry<String, List<String>> h : upstream.headers().map().entrySet()) {
                 String name = h.getKey().toLowerCase(Locale.ROOT);
@@ -234,8 +235,17 @@ public final class FaultProxy implements AutoCloseable {
                     out.add(h.getKey(), "location".equals(name) ? throughProxy(v) : v);
                 }
             }
-            respond(exchange, method, status, upstream.body());
+            record(done, method, path, received, upstream.statusCode(), false);
+            respond(exchange, method, upstream.statusCode(), upstream.body());
         } finally {
+            record(done, method, path, received, NO_RESPONSE, false);
+            exchange.close();
+        }
+    }
+
+    /** Only the first call per exchange counts: the finally block's NO_RESPONSE applies when nothing was answered. */
+    private void record(AtomicBoolean done, String method, String path, long received, int status, boolean injected) {
+        if (done.compareAndSet(false, true)) {
             recorded.add(new Recorded(method, path, received, System.nanoTime(), status, injected));
         }
     }

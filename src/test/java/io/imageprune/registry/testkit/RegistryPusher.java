@@ -31,6 +31,13 @@ public final class RegistryPusher {
     public static final String SCHEMA2 = "application/vnd.docker.distribution.manifest.v2+json";
     public static final String IMAGE_CONFIG = "application/vnd.docker.container.image.v1+json";
     public static final String LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+    /**
+     * Every manifest type: with schema2 alone the registry answers 404 for an OCI manifest that exists (e.g. one that
+     * skopeo pushed), and existence checks must not depend on how an image was pushed.
+     */
+    public static final String ACCEPT_ANY_MANIFEST = String.join(", ", SCHEMA2,
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A blob as the manifest lists it. */
@@ -131,10 +138,10 @@ public final class RegistryPusher {
                 manifestJson, List.copyOf(layers));
     }
 
-    /** {@code GET /v2/<repo>/manifests/<ref>} accepting schema2; the HTTP status. */
+    /** {@code GET /v2/<repo>/manifests/<ref>} accepting schema2 (and the other manifest types); the HTTP status. */
     public int manifestStatus(String repository, String digestOrTag) {
         return send(HttpRequest.newBuilder(uri("/v2/" + repository + "/manifests/" + digestOrTag))
-                .header("Accept", SCHEMA2).GET()).statusCode();
+                .header("Accept", ACCEPT_ANY_MANIFEST).GET()).statusCode();
     }
 
     /** {@code HEAD /v2/<repo>/blobs/<digest>}; the HTTP status. */
@@ -146,14 +153,14 @@ public final class RegistryPusher {
     /** The digest a tag points to ({@code HEAD} manifest, Docker-Content-Digest), or null when the tag is unknown. */
     public String manifestDigest(String repository, String tag) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v2/" + repository + "/manifests/" + tag))
-                .header("Accept", SCHEMA2).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+                .header("Accept", ACCEPT_ANY_MANIFEST).method("HEAD", HttpRequest.BodyPublishers.noBody()));
         return r.statusCode() == 200 ? r.headers().firstValue("Docker-Content-Digest").orElse(null) : null;
     }
 
-    /** Pulls the manifest and then every blob it references; true iff all answered 200. */
+    /** Pulls the manifest and then every blob it references; true iff all answered 200 with the content of their digest. */
     public boolean pull(String repository, String digest) {
         HttpResponse<String> m = send(HttpRequest.newBuilder(uri("/v2/" + repository + "/manifests/" + digest))
-                .header("Accept", SCHEMA2).GET());
+                .header("Accept", ACCEPT_ANY_MANIFEST).GET());
         if (m.statusCode() != 200) {
             return false;
         }
