@@ -1,0 +1,346 @@
+package io.imageprune.prune;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.openshift.api.model.ImageStream;
+import io.fabric8.openshift.api.model.TagEvent;
+import io.fabric8.openshift.client.OpenShiftClient;
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.model.ReferrerKind;
+import io.imageprune.pipeline.InProcessKafka;
+import io.imageprune.registry.testkit.FaultProxy;
+import io.imageprune.registry.testkit.RegistryPusher;
+import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
+import io.imageprune.state.LiveGraph;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Confirmed prunes against the real distribution registry (behind a fault-injecting proxy), the CRUD mock API and a
+ * real Kafka broker: exactly the plan is deleted, in the safe order, with one audit event per action, also when the
+ * registry fails, stops, or a reference appears between planning and deleting.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@WithTestResource(InProcessKafka.class)
+@WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
+@WithTestResource(ConfirmedPruneTest.Settings.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConfirmedPruneTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** Confirmed runs, only on request, keeping one revision per tag, everything old enough at once. */
+    public static class Settings implements io.quarkus.test.common.QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            return Map.of("imageprune.prune.confirm", "true", "imageprune.prune.event-driven", "false",
+                    "imageprune.plan.keep-younger-than", "0s", "imageprune.plan.keep-tag-revisions", "1",
+                    "imageprune.prune.initial-backoff", "20ms", "imageprune.prune.max-backoff", "100ms",
+                    "imageprune.prune.max-attempts", "4", "imageprune.prune.max-image-deletion-share", "1.0");
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    @KubernetesTestServer
+    KubernetesServer server;
+    @Inject
+    LiveGraph live;
+    @Inject
+    ImagePruneConfig config;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+
+    private OpenShiftClient client;
+    private ClusterObjects cluster;
+    private RegistryPusher pusher;
+    private FaultProxy proxy;
+
+    @BeforeEach
+    void connect() {
+        client = server.getClient().adapt(OpenShiftClient.class);
+        proxy = RealRegistry.proxy();
+        proxy.clearRules();
+        proxy.clearRequests();
+        URI registry = URI.create(RealRegistry.registry().url());
+        cluster = new ClusterObjects(client, registry.getHost() + ":" + registry.getPort());
+        pusher = new RegistryPusher(RealRegistry.registry().url());
+        await().atMost(WAIT).until(live::synced);
+    }
+
+    @Test
+    @Order(1)
+    void aConfirmedRunDeletesExactlyThePlanAndAuditsEveryAction() throws Exception {
+        PushedImage v1 = pusher.push("ns1/app", "v1", List.of("shared base", "app v1"));
+        PushedImage v2 = pusher.push("ns1/app", "v2", List.of("shared base", "app v2"));
+        PushedImage v3 = pusher.push("ns1/app", "v3", List.of("shared base", "app v3"));
+        PushedImage w1 = pusher.push("ns2/web", "w1", List.of("web"));
+        for (PushedImage image : List.of(v1, v2, v3, w1)) {
+            cluster.createImage(image);
+        }
+        cluster.createStream("ns1/app", "latest", List.of(v3, v2, v1));
+        cluster.createStream("ns2/web", "latest", List.of(w1));
+        awaitPlanDeletes(Set.of(v1.manifestDigest(), v2.manifestDigest()));
+
+        JsonNode run = runToCompletion();
+        assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
+        assertFalse(run.get("dryRun").asBoolean());
+
+        // the registry: removed revisions' manifests and their own layers and configs are unlinked, the rest stays
+        for (PushedImage gone : List.of(v1, v2)) {
+            assertEquals(404, pusher.manifestStatus("ns1/app", gone.manifestDigest()));
+            assertEquals(404, pusher.blobStatus("ns1/app", gone.layers().get(1).digest()));
+            assertEquals(404, pusher.blobStatus("ns1/app", gone.configDigest()));
+        }
+        assertEquals(200, pusher.blobStatus("ns1/app", v3.layers().get(0).digest()), "shared with the kept v3");
+        assertTrue(pusher.pull("ns1/app", v3.manifestDigest()), "the kept image still pulls");
+        assertTrue(pusher.pull("ns2/web", w1.manifestDigest()));
+
+        // exactly these requests, nothing unplanned; links only after the stream write (checked below through audit)
+        Set<String> expected = new HashSet<>();
+        for (PushedImage gone : List.of(v1, v2)) {
+            expected.add("DELETE /v2/ns1/app/manifests/" + gone.manifestDigest());
+            expected.add("DELETE /v2/ns1/app/blobs/" + gone.layers().get(1).digest());
+            expected.add("DELETE /v2/ns1/app/blobs/" + gone.configDigest());
+        }
+        assertEquals(expected, deleteRequests(), "every planned link once, and nothing else");
+
+        // the API: the stream keeps only its newest revision, the two old images are gone
+        ImageStream stream = client.imageStreams().inNamespace("ns1").withName("app").get();
+        assertEquals(List.of(v3.manifestDigest()), stream.getStatus().getTags().get(0).getItems().stream()
+                .map(TagEvent::getImage).toList());
+        assertNull(client.images().withName(v1.manifestDigest()).get());
+        assertNull(client.images().withName(v2.manifestDigest()).get());
+        assertNotNull(client.images().withName(v3.manifestDigest()).get());
+
+        // the audit topic: one event per action, the stream update before its links, blobs left for GC
+        List<JsonNode> events = auditEvents(run.get("id").asText(), 16);
+        JsonNode summary = events.get(events.size() - 1);
+        assertEquals("io.imageprune.run.completed", summary.get("type").asText());
+        List<JsonNode> actions = events.subList(0, events.size() - 1);
+        assertEquals(actions.size(), Set.copyOf(actions.stream().map(e -> e.get("id").asText()).toList()).size(),
+                "ids are unique per action");
+        assertEquals(1, count(actions, "io.imageprune.stream.updated"));
+        assertEquals(4, count(actions, "io.imageprune.layerlink.deleted"));
+        assertEquals(2, count(actions, "io.imageprune.manifestlink.deleted"));
+        assertEquals(2, count(actions, "io.imageprune.image.deleted"));
+        assertEquals(6, count(actions, "io.imageprune.action.skipped"), "6 global blobs left to the registry's GC");
+        java.time.Instant streamWritten = actions.stream()
+                .filter(e -> e.get("type").asText().equals("io.imageprune.stream.updated"))
+                .map(e -> java.time.Instant.parse(e.get("time").asText())).findFirst().orElseThrow();
+        actions.stream().filter(e -> e.get("type").asText().endsWith("link.deleted")).forEach(e -> assertFalse(
+                java.time.Instant.parse(e.get("time").asText()).isBefore(streamWritten),
+                "safety rule 2: the stream is written before any of its links goes: " + e));
+        assertEquals(6, summary.get("data").get("leftForGarbageCollection").asInt());
+        assertEquals(2, summary.get("data").get("stats").get("deletedImages").asInt());
+    }
+
+    @Test
+    @Order(2)
+    void registryErrorsAreRetriedThenRecordedAsFailures() throws Exception {
+        PushedImage r1 = pusher.push("ns3/retry", "r1", List.of("retry one"));
+        PushedImage r2 = pusher.push("ns3/retry", "r2", List.of("retry two"));
+        cluster.createImage(r1);
+        cluster.createImage(r2);
+        cluster.createStream("ns3/retry", "latest", List.of(r2, r1));
+        awaitPlanDeletes(Set.of(r1.manifestDigest()));
+        String manifestPath = "/v2/ns3/retry/manifests/" + r1.manifestDigest();
+        String layerPath = "/v2/ns3/retry/blobs/" + r1.layerDigest();
+        proxy.failFirst(2, 500, "DELETE", manifestPath);
+        proxy.failAlways(503, "DELETE", layerPath);
+
+        JsonNode run = runToCompletion();
+
+        assertEquals("FAILED", run.get("state").asText(), run.toString());
+        assertEquals(List.of(500, 500, 202), statuses(manifestPath), "two injected errors, then the real answer");
+        assertEquals(List.of(503, 503, 503, 503), statuses(layerPath), "imageprune.prune.max-attempts=4");
+        assertEquals(404, pusher.manifestStatus("ns3/retry", r1.manifestDigest()));
+        assertEquals(200, pusher.blobStatus("ns3/retry", r1.layerDigest()), "the failed link is still there");
+        List<String> failures = new ArrayList<>();
+        run.get("failures").forEach(f -> failures.add(f.asText()));
+        assertEquals(List.of("imagestream ns3/retry: failed to delete layer link " + r1.layerDigest()
+                + ": 503 Service Unavailable"), failures);
+        assertTrue(pusher.pull("ns3/retry", r2.manifestDigest()));
+    }
+
+    @Test
+    @Order(3)
+    void aRegistryStoppedMidRunFailsTheRestAndTouchesNothingElse() throws Exception {
+        PushedImage s1 = pusher.push("ns4/stop", "s1", List.of("stop one"));
+        PushedImage s2 = pusher.push("ns4/stop", "s2", List.of("stop two"));
+        PushedImage s3 = pusher.push("ns4/stop", "s3", List.of("stop three"));
+        for (PushedImage image : List.of(s1, s2, s3)) {
+            cluster.createImage(image);
+        }
+        cluster.createStream("ns4/stop", "latest", List.of(s3, s2, s1));
+        awaitPlanDeletes(Set.of(s1.manifestDigest(), s2.manifestDigest()));
+        proxy.onRequest(FaultProxy.matching("DELETE", "/v2/ns4/stop/.*"), RealRegistry.registry()::stop);
+        try {
+            JsonNode run = runToCompletion();
+            assertEquals("FAILED", run.get("state").asText(), run.toString());
+            assertEquals(6, run.get("failures").size(), "every link of the stream failed: " + run.get("failures"));
+        } finally {
+            RealRegistry.registry().start();
+        }
+        Set<String> planned = new HashSet<>();
+        for (PushedImage gone : List.of(s1, s2)) {
+            planned.add("DELETE /v2/ns4/stop/manifests/" + gone.manifestDigest());
+            planned.add("DELETE /v2/ns4/stop/blobs/" + gone.layerDigest());
+            planned.add("DELETE /v2/ns4/stop/blobs/" + gone.configDigest());
+        }
+        assertTrue(planned.containsAll(deleteRequests()), "nothing unplanned was requested: " + deleteRequests());
+        assertTrue(pusher.pull("ns4/stop", s3.manifestDigest()), "the kept image still pulls after the restart");
+        assertEquals(List.of(s3.manifestDigest()), client.imageStreams().inNamespace("ns4").withName("stop").get()
+                .getStatus().getTags().get(0).getItems().stream().map(TagEvent::getImage).toList(),
+                "the stream was written before the first link deletion");
+    }
+
+    @Test
+    @Order(4)
+    void aReferenceCreatedBetweenPlanningAndDeletingSavesItsImage() throws Exception {
+        PushedImage q1 = pusher.push("ns5/race", "q1", List.of("race one"));
+        PushedImage q2 = pusher.push("ns5/race", "q2", List.of("race two"));
+        PushedImage orphan = pusher.push("ns5/orphan", "o1", List.of("orphan"));
+        for (PushedImage image : List.of(q1, q2, orphan)) {
+            cluster.createImage(image);
+        }
+        cluster.createStream("ns5/race", "latest", List.of(q2, q1));
+        awaitPlanDeletes(Set.of(q1.manifestDigest(), orphan.manifestDigest()));
+        String pod = "late-" + UUID.randomUUID().toString().substring(0, 8);
+        // planning is over once stage 1 deletes links; the pod appears before stage 2 re-checks the orphan
+        proxy.onRequest(FaultProxy.matching("DELETE", "/v2/ns5/race/.*"), () -> {
+            cluster.createPod("ns5", pod, cluster.pullSpec(orphan));
+            await().atMost(WAIT).until(() -> live.read(g -> g.referrer(ReferrerKind.POD, "ns5", pod) != null));
+        });
+
+        JsonNode run = runToCompletion();
+
+        assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
+        assertNotNull(client.images().withName(orphan.manifestDigest()).get(), "the new reference saved the image");
+        assertNull(client.images().withName(q1.manifestDigest()).get());
+        List<JsonNode> events = auditEvents(run.get("id").asText(), -1);
+        JsonNode saved = events.stream().filter(e -> e.get("subject").asText().equals(orphan.manifestDigest())
+                && e.get("data").get("action").asText().equals("image.deleted")).findFirst().orElseThrow();
+        assertEquals("io.imageprune.action.skipped", saved.get("type").asText());
+        assertEquals("SAVED", saved.get("data").get("outcome").asText());
+        assertTrue(saved.get("data").get("error").asText().contains("referrer"), saved.toString());
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    /** Waits until the live graph's plan deletes these images (the objects have travelled through Kafka). */
+    private void awaitPlanDeletes(Set<String> images) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode plan = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString());
+            Set<String> deleted = new HashSet<>();
+            plan.get("imageDeletions").forEach(i -> deleted.add(i.isTextual() ? i.asText() : i.get("image").asText()));
+            assertTrue(deleted.containsAll(images), "plan deletes " + deleted);
+        });
+    }
+
+    private JsonNode runToCompletion() throws Exception {
+        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
+                .get("id").asText();
+        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
+        return report(id);
+    }
+
+    private static JsonNode report(String id) throws Exception {
+        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
+    }
+
+    private Set<String> deleteRequests() {
+        Set<String> requests = new HashSet<>();
+        proxy.requests("DELETE", ".*").forEach(r -> requests.add(r.method() + " " + r.path()));
+        return requests;
+    }
+
+    private List<Integer> statuses(String path) {
+        return proxy.requests("DELETE", java.util.regex.Pattern.quote(path)).stream()
+                .map(FaultProxy.Recorded::status).toList();
+    }
+
+    private static long count(List<JsonNode> events, String type) {
+        return events.stream().filter(e -> e.get("type").asText().equals(type)).count();
+    }
+
+    /**
+     * The run's events as a plain consumer of the audit topic reads them, in topic order per key.
+     *
+     * @param expected how many to wait for, or -1: until the run's summary is there
+     */
+    private List<JsonNode> auditEvents(String runId, int expected) throws Exception {
+        List<JsonNode> events = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"),
+                ConsumerConfig.GROUP_ID_CONFIG, "audit-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(config.kafka().topic().deletions()));
+            await().atMost(WAIT).until(() -> {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode event = MAPPER.readTree(record.value());
+                    if (runId.equals(event.get("data").get("runId").asText())) {
+                        assertEquals(record.key(), event.get("subject").asText(), "key = subject = target");
+                        events.add(event);
+                    }
+                }
+                boolean summarised = events.stream()
+                        .anyMatch(e -> e.get("type").asText().equals("io.imageprune.run.completed"));
+                return expected < 0 ? summarised : events.size() >= expected && summarised;
+            });
+            // anything beyond the expected number would be a duplicate: give it one more poll to show up
+            consumer.poll(Duration.ofMillis(500)).forEach(record -> {
+                try {
+                    JsonNode event = MAPPER.readTree(record.value());
+                    if (runId.equals(event.get("data").get("runId").asText())) {
+                        events.add(event);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        if (expected >= 0) {
+            assertEquals(expected, events.size(), "exactly one event per action plus the summary");
+        }
+        events.sort((a, b) -> Boolean.compare(a.get("type").asText().equals("io.imageprune.run.completed"),
+                b.get("type").asText().equals("io.imageprune.run.completed")));
+        return events;
+    }
+}
