@@ -73,7 +73,9 @@ public class RegistryConnections {
         return (baseUrl, path) -> {
             RegistryApi api = transport.open(baseUrl);
             Uni<Response> get = path.equals("/") ? api.root() : api.healthz();
-            return get.ifNoItem().after(transport.timeout()).fail()
+            return get.ifNoItem().after(transport.timeout()).failWith(() -> RegistryException.transport(
+                            "no answer within " + transport.timeout().toMillis() + " ms (operation timed out)", true,
+                            new java.util.concurrent.TimeoutException()))
                     .map(response -> {
                         try (response) {
                             return new RegistryPinger.Answer(response.getStatus(), RegistryResponses.statusLine(

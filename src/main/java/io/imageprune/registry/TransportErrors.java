@@ -58,14 +58,15 @@ final class TransportErrors {
     }
 
     private static String text(Throwable t) {
+        // Netty's report of a plain-HTTP answer to a TLS hello, possibly under Vert.x's "Failed to create SSL
+        // connection": say it in Go's words so that oc's --force-insecure hint applies
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && m.startsWith("not an SSL/TLS record: " + HTTP_HEX)) {
+                return HTTP_TO_HTTPS;
+            }
+        }
         String message = t.getMessage();
-        if (message == null || message.isBlank()) {
-            return t.getClass().getSimpleName();
-        }
-        // Netty's report of a plain-HTTP answer to a TLS hello; say it in Go's words so oc's hint logic applies
-        if (message.startsWith("not an SSL/TLS record: " + HTTP_HEX)) {
-            return HTTP_TO_HTTPS + " (" + message.substring(0, Math.min(message.length(), 40)) + "…)";
-        }
-        return message;
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
     }
 }
