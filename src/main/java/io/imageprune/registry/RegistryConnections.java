@@ -1,0 +1,111 @@
+package io.imageprune.registry;
+
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.model.Image;
+import io.imageprune.model.ImageStream;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * Opens a pinged {@link RegistryClient} for a confirmed run with registry pruning on (spec §3): host from
+ * configuration or discovery, oc's insecure rule, credentials from the token file, then the ping that fixes the
+ * scheme. A new connection per run re-reads the token, which the kubelet rotates.
+ */
+@ApplicationScoped
+public class RegistryConnections {
+    private final ImagePruneConfig.Registry config;
+
+    public RegistryConnections(ImagePruneConfig config) {
+        this.config = config.registry();
+    }
+
+    /**
+     * The configured URL (validated like oc's --registry-url with its option checks), else the host discovered from
+     * the cluster's objects.
+     *
+     * @throws IllegalArgumentException for an invalid configuration, with oc's text
+     * @throws RegistryHostException    when discovery finds nothing usable
+     */
+    public String host(Collection<Image> images, Collection<ImageStream> streams) {
+        Optional<String> url = configuredUrl();
+        if (url.isEmpty()) {
+            return RegistryHosts.discover(images, streams);
+        }
+        try {
+            RegistryUrls.validate(url.get());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid --registry-url flag: " + e.getMessage(), e);
+        }
+        if (config.forceInsecure() && config.caBundle().isPresent()) {
+            throw new IllegalArgumentException("--certificate-authority cannot be specified with --force-insecure");
+        }
+        if (config.caBundle().isPresent() && url.get().startsWith("http://")) {
+            throw new IllegalArgumentException("--certificate-authority cannot be specified for insecure http protocol");
+        }
+        return url.get();
+    }
+
+    /**
+     * Pings {@code host} and returns a client for the URL that answered; the caller closes it.
+     *
+     * @param host what {@link #host} returned
+     */
+    public Uni<RegistryClient> connect(String host) {
+        return Uni.createFrom().deferred(() -> {
+            boolean insecure = InsecureHosts.insecure(host, config.forceInsecure(), config.caBundle().isPresent());
+            RegistryTransport transport = new RegistryTransport(insecure, config.caBundle().map(Path::of),
+                    readToken(Path.of(config.tokenFile())), config.timeout(), config.connectTimeout());
+            return new RegistryPinger(probe(transport)).ping(host, insecure, configuredUrl().isPresent())
+                    .map(url -> new RegistryClient(transport.open(url), url, config.flavour(), config.timeout()));
+        });
+    }
+
+    /** GET through the same transport the deletions use, so the ping also proves TLS and credentials. */
+    static RegistryPinger.Probe probe(RegistryTransport transport) {
+        return (baseUrl, path) -> {
+            RegistryApi api = transport.open(baseUrl);
+            Uni<Response> get = path.equals("/") ? api.root() : api.healthz();
+            return get.ifNoItem().after(transport.timeout()).failWith(() -> RegistryException.transport(
+                            "no answer within " + transport.timeout().toMillis() + " ms (operation timed out)", true,
+                            new java.util.concurrent.TimeoutException()))
+                    .map(response -> {
+                        try (response) {
+                            return new RegistryPinger.Answer(response.getStatus(), RegistryResponses.statusLine(
+                                    response.getStatus(), response.getStatusInfo().getReasonPhrase()));
+                        }
+                    })
+                    .eventually(() -> {
+                        try {
+                            api.close();
+                        } catch (IOException ignored) {
+                            // nothing was left open that matters
+                        }
+                    });
+        };
+    }
+
+    private Optional<String> configuredUrl() {
+        return config.url().map(String::trim).filter(u -> !u.isEmpty());
+    }
+
+    /** The bearer token; a missing file means no authentication. The token is never logged. */
+    static Optional<String> readToken(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            String token = Files.readString(file).trim();
+            return token.isEmpty() ? Optional.empty() : Optional.of(token);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the registry token file " + file, e);
+        }
+    }
+}
