@@ -194,6 +194,27 @@ class FreshStreamPlanningTest {
     }
 
     @Test
+    void aYoungFinishedPodThatAppearedAfterPlanningKeepsTheImage() {
+        // a pod created now that already completed (a short Job) counts because it is young, not because of its phase
+        ReferenceGraph g = twoRevisionGraph();
+        Planner planner = Planner.of(g, keepOne(""));
+        g.putReferrer(pod("job-pod", "Succeeded", HOST + "/" + REPO + "@" + B));
+
+        assertNull(planner.planFreshStream(g.stream(REPO)), "B is used by digest by a counted (young) pod");
+    }
+
+    @Test
+    void aPodThatAppearedAfterPlanningCountsInANamespacedRunToo() {
+        ReferenceGraph g = twoRevisionGraph();
+        Planner planner = Planner.of(g, keepOne(NS));
+        assertNotNull(planner.planFreshStream(g.stream(REPO)));
+
+        g.putReferrer(pod("uses-b", "Running", HOST + "/" + REPO + "@" + B));
+
+        assertNull(planner.planFreshStream(g.stream(REPO)), "B is now used by digest in ns/app");
+    }
+
+    @Test
     void aCopyOutOfScopeOrYoungIsNotPlanned() {
         ReferenceGraph g = twoRevisionGraph();
         assertNull(Planner.of(g, keepOne("other")).planFreshStream(g.stream(REPO)), "outside the run's namespace");

@@ -286,6 +286,24 @@ class LastMomentCheckTest {
         assertEquals("a referrer now uses it by digest", check(false).manifestLinkSaved(APP, B, removed));
     }
 
+    @Test
+    void aPodStartedAfterPlanningSavesTheManifestLinkInANamespacedRun() {
+        List<RemovedRevision> removed = appWithBRemoved();
+        Planner planner = Planner.of(g, PruneOptions.library(NOW, Duration.ofMinutes(60), 1, null, null, null, NS,
+                false, false));
+        g.putReferrer(pod("p", "Running", HOST + "/ns/app@" + B));
+        assertEquals("a referrer now uses it by digest", planner.lastMomentCheck().manifestLinkSaved(APP, B, removed));
+    }
+
+    @Test
+    void aYoungFinishedPodStartedAfterPlanningSavesTheImage() {
+        g.putImage(image(A, L1));
+        Planner planner = Planner.of(g, PruneOptions.library(NOW, Duration.ofMinutes(60), 1, null, null, null, "",
+                false, true));
+        g.putReferrer(pod("job-pod", "Succeeded", HOST + "/other/x@" + A));
+        assertEquals("a referrer now names the image by digest", planner.lastMomentCheck().imageSaved(A, NONE));
+    }
+
     // ===================================================== graph indexes used
 
     @Test
