@@ -147,7 +147,7 @@ public final class Planner {
                     kept.add(item);
                     continue;
                 }
-                removed.add(new RemovedRevision(tag.name(), rev, item.image(), rule));
+                removed.add(new RemovedRevision(tag.name(), rev, item.image(), rule, item.created()));
                 if (rule != Rule.DANGLING && options.pruneRegistry()) {
                     Image image = graph.image(item.image());
                     if (decrementReachesZero(manifestsRemoved, image.name(), counts.manifest(image.name()))) {

@@ -136,7 +136,7 @@ class FreshStreamPlanningTest {
         StreamPlan plan = Planner.of(twoRevisionGraph(), keepOne("")).planFreshStream(stream(
                 new TagEvent(A, OLD), new TagEvent(B, OLDER)));
         assertNotNull(plan);
-        assertEquals(List.of(new RemovedRevision("latest", 1, B, Rule.OLD_REVISION)), plan.removedRevisions());
+        assertEquals(List.of(new RemovedRevision("latest", 1, B, Rule.OLD_REVISION, OLDER)), plan.removedRevisions());
         // SHARED is still held by A's remaining revision; ONLY_B goes with B
         assertEquals(List.of(ONLY_B), plan.layerLinkDeletions());
         assertEquals(List.of(B), plan.manifestLinkDeletions());
@@ -152,8 +152,8 @@ class FreshStreamPlanningTest {
         StreamPlan plan = planner.planFreshStream(fresh);
 
         assertNotNull(plan);
-        assertEquals(List.of(new RemovedRevision("latest", 1, A, Rule.OLD_REVISION),
-                new RemovedRevision("latest", 2, B, Rule.OLD_REVISION)), plan.removedRevisions());
+        assertEquals(List.of(new RemovedRevision("latest", 1, A, Rule.OLD_REVISION, OLD),
+                new RemovedRevision("latest", 2, B, Rule.OLD_REVISION, OLDER)), plan.removedRevisions());
         assertEquals(stream(new TagEvent(C, YOUNG)), plan.pruned());
         // the graph's counts (from [A, B]) would let SHARED go with A and B; the copy's C still holds it
         assertEquals(List.of(ONLY_A, ONLY_B), plan.layerLinkDeletions());
@@ -189,7 +189,7 @@ class FreshStreamPlanningTest {
 
         StreamPlan after = planner.planFreshStream(g.stream(REPO));
         assertNotNull(after);
-        assertEquals(List.of(new RemovedRevision("latest", 1, B, Rule.OLD_REVISION)), after.removedRevisions(),
+        assertEquals(List.of(new RemovedRevision("latest", 1, B, Rule.OLD_REVISION, OLDER)), after.removedRevisions(),
                 "rev 0 of a tag now in use stays (TAG_IN_USE)");
     }
 

@@ -156,6 +156,18 @@ class LastMomentCheckTest {
                 check(true).imageSaved(A, NONE));
     }
 
+    @Test
+    void anImageRetaggedAfterTheRunsWriteCameBackIsSaved() {
+        g.putImage(image(A, L1));
+        g.putImage(image(B, L2));
+        Map<String, List<RemovedRevision>> removed = Map.of(APP, List.of(removed("latest", 1, B)));
+        // the run wrote latest=[A] (B removed from latest[1]); then B was tagged as latest again, and the graph has
+        // seen both: the one revision naming B is new, not the one the run removed
+        g.putStream(new ImageStream(NS, "app", OLD, HOST + "/ns/app", List.of(new Tag("latest",
+                List.of(new TagEvent(B, NOW), new TagEvent(A, OLD))))));
+        assertEquals("stream ns/app now has a revision of the image", check().imageSaved(B, removed));
+    }
+
     // ================================================================== blobs
 
     @Test
@@ -304,6 +316,24 @@ class LastMomentCheckTest {
         assertEquals("a referrer now names the image by digest", planner.lastMomentCheck().imageSaved(A, NONE));
     }
 
+    @Test
+    void aManifestLinkRetaggedAfterTheWriteStays() {
+        List<RemovedRevision> removed = appWithBRemoved();
+        // the run's write [A] came back, then someone tagged B again as latest: B is named by a new revision
+        g.putStream(new ImageStream(NS, "app", OLD, HOST + "/ns/app", List.of(new Tag("latest",
+                List.of(new TagEvent(B, NOW), new TagEvent(A, OLD))))));
+        assertEquals("a remaining revision of the stream names it", check().manifestLinkSaved(APP, B, removed));
+    }
+
+    @Test
+    void aRemovedRevisionWithoutItsTimeStandsForAnyRevisionOfTheImageInTheTag() {
+        appWithBRemoved();
+        List<RemovedRevision> timeless = List.of(new RemovedRevision("latest", 1, B, Rule.OLD_REVISION));
+        assertNull(check().manifestLinkSaved(APP, B, timeless));
+        assertNull(check().imageSaved(B, Map.of(APP, timeless)));
+        assertNotNull(check().imageSaved(A, Map.of(APP, timeless)));
+    }
+
     // ===================================================== graph indexes used
 
     @Test
@@ -398,8 +428,9 @@ class LastMomentCheckTest {
         return new ImageStream(NS, name, OLD, HOST + "/" + NS + "/" + name, List.of(tags));
     }
 
+    /** A revision of one of the fixtures' tags (their events are all at OLD) that the run removed. */
     private static RemovedRevision removed(String tag, int index, String image) {
-        return new RemovedRevision(tag, index, image, Rule.OLD_REVISION);
+        return new RemovedRevision(tag, index, image, Rule.OLD_REVISION, OLD);
     }
 
     private static Referrer pod(String name, String phase, String imageString) {
