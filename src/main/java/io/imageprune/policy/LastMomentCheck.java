@@ -6,6 +6,7 @@ import io.imageprune.model.ImageStream;
 import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.Map;
  * answers with the reason the target must stay, or null when it may go.
  *
  * <p>The graph may not yet show the run's own stream writes (they come back through the state topic), so the
- * revisions the run removed are subtracted from the graph's streams, as a multiset of (tag, image).
+ * revisions the run removed are subtracted from the graph's streams, as a multiset of tag events (tag, image,
+ * created). Once the graph shows the write those events are gone and nothing is subtracted: a revision naming the
+ * same image in the same tag is then a new one (the image was tagged again) and protects it.
  *
  * <p>Not thread-safe and bound to the graph's read lock: create one per check under that lock.
  */
@@ -120,23 +123,35 @@ public final class LastMomentCheck {
         return stream == null ? 0 : remainingRevisions(stream, removed).getOrDefault(image, 0);
     }
 
-    /** image → revisions of the stream naming it, minus the removed ones. */
+    /** image → revisions of the stream naming it, minus the removed ones that the stream still shows. */
     private static Map<String, Integer> remainingRevisions(ImageStream stream, List<RemovedRevision> removed) {
-        Map<String, Integer> perTagImage = new HashMap<>();
+        // tag → image → event time → revisions
+        Map<String, Map<String, Map<Instant, Integer>>> events = new HashMap<>();
         for (Tag tag : stream.tags()) {
             for (TagEvent item : tag.items()) {
-                perTagImage.merge(tag.name() + "\n" + item.image(), 1, Integer::sum);
+                events.computeIfAbsent(tag.name(), k -> new HashMap<>())
+                        .computeIfAbsent(item.image(), k -> new HashMap<>())
+                        .merge(item.created(), 1, Integer::sum);
             }
         }
         for (RemovedRevision revision : removed) {
-            perTagImage.computeIfPresent(revision.tag() + "\n" + revision.image(), (k, n) -> n - 1);
+            Map<Instant, Integer> byTime = events.getOrDefault(revision.tag(), Map.of()).get(revision.image());
+            if (byTime == null) {
+                continue;
+            }
+            // without its time a removed revision stands for any revision of the image in the tag
+            Instant key = revision.created() != null ? revision.created()
+                    : byTime.keySet().stream().filter(t -> byTime.get(t) > 0).findFirst().orElse(null);
+            if (key != null) {
+                byTime.computeIfPresent(key, (k, n) -> n - 1);
+            }
         }
         Map<String, Integer> perImage = new HashMap<>();
-        perTagImage.forEach((key, n) -> {
+        events.values().forEach(byImage -> byImage.forEach((image, byTime) -> byTime.values().forEach(n -> {
             if (n > 0) {
-                perImage.merge(key.substring(key.indexOf('\n') + 1), n, Integer::sum);
+                perImage.merge(image, n, Integer::sum);
             }
-        });
+        })));
         return perImage;
     }
 

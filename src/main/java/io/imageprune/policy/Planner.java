@@ -85,7 +85,7 @@ public final class Planner {
                 untouched.put(repo, skip);
                 continue;
             }
-            StreamPlan plan = planStream(stream, graph.repositoryCounts(repo));
+            StreamPlan plan = planStream(stream, graph.repositoryCounts(repo), references);
             if (plan != null) {
                 plans.add(plan);
             }
@@ -96,7 +96,9 @@ public final class Planner {
     /**
      * Spec §6.2-6.3 on a copy of the stream just read from the API: counts come from that copy, references and images
      * from the graph as it stands now. This is how a confirmed run re-decides a stream right before writing it, so a
-     * reference that appeared after planning keeps its revision.
+     * reference that appeared after planning keeps its revision. The references are read again for each call: the
+     * planner's own are a snapshot wherever they are not the graph's live counters (namespaced runs, pods that count
+     * only while young).
      *
      * @return the plan, or null when the copy loses nothing (or the stream is out of scope or skipped as a whole)
      */
@@ -105,7 +107,7 @@ public final class Planner {
             return null;
         }
         RepositoryCounts counts = RepositoryCounts.of(fresh, graph::image);
-        return streamSkip(fresh, counts) != null ? null : planStream(fresh, counts);
+        return streamSkip(fresh, counts) != null ? null : planStream(fresh, counts, References.of(graph, options));
     }
 
     private boolean inScope(ImageStream stream) {
@@ -120,12 +122,15 @@ public final class Planner {
         return counts.unreadableRevisions() > 0 ? Rule.UNREADABLE_STREAM : null;
     }
 
-    /** Safety rule 4 for a run planned with these options: what may still be deleted right now. */
+    /**
+     * Safety rule 4 for a run planned with these options: what may still be deleted right now, with the references
+     * read from the graph at this call (not the planner's snapshot). Call under the graph's read lock.
+     */
     public LastMomentCheck lastMomentCheck() {
-        return new LastMomentCheck(graph, options, references);
+        return new LastMomentCheck(graph, options, References.of(graph, options));
     }
 
-    private StreamPlan planStream(ImageStream stream, RepositoryCounts counts) {
+    private StreamPlan planStream(ImageStream stream, RepositoryCounts counts, References references) {
         List<RemovedRevision> removed = new ArrayList<>();
         List<Tag> keptTags = new ArrayList<>();
         Counts manifestsRemoved = new Counts();
@@ -137,12 +142,12 @@ public final class Planner {
             List<TagEvent> items = tag.items();
             for (int rev = 0; rev < items.size(); rev++) {
                 TagEvent item = items.get(rev);
-                Rule rule = decideRevision(stream, tag.name(), rev, item);
+                Rule rule = decideRevision(stream, tag.name(), rev, item, references);
                 if (!rule.removes()) {
                     kept.add(item);
                     continue;
                 }
-                removed.add(new RemovedRevision(tag.name(), rev, item.image(), rule));
+                removed.add(new RemovedRevision(tag.name(), rev, item.image(), rule, item.created()));
                 if (rule != Rule.DANGLING && options.pruneRegistry()) {
                     Image image = graph.image(item.image());
                     if (decrementReachesZero(manifestsRemoved, image.name(), counts.manifest(image.name()))) {
@@ -182,7 +187,7 @@ public final class Planner {
     }
 
     /** Spec §6.3: the first matching rule decides. */
-    private Rule decideRevision(ImageStream stream, String tag, int rev, TagEvent item) {
+    private Rule decideRevision(ImageStream stream, String tag, int rev, TagEvent item, References references) {
         if (!options.pruneOverSizeLimit() && item.created().isAfter(options.threshold())) {
             return Rule.YOUNG_REVISION;
         }
