@@ -437,6 +437,8 @@ public class PruneRunner {
                     .onFailure(registry::retryable).retry()
                     .withBackOff(prune.initialBackoff(), prune.maxBackoff()).withJitter(0.5)
                     .atMost(Math.max(0, prune.maxAttempts() - 1))
+                    // the ledger's listeners publish to Kafka, which may block: never on the HTTP client's event loop
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
                     .onItemOrFailure().invoke((ok, failure) -> sink.record(failure == null ? Outcome.DONE
                             : Outcome.FAILED, failure == null ? null : PruneExecutor.message(failure)))
                     .onFailure().recoverWithNull()

@@ -1,0 +1,178 @@
+package io.imageprune.prune;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.openshift.client.OpenShiftClient;
+import io.imageprune.pipeline.InProcessKafka;
+import io.imageprune.registry.testkit.RegistryPusher.Blob;
+import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
+import io.imageprune.state.LiveGraph;
+import io.imageprune.state.StateConsumer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Safety rule 3 at the REST surface: runs are dry unless confirmed, and refused with the reason while the graph is
+ * not synced, when counted referrers have invalid references, or when a run would delete too many images.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@WithTestResource(InProcessKafka.class)
+@WithTestResource(PruneGatesTest.Settings.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PruneGatesTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String HOST = "registry.invalid:5000";
+
+    /** Dry runs (the default), at most one image per run, everything old enough at once. */
+    public static class Settings implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            return Map.of("imageprune.prune.event-driven", "false", "imageprune.plan.keep-younger-than", "0s",
+                    "imageprune.plan.keep-tag-revisions", "1", "imageprune.prune.max-image-deletions", "1",
+                    "imageprune.prune.max-image-deletion-share", "1.0");
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    @KubernetesTestServer
+    KubernetesServer server;
+    @Inject
+    LiveGraph live;
+    @Inject
+    StateConsumer consumer;
+
+    private OpenShiftClient client;
+    private ClusterObjects cluster;
+
+    @BeforeEach
+    void connect() {
+        client = server.getClient().adapt(OpenShiftClient.class);
+        cluster = new ClusterObjects(client, HOST);
+        await().atMost(WAIT).until(live::synced);
+    }
+
+    /** An image that exists only as API objects: dry runs never reach a registry. */
+    private static PushedImage image(String repo, String content) {
+        String hex = Integer.toHexString(content.hashCode());
+        String digest = "sha256:" + "0".repeat(64 - hex.length()) + hex;
+        String layer = "sha256:" + "1".repeat(64 - hex.length()) + hex;
+        String config = "sha256:" + "2".repeat(64 - hex.length()) + hex;
+        return new PushedImage(repo, content, digest, layer, 10, config, 5, "{}", List.of(new Blob(layer, 10)));
+    }
+
+    @Test
+    @Order(1)
+    void aRunIsDryUnlessConfirmedAndChangesNothing() throws Exception {
+        PushedImage old = image("ns1/app", "old");
+        PushedImage current = image("ns1/app", "current");
+        cluster.createImage(old);
+        cluster.createImage(current);
+        cluster.createStream("ns1/app", "latest", List.of(current, old));
+        await().atMost(WAIT).until(() -> planDeletes().contains(old.manifestDigest()));
+
+        var response = given().post("/api/v1/runs").then().statusCode(202).extract();
+        String id = MAPPER.readTree(response.asString()).get("id").asText();
+        assertTrue(response.header("Location").endsWith("/api/v1/runs/" + id), response.header("Location"));
+        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
+        JsonNode run = report(id);
+        assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
+        assertTrue(run.get("dryRun").asBoolean());
+        assertEquals("deleted 1 image object(s), deleted 1 image stream tag item(s), updated 1 image stream(s), "
+                + "deleted 2 layer link(s), deleted 1 manifest link(s), deleted 3 blob(s)", run.get("summary").asText());
+        assertNotNull(client.images().withName(old.manifestDigest()).get(), "a dry run deletes nothing");
+        assertEquals(2, client.imageStreams().inNamespace("ns1").withName("app").get().getStatus().getTags().get(0)
+                .getItems().size());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("imageprune_prune_actions_total{dry_run=\"true\",kind=\"image\",outcome=\"done\"}"),
+                "actions are counted by kind and outcome");
+    }
+
+    @Test
+    @Order(2)
+    void aRunThatWouldDeleteTooManyImagesIsRefused() throws Exception {
+        PushedImage orphanA = image("ns2/gone", "orphan a");
+        PushedImage orphanB = image("ns2/gone", "orphan b");
+        cluster.createImage(orphanA);
+        cluster.createImage(orphanB);
+        await().atMost(WAIT).until(() -> planDeletes().containsAll(Set.of(orphanA.manifestDigest(),
+                orphanB.manifestDigest())));
+
+        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+
+        assertEquals("TOO_MANY_DELETIONS", refusal.get("gate").asText());
+        assertTrue(refusal.get("error").asText().contains("imageprune.prune.max-image-deletions=1"), refusal.toString());
+        JsonNode run = report(refusal.get("run").asText());
+        assertEquals("REFUSED", run.get("state").asText());
+        assertEquals(refusal.get("error").asText(), run.get("reason").asText());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("imageprune_prune_refusals_total{gate=\"too_many_deletions\"}"), "counted");
+        client.images().withName(orphanB.manifestDigest()).delete();
+        await().atMost(WAIT).until(() -> !planDeletes().contains(orphanB.manifestDigest()));
+    }
+
+    @Test
+    @Order(3)
+    void anInvalidReferenceRefusesTheRunWithOcsMessage() throws Exception {
+        cluster.createPod("ns3", "broken", "Invalid::Reference");
+        await().atMost(WAIT).until(() -> given().get("/api/v1/plan").then().extract().asString()
+                .contains("Invalid::Reference"));
+
+        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+
+        assertEquals("INVALID_REFERENCES", refusal.get("gate").asText());
+        assertTrue(refusal.get("error").asText().contains("Invalid::Reference"), refusal.toString());
+        client.pods().inNamespace("ns3").withName("broken").delete();
+        await().atMost(WAIT).until(() -> !given().get("/api/v1/plan").then().extract().asString()
+                .contains("Invalid::Reference"));
+    }
+
+    @Test
+    @Order(4)
+    void nothingRunsWhileTheGraphIsNotSynced() throws Exception {
+        consumer.restart();
+        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(503).extract().asString());
+        assertEquals("NOT_SYNCED", refusal.get("gate").asText());
+        assertTrue(refusal.get("error").asText().startsWith("the reference graph is not synced"), refusal.toString());
+        await().atMost(WAIT).until(live::synced);
+        JsonNode next = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+        assertEquals("TOO_MANY_DELETIONS", next.get("gate").asText(), "once synced, the next gate decides");
+    }
+
+    private static Set<String> planDeletes() throws Exception {
+        JsonNode plan = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString());
+        Set<String> deleted = new HashSet<>();
+        plan.get("imageDeletions").forEach(i -> deleted.add(i.isTextual() ? i.asText() : i.get("image").asText()));
+        return deleted;
+    }
+
+    private static JsonNode report(String id) throws Exception {
+        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
+    }
+}
