@@ -24,6 +24,8 @@ public interface ImagePruneConfig {
 
     Audit audit();
 
+    Leader leader();
+
     interface Ingest {
         /** Watch the cluster and publish its objects to the state topic. */
         @WithDefault("true")
@@ -177,5 +179,29 @@ public interface ImagePruneConfig {
         /** The CloudEvents {@code source} of every event. */
         @WithDefault("/imageprune")
         String source();
+    }
+
+    /** Hot standby: every replica keeps the graph, only the holder of a Lease prunes. */
+    interface Leader {
+        /** Elect a leader through a coordination.k8s.io Lease; false: this replica always prunes. */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("imageprune")
+        String leaseName();
+
+        /** Namespace of the Lease; empty: the pod's own namespace (or the kubeconfig's). */
+        Optional<String> namespace();
+
+        /** How long a lease is valid without renewal: a standby takes over no sooner. */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** The leader stops pruning if it could not renew within this time (less than the lease duration). */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        @WithDefault("2s")
+        Duration retryPeriod();
     }
 }

@@ -1,5 +1,7 @@
 package io.imageprune.config;
 
+import io.imageprune.prune.LeaderElection;
+import io.imageprune.prune.PruneRunner;
 import io.imageprune.prune.PruneTriggers;
 
 import io.imageprune.ingest.ClusterIngest;
@@ -17,7 +19,13 @@ import jakarta.enterprise.inject.Instance;
 @ApplicationScoped
 public class ServiceRoles {
     void onStart(@Observes StartupEvent event, ImagePruneConfig config, Instance<ClusterIngest> ingest,
-                 Instance<StateConsumer> state, Instance<PruneTriggers> triggers, LiveGraph live) {
+                 Instance<StateConsumer> state, Instance<PruneTriggers> triggers, Instance<LeaderElection> leader,
+                 Instance<PruneRunner> runner, LiveGraph live) {
+        if (config.state().enabled() && config.leader().enabled()) {
+            LeaderElection election = leader.get();
+            runner.get().leadership(election::leading);
+            election.start();
+        }
         if (config.state().enabled() && config.prune().eventDriven()) {
             // before the consumer starts: replayed objects may become eligible later, at instants only replay sees
             triggers.get().start();

@@ -90,6 +90,11 @@ public class PruneRunner {
         return current.get() != null;
     }
 
+    /** Whether a run could start now as far as this replica is concerned: it leads and none is running. */
+    public boolean mayStart() {
+        return current.get() == null && leadership.getAsBoolean();
+    }
+
     /**
      * Starts a run: checks the gates and plans synchronously, then executes in the background.
      *
@@ -499,7 +504,12 @@ public class PruneRunner {
 
     private RunRefusedException refuse(PruneRun run, RunRefusedException.Gate gate, String reason) {
         metrics.refused(gate);
-        LOG.warnf("prune run refused (%s): %s", gate.name().toLowerCase(), reason);
+        if (run == null) {
+            // another run or another replica is pruning: nothing is wrong
+            LOG.debugf("prune run refused (%s): %s", gate.name().toLowerCase(), reason);
+        } else {
+            LOG.warnf("prune run refused (%s): %s", gate.name().toLowerCase(), reason);
+        }
         if (run == null) {
             return new RunRefusedException(gate, reason, null);
         }

@@ -72,7 +72,7 @@ public class PruneTriggers {
     }
 
     void tick() {
-        if (!live.synced() || runner.busy()) {
+        if (!live.synced() || !runner.mayStart()) {
             return;
         }
         Instant now = Instant.now();

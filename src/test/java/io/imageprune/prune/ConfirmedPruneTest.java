@@ -65,10 +65,19 @@ class ConfirmedPruneTest {
     public static class Settings implements io.quarkus.test.common.QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            return Map.of("imageprune.prune.confirm", "true", "imageprune.prune.event-driven", "false",
-                    "imageprune.plan.keep-younger-than", "0s", "imageprune.plan.keep-tag-revisions", "1",
-                    "imageprune.prune.initial-backoff", "20ms", "imageprune.prune.max-backoff", "100ms",
-                    "imageprune.prune.max-attempts", "4", "imageprune.prune.max-image-deletion-share", "1.0");
+            return Map.ofEntries(Map.entry("imageprune.prune.confirm", "true"),
+                    Map.entry("imageprune.prune.event-driven", "false"),
+                    Map.entry("imageprune.plan.keep-younger-than", "0s"),
+                    Map.entry("imageprune.plan.keep-tag-revisions", "1"),
+                    Map.entry("imageprune.prune.initial-backoff", "20ms"),
+                    Map.entry("imageprune.prune.max-backoff", "100ms"),
+                    Map.entry("imageprune.prune.max-attempts", "4"),
+                    Map.entry("imageprune.prune.max-image-deletion-share", "1.0"),
+                    Map.entry("imageprune.leader.enabled", "true"),
+                    Map.entry("imageprune.leader.namespace", "imageprune"),
+                    Map.entry("imageprune.leader.lease-duration", "2s"),
+                    Map.entry("imageprune.leader.renew-deadline", "1500ms"),
+                    Map.entry("imageprune.leader.retry-period", "200ms"));
         }
 
         @Override
@@ -80,6 +89,8 @@ class ConfirmedPruneTest {
     KubernetesServer server;
     @Inject
     LiveGraph live;
+    @Inject
+    LeaderElection leader;
     @Inject
     ImagePruneConfig config;
     @Inject
@@ -101,6 +112,7 @@ class ConfirmedPruneTest {
         cluster = new ClusterObjects(client, registry.getHost() + ":" + registry.getPort());
         pusher = new RegistryPusher(RealRegistry.registry().url());
         await().atMost(WAIT).until(live::synced);
+        await().atMost(WAIT).until(leader::leading);
     }
 
     @Test
@@ -267,6 +279,37 @@ class ConfirmedPruneTest {
             assertEquals("io.imageprune.action.skipped", e.get("type").asText());
             assertTrue(e.get("data").get("error").asText().contains("referrer"), e.toString());
         });
+    }
+
+    @Test
+    @Order(5)
+    void losingTheLeaseStopsTheRunBeforeItsNextDelete() throws Exception {
+        PushedImage l1 = pusher.push("ns6/lease", "l1", List.of("lease one"));
+        PushedImage l2 = pusher.push("ns6/lease", "l2", List.of("lease two"));
+        cluster.createImage(l1);
+        cluster.createImage(l2);
+        cluster.createStream("ns6/lease", "latest", List.of(l2, l1));
+        awaitPlanDeletes(Set.of(l1.manifestDigest()));
+        // another replica takes the lease while the first link deletion is on its way
+        proxy.onRequest(FaultProxy.matching("DELETE", "/v2/ns6/lease/.*"), () -> {
+            String now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'"));
+            client.leases().inNamespace("imageprune").withName("imageprune").patch(
+                    io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                    "{\"spec\":{\"holderIdentity\":\"other-replica\",\"leaseDurationSeconds\":3600,"
+                            + "\"renewTime\":\"" + now + "\",\"acquireTime\":\"" + now + "\"}}");
+            await().atMost(WAIT).until(() -> !leader.leading());
+        });
+
+        JsonNode run = runToCompletion();
+
+        assertEquals(Set.of("DELETE /v2/ns6/lease/blobs/" + l1.layerDigest()), deleteRequests(),
+                "nothing after the lease was lost");
+        assertNotNull(client.images().withName(l1.manifestDigest()).get(), "stage 2 deleted nothing either");
+        assertTrue(run.get("actions").get("MANIFEST_LINK").has("SAVED"), run.toString());
+        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(503).extract().asString());
+        assertEquals("NOT_LEADER", refusal.get("gate").asText());
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
