@@ -13,8 +13,6 @@ import java.util.Base64;
  * (the integrated registry ignores the user and checks the token).
  */
 final class BasicAuth implements ClientRequestFilter {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final String header;
 
     BasicAuth(String token) {
@@ -23,9 +21,13 @@ final class BasicAuth implements ClientRequestFilter {
     }
 
     static String randomUser() {
+        // Not a static field: Quarkus initialises classes while building the native image, and a SecureRandom
+        // seeded then would be frozen into the binary (native-image refuses Random instances in the image heap).
+        // One instance per connection set-up costs nothing.
+        SecureRandom random = new SecureRandom();
         char[] user = new char[5];
         for (int i = 0; i < user.length; i++) {
-            user[i] = (char) ('a' + RANDOM.nextInt(26));
+            user[i] = (char) ('a' + random.nextInt(26));
         }
         return new String(user);
     }
