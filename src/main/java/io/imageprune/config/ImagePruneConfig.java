@@ -26,6 +26,8 @@ public interface ImagePruneConfig {
 
     Leader leader();
 
+    ImagePruner imagePruner();
+
     interface Ingest {
         /** Watch the cluster and publish its objects to the state topic. */
         @WithDefault("true")
@@ -203,5 +205,18 @@ public interface ImagePruneConfig {
 
         @WithDefault("2s")
         Duration retryPeriod();
+    }
+
+    /** Drop-in for the image registry operator's pruner: its ImagePruner resource is the configuration. */
+    interface ImagePruner {
+        /**
+         * Read imagepruners.imageregistry.operator.openshift.io: schedule, keepTagRevisions, keepYoungerThanDuration,
+         * ignoreInvalidImageReferences and logLevel replace the imageprune.* values while the resource exists.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("cluster")
+        String name();
     }
 }

@@ -31,6 +31,9 @@ public class ServiceRoles {
             triggers.get().start();
         }
         if (config.state().enabled()) {
+            triggers.get().startSchedule();
+        }
+        if (config.state().enabled()) {
             state.get().start();
         } else {
             live.markNotSynced("the state role is disabled (imageprune.state.enabled=false)");

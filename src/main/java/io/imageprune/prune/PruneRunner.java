@@ -2,7 +2,6 @@ package io.imageprune.prune;
 
 import io.imageprune.audit.AuditPublisher;
 import io.imageprune.audit.RunSummary;
-import io.imageprune.cli.GoDuration;
 import io.imageprune.cluster.ClusterWrites;
 import io.imageprune.cluster.StreamConflictException;
 import io.imageprune.config.ImagePruneConfig;
@@ -15,7 +14,6 @@ import io.imageprune.model.ImageStream;
 import io.imageprune.policy.ImagePlan;
 import io.imageprune.policy.ImageStage;
 import io.imageprune.policy.LastMomentCheck;
-import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
 import io.imageprune.policy.RemovedRevision;
@@ -66,12 +64,14 @@ public class PruneRunner {
     private final AuditPublisher audit;
     private final PruneMetrics metrics;
     private final RunHistory history;
+    private final PruneSettings settings;
     private final AtomicReference<PruneRun> current = new AtomicReference<>();
     private volatile BooleanSupplier leadership = () -> true;
     private volatile String leadershipLost = "this replica does not hold the leader lease";
 
     public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnections registries,
-                       AuditPublisher audit, PruneMetrics metrics, RunHistory history) {
+                       AuditPublisher audit, PruneMetrics metrics, RunHistory history, PruneSettings settings) {
+        this.settings = settings;
         this.live = live;
         this.config = config;
         this.cluster = cluster;
@@ -105,7 +105,7 @@ public class PruneRunner {
     public RunReport start(RunTrigger trigger, RunTargets targets, Boolean dryRun) throws RunRefusedException {
         Instant now = Instant.now();
         boolean dry = dryRun != null ? dryRun : !config.prune().confirm();
-        PruneOptions options = options(now);
+        PruneOptions options = settings.options(now);
         PruneRun run = new PruneRun(runId(now), trigger, dry, targets, options, now);
         run.listener(action -> observed(run, action));
         PruneRun running = current.get();
@@ -528,14 +528,6 @@ public class PruneRunner {
 
     private static int outcomes(RunReport report, Outcome outcome) {
         return report.actions().values().stream().mapToInt(counts -> counts.getOrDefault(outcome.name(), 0)).sum();
-    }
-
-    private PruneOptions options(Instant now) {
-        ImagePruneConfig.Plan plan = config.plan();
-        PlanFlags.Defaults defaults = new PlanFlags.Defaults(plan.keepTagRevisions(),
-                GoDuration.parse(plan.keepYoungerThan()), plan.all(), plan.pruneRegistry(), plan.ignoreInvalidRefs(),
-                plan.keepPinnedImages());
-        return new PlanFlags(null, null, null, null, null, null, null, null).resolve(now, defaults);
     }
 
     private static String runId(Instant now) {

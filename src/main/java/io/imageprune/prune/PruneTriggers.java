@@ -1,10 +1,10 @@
 package io.imageprune.prune;
 
-import io.imageprune.cli.GoDuration;
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.policy.Eligibility;
 import io.imageprune.state.LiveGraph;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -34,15 +34,55 @@ public class PruneTriggers {
     private final PruneRunner runner;
     private final LiveGraph live;
     private final ImagePruneConfig config;
-    private final EligibilityQueue queue = new EligibilityQueue();
-    private final Duration keepYoungerThan;
-    private ScheduledExecutorService ticker;
+    private static final String SCHEDULED_JOB = "imageprune-full-run";
 
-    public PruneTriggers(PruneRunner runner, LiveGraph live, ImagePruneConfig config) {
+    private final EligibilityQueue queue = new EligibilityQueue();
+    private final PruneSettings settings;
+    private final Scheduler scheduler;
+    private ScheduledExecutorService ticker;
+    private volatile String schedule;
+
+    public PruneTriggers(PruneRunner runner, LiveGraph live, ImagePruneConfig config, PruneSettings settings,
+                         Scheduler scheduler) {
         this.runner = runner;
         this.live = live;
         this.config = config;
-        this.keepYoungerThan = GoDuration.parse(config.plan().keepYoungerThan());
+        this.settings = settings;
+        this.scheduler = scheduler;
+    }
+
+    /** Starts full runs on the configured schedule, and follows changes of it (the ImagePruner drop-in). */
+    public synchronized void startSchedule() {
+        settings.onChange(values -> schedule(values.schedule()));
+        schedule(settings.current().schedule());
+    }
+
+    /** The schedule in force (Quartz form), or null when there is none. */
+    public String schedule() {
+        return schedule;
+    }
+
+    private synchronized void schedule(String expression) {
+        String quartz;
+        try {
+            quartz = CronExpressions.toQuartz(expression);
+        } catch (IllegalArgumentException e) {
+            LOG.errorf("full runs are not scheduled: %s", e.getMessage());
+            quartz = null;
+        }
+        if (java.util.Objects.equals(quartz, schedule)) {
+            return;
+        }
+        if (scheduler.getScheduledJob(SCHEDULED_JOB) != null) {
+            scheduler.unscheduleJob(SCHEDULED_JOB);
+        }
+        schedule = quartz;
+        if (quartz != null) {
+            scheduler.newJob(SCHEDULED_JOB).setCron(quartz)
+                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                    .setTask(execution -> scheduledRun()).schedule();
+            LOG.infof("full runs scheduled: %s", quartz);
+        }
     }
 
     /** Starts event-driven pruning: listens to graph changes and checks for due passes every 100 ms. */
@@ -51,6 +91,7 @@ public class PruneTriggers {
             return;
         }
         live.onChange((before, after) -> {
+            Duration keepYoungerThan = settings.current().keepYoungerThan();
             for (Eligibility.Due due : Eligibility.of(before, after, keepYoungerThan, Instant.now())) {
                 queue.add(due, Instant.now());
             }
@@ -91,8 +132,6 @@ public class PruneTriggers {
         }
     }
 
-    @Scheduled(identity = "imageprune-full-run", cron = "${imageprune.prune.schedule}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledRun() {
         try {
             runner.start(RunTrigger.SCHEDULE, RunTargets.ALL, null);

@@ -1,0 +1,72 @@
+package io.imageprune.prune;
+
+import io.imageprune.cli.GoDuration;
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.policy.PlanFlags;
+import io.imageprune.policy.PruneOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The settings runs use now: the {@code imageprune.*} configuration, or, while the ImagePruner drop-in is on and its
+ * resource exists, the values the resource sets. One place, so the runner, the event triggers and the schedule always
+ * agree.
+ */
+@ApplicationScoped
+public class PruneSettings {
+    /**
+     * @param source where the values come from: {@code configuration} or {@code imagepruner/<name>}
+     */
+    public record Values(int keepTagRevisions, Duration keepYoungerThan, boolean ignoreInvalidRefs, String schedule,
+                         String source) {
+    }
+
+    private final ImagePruneConfig config;
+    private final Values configured;
+    private final List<Consumer<Values>> listeners = new ArrayList<>();
+    private volatile Values current;
+
+    public PruneSettings(ImagePruneConfig config) {
+        this.config = config;
+        this.configured = new Values(config.plan().keepTagRevisions(),
+                GoDuration.parse(config.plan().keepYoungerThan()), config.plan().ignoreInvalidRefs(),
+                config.prune().schedule(), "configuration");
+        this.current = configured;
+    }
+
+    public Values current() {
+        return current;
+    }
+
+    /** Replaces the values (null: back to the configuration) and tells the listeners if they changed. */
+    public void use(Values values) {
+        Values next = values == null ? configured : values;
+        List<Consumer<Values>> toTell;
+        synchronized (this) {
+            if (next.equals(current)) {
+                return;
+            }
+            current = next;
+            toTell = List.copyOf(listeners);
+        }
+        toTell.forEach(listener -> listener.accept(next));
+    }
+
+    public synchronized void onChange(Consumer<Values> listener) {
+        listeners.add(listener);
+    }
+
+    /** The options of a run starting at {@code now}, with oc's completion of unset values. */
+    public PruneOptions options(Instant now) {
+        Values values = current;
+        ImagePruneConfig.Plan plan = config.plan();
+        PlanFlags.Defaults defaults = new PlanFlags.Defaults(values.keepTagRevisions(), values.keepYoungerThan(),
+                plan.all(), plan.pruneRegistry(), values.ignoreInvalidRefs(), plan.keepPinnedImages());
+        return new PlanFlags(null, null, null, null, null, null, null, null).resolve(now, defaults);
+    }
+}
