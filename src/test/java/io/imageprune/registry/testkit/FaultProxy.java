@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * client of a dead registry sees.
  *
  * <p>Rules may be added and removed while requests are in flight. Fault rules are checked in the order they were added;
- * the first that applies answers.
+ * the first that applies answers. Delay rules hold a matching request back before it is forwarded (or answered by a
+ * fault rule), e.g. to give a loopback registry the round trip of a remote one; their delays add up.
  */
 public final class FaultProxy implements AutoCloseable {
     /** What rules match on: the request as the client sent it. */
@@ -80,6 +81,7 @@ public final class FaultProxy implements AutoCloseable {
     private final List<Recorded> recorded = new CopyOnWriteArrayList<>();
     private final List<FaultRule> faults = new CopyOnWriteArrayList<>();
     private final List<Hook> hooks = new CopyOnWriteArrayList<>();
+    private final List<DelayRule> delays = new CopyOnWriteArrayList<>();
 
     /** Starts a proxy on a free loopback port forwarding to {@code targetBaseUrl} (e.g. {@link DistributionRegistry#url()}). */
     public FaultProxy(String targetBaseUrl) {
@@ -147,10 +149,29 @@ public final class FaultProxy implements AutoCloseable {
         return () -> hooks.remove(h);
     }
 
-    /** Removes all fault rules and hooks. */
+    /**
+     * Holds every matching request for {@code delay} on its proxy thread before anything else happens to it, until the
+     * rule is removed. Requests are still recorded as received when they arrived, so the delay shows in the client's
+     * pacing and in {@link Recorded#doneNanos()}, not in {@link Recorded#receivedNanos()}.
+     */
+    public Rule delay(Duration delay, Predicate<Request> predicate) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("a delay cannot be negative: " + delay);
+        }
+        DelayRule rule = new DelayRule(predicate, delay);
+        delays.add(rule);
+        return () -> delays.remove(rule);
+    }
+
+    public Rule delay(Duration delay, String method, String pathRegex) {
+        return delay(delay, matching(method, pathRegex));
+    }
+
+    /** Removes all fault rules, delay rules and hooks. */
     public void clearRules() {
         faults.clear();
         hooks.clear();
+        delays.clear();
     }
 
     /** Every request handled so far, in the order received. */
@@ -200,6 +221,9 @@ public final class FaultProxy implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
+            if (!holdBack(request)) {
+                return;
+            }
             FaultRule fault = firstApplicable(request);
             if (fault != null) {
                 byte[] error = ("{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"injected by FaultProxy\",\"detail\":"
@@ -247,6 +271,26 @@ public final class FaultProxy implements AutoCloseable {
     private void record(AtomicBoolean done, String method, String path, long received, int status, boolean injected) {
         if (done.compareAndSet(false, true)) {
             recorded.add(new Recorded(method, path, received, System.nanoTime(), status, injected));
+        }
+    }
+
+    /** Sleeps for every delay rule that matches; false when interrupted (the proxy is closing). */
+    private boolean holdBack(Request request) {
+        long nanos = 0;
+        for (DelayRule d : delays) {
+            if (d.predicate.test(request)) {
+                nanos += d.delay.toNanos();
+            }
+        }
+        if (nanos == 0) {
+            return true;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -308,6 +352,9 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private record FaultRule(Predicate<Request> predicate, int status, AtomicInteger remaining) {
+    }
+
+    private record DelayRule(Predicate<Request> predicate, Duration delay) {
     }
 
     private record Hook(Predicate<Request> predicate, Runnable action, AtomicBoolean fired) {

@@ -138,4 +138,34 @@ class FaultProxyTest {
         assertEquals(0, allArrived.getCount());
         assertEquals(clients, proxy.requests("GET", "/v2/.*").size());
     }
+
+    @Test
+    void delaysMatchingRequestsConcurrentlyUntilRemoved() throws Exception {
+        Duration delay = Duration.ofMillis(300);
+        FaultProxy.Rule rule = proxy.delay(delay, "GET", "/v2/\\?slow=.*");
+        int clients = 8;
+        long start = System.nanoTime();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            calls.add(CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(proxy.url() + "/v2/?slow=" + i)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> c : calls) {
+            assertEquals(200, c.get(15, TimeUnit.SECONDS).statusCode());
+        }
+        long elapsed = System.nanoTime() - start;
+        assertTrue(elapsed < clients * delay.toNanos(), "delayed requests overlap, a remote registry's round trips do");
+        for (FaultProxy.Recorded r : proxy.requests("GET", "/v2/\\?slow=.*")) {
+            assertTrue(r.doneNanos() - r.receivedNanos() >= delay.toNanos(), "held back before forwarding: " + r);
+        }
+
+        // a delay far beyond the client's timeout shows that a removed rule no longer applies, without timing a fast
+        // request on a busy machine
+        rule.remove();
+        proxy.delay(Duration.ofSeconds(60), "GET", "/v2/\\?slow=.*").remove();
+        HttpResponse<String> fast = CLIENT.send(HttpRequest.newBuilder(URI.create(proxy.url() + "/v2/?slow=after"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, fast.statusCode());
+        assertThrows(IllegalArgumentException.class, () -> proxy.delay(Duration.ofMillis(-1), "GET", ".*"));
+    }
 }
