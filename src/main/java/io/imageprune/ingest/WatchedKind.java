@@ -13,10 +13,12 @@ import java.util.function.Function;
 /**
  * A kind the ingest lists and watches, and which list errors oc tolerates for it (spec §2): build configs, builds and
  * deployment configs may be missing (404, plain Kubernetes); daemon sets, deployments and replica sets may be
- * forbidden (403).
+ * forbidden (403). {@code group} and {@code plural} name its API resource for RBAC ({@link
+ * io.imageprune.config.ApiAccess}: the ingest needs {@code list} and {@code watch} on each).
  */
-record WatchedKind(String kind, boolean clusterScoped, int toleratedStatus,
-                   Function<OpenShiftClient, ? extends AnyNamespaceOperation<? extends HasMetadata, ?, ?>> resources) {
+public record WatchedKind(
+        String kind, String group, String plural, boolean clusterScoped, int toleratedStatus,
+        Function<OpenShiftClient, ? extends AnyNamespaceOperation<? extends HasMetadata, ?, ?>> resources) {
 
     static final int NONE = 0;
 
@@ -36,19 +38,28 @@ record WatchedKind(String kind, boolean clusterScoped, int toleratedStatus,
         return (Informable<HasMetadata>) (Object) operation;
     }
 
-    static final List<WatchedKind> ALL = List.of(
-            new WatchedKind("Image", true, NONE, OpenShiftClient::images),
-            new WatchedKind("ImageStream", false, NONE, OpenShiftClient::imageStreams),
-            new WatchedKind("Pod", false, NONE, OpenShiftClient::pods),
-            new WatchedKind("ReplicationController", false, NONE, OpenShiftClient::replicationControllers),
-            new WatchedKind("DeploymentConfig", false, 404, OpenShiftClient::deploymentConfigs),
-            new WatchedKind("ReplicaSet", false, 403, c -> c.apps().replicaSets()),
-            new WatchedKind("Deployment", false, 403, c -> c.apps().deployments()),
-            new WatchedKind("DaemonSet", false, 403, c -> c.apps().daemonSets()),
-            new WatchedKind("Build", false, 404, OpenShiftClient::builds),
-            new WatchedKind("BuildConfig", false, 404, OpenShiftClient::buildConfigs),
-            new WatchedKind("StatefulSet", false, NONE, c -> c.apps().statefulSets()),
-            new WatchedKind("Job", false, NONE, c -> c.batch().v1().jobs()),
-            new WatchedKind("CronJob", false, NONE, c -> c.batch().v1().cronjobs()),
-            new WatchedKind("LimitRange", false, NONE, OpenShiftClient::limitRanges));
+    /** In the order the ingest starts them; group "" is the core API. */
+    public static final List<WatchedKind> ALL = List.of(
+            new WatchedKind("Image", "image.openshift.io", "images", true, NONE,
+                    OpenShiftClient::images),
+            new WatchedKind("ImageStream", "image.openshift.io", "imagestreams", false, NONE,
+                    OpenShiftClient::imageStreams),
+            new WatchedKind("Pod", "", "pods", false, NONE,
+                    OpenShiftClient::pods),
+            new WatchedKind("ReplicationController", "", "replicationcontrollers", false, NONE,
+                    OpenShiftClient::replicationControllers),
+            new WatchedKind("DeploymentConfig", "apps.openshift.io", "deploymentconfigs", false, 404,
+                    OpenShiftClient::deploymentConfigs),
+            new WatchedKind("ReplicaSet", "apps", "replicasets", false, 403, c -> c.apps().replicaSets()),
+            new WatchedKind("Deployment", "apps", "deployments", false, 403, c -> c.apps().deployments()),
+            new WatchedKind("DaemonSet", "apps", "daemonsets", false, 403, c -> c.apps().daemonSets()),
+            new WatchedKind("Build", "build.openshift.io", "builds", false, 404,
+                    OpenShiftClient::builds),
+            new WatchedKind("BuildConfig", "build.openshift.io", "buildconfigs", false, 404,
+                    OpenShiftClient::buildConfigs),
+            new WatchedKind("StatefulSet", "apps", "statefulsets", false, NONE, c -> c.apps().statefulSets()),
+            new WatchedKind("Job", "batch", "jobs", false, NONE, c -> c.batch().v1().jobs()),
+            new WatchedKind("CronJob", "batch", "cronjobs", false, NONE, c -> c.batch().v1().cronjobs()),
+            new WatchedKind("LimitRange", "", "limitranges", false, NONE,
+                    OpenShiftClient::limitRanges));
 }

@@ -1,0 +1,733 @@
+package io.imageprune.k8s;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.openshift.client.OpenShiftClient;
+import io.imageprune.config.ApiAccess;
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.ingest.WatchedKind;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Renders each overlay of {@code k8s/} with {@code kubectl kustomize} and checks the objects against the code: RBAC
+ * rules equal {@link ApiAccess}, every config key is an {@link ImagePruneConfig} key, topics are its defaults,
+ * probes, ports and metrics paths are the app's, and the pod meets the restricted security profile.
+ */
+class ManifestsTest {
+    private static final String NAMESPACE = "imageprune";
+    private static final String SERVICE_ACCOUNT = "imageprune";
+    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding");
+    /** Settings in the ConfigMaps that are not imageprune.* keys. */
+    private static final Set<String> OTHER_ENV = Set.of("KAFKA_BOOTSTRAP_SERVERS");
+    private static final String IMAGE_PRUNER_ROLE = "system:image-pruner";
+    private static final String INJECT_CABUNDLE = "service.beta.openshift.io/inject-cabundle";
+    /** Served by quarkus-smallrye-health and micrometer under the default non-application root {@code /q}. */
+    private static final String LIVE = "/q/health/live";
+    private static final String READY = "/q/health/ready";
+    private static final Set<String> STARTUP = Set.of("/q/health/started", LIVE);
+    private static final String METRICS = "/q/metrics";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Map<String, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();
+    private static String kubectl;
+
+    // ------------------------------------------------------------------------------------------------ rendering
+
+    private static Path repo() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("k8s/overlays"))) {
+            dir = dir.getParent();
+        }
+        assertNotNull(dir, "no k8s/overlays above " + Path.of("").toAbsolutePath());
+        return dir;
+    }
+
+    private static List<JsonNode> render(String overlay) {
+        return RENDERED.computeIfAbsent(overlay, ManifestsTest::kustomize);
+    }
+
+    private static List<JsonNode> kustomize(String overlay) {
+        Path dir = repo().resolve("k8s/overlays").resolve(overlay);
+        Result result = run(List.of(kubectl(), "kustomize", dir.toString()));
+        if (result.code != 0) {
+            fail("`" + kubectl + " kustomize " + dir + "` failed (exit " + result.code + "): " + result.err
+                    + "\nThe manifests need kustomize v2.0.3 or later, as built into kubectl >= 1.14 (Debian's "
+                    + "kubernetes-client); this kubectl is " + run(List.of(kubectl, "version", "--client")).out
+                    + "Install a newer kubectl (>= 1.27, kustomize v5) or put `kubectl` on the PATH.");
+        }
+        List<JsonNode> objects = new ArrayList<>();
+        try (var values = YAML.readerFor(JsonNode.class).<JsonNode>readValues(result.out)) {
+            while (values.hasNext()) {
+                JsonNode object = values.next();
+                if (object != null && !object.isNull() && !object.isMissingNode()) {
+                    objects.add(object);
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot parse the output of kustomize for " + overlay, e);
+        }
+        assertFalse(objects.isEmpty(), overlay + " renders nothing");
+        return objects;
+    }
+
+    /** kubectl on the PATH; else, as root with apt-get, Debian's kubernetes-client; else a failure naming it. */
+    private static synchronized String kubectl() {
+        if (kubectl != null) {
+            return kubectl;
+        }
+        String found = onPath("kubectl");
+        if (found == null && onPath("apt-get") != null && "0".equals(run(List.of("id", "-u")).out.trim())) {
+            Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
+            Result install = run(List.of("apt-get", "install", "-y", "-q", "kubernetes-client"), env);
+            if (install.code != 0) {
+                run(List.of("apt-get", "update", "-q"), env);
+                install = run(List.of("apt-get", "install", "-y", "-q", "kubernetes-client"), env);
+            }
+            found = onPath("kubectl");
+            if (found == null) {
+                fail("kubectl is missing and `apt-get install kubernetes-client` failed: " + install.err);
+            }
+        }
+        if (found == null) {
+            fail("kubectl is missing: install kubectl with kustomize built in (Debian: `apt-get install "
+                    + "kubernetes-client`, or kubectl >= 1.27) and put it on the PATH");
+        }
+        kubectl = found;
+        return kubectl;
+    }
+
+    private static String onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, command);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(List<String> command) {
+        return run(command, Map.of());
+    }
+
+    private static Result run(List<String> command, Map<String, String> env) {
+        try {
+            Path out = Files.createTempFile("manifests", ".out");
+            Path err = Files.createTempFile("manifests", ".err");
+            try {
+                ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+                        .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                builder.environment().putAll(env);
+                Process process = builder.start();
+                if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                    process.destroyForcibly();
+                    fail("timed out: " + command);
+                }
+                return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            return new Result(-1, "", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ look-ups
+
+    private static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
+        return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+    }
+
+    private static JsonNode one(List<JsonNode> objects, String kind) {
+        List<JsonNode> found = ofKind(objects, kind);
+        assertEquals(1, found.size(), "one " + kind + " expected, got " + found.size());
+        return found.get(0);
+    }
+
+    private static JsonNode named(List<JsonNode> objects, String kind, String name) {
+        return ofKind(objects, kind).stream().filter(o -> name.equals(o.path("metadata").path("name").asText()))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+    }
+
+    private static String name(JsonNode object) {
+        return object.path("kind").asText() + "/" + object.path("metadata").path("name").asText();
+    }
+
+    private static JsonNode container(List<JsonNode> objects) {
+        JsonNode containers = one(objects, "Deployment").path("spec").path("template").path("spec")
+                .path("containers");
+        assertEquals(1, containers.size(), "one container");
+        return containers.get(0);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
+    }
+
+    /** Every env setting of the container: its ConfigMaps (envFrom) first, then its own env entries. */
+    private static Map<String, String> env(List<JsonNode> objects) {
+        JsonNode container = container(objects);
+        Map<String, String> env = new LinkedHashMap<>();
+        for (JsonNode from : container.path("envFrom")) {
+            assertTrue(from.has("configMapRef"), "envFrom only from ConfigMaps: " + from);
+            JsonNode map = named(objects, "ConfigMap", from.path("configMapRef").path("name").asText());
+            map.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        }
+        for (JsonNode entry : container.path("env")) {
+            env.put(entry.path("name").asText(), entry.path("value").asText());
+        }
+        return env;
+    }
+
+    private static int containerPort(List<JsonNode> objects) {
+        JsonNode ports = container(objects).path("ports");
+        assertEquals(1, ports.size(), "one container port");
+        assertEquals("http", ports.get(0).path("name").asText());
+        return ports.get(0).path("containerPort").asInt();
+    }
+
+    private static int resolvePort(List<JsonNode> objects, JsonNode port) {
+        if (port.isInt()) {
+            return port.asInt();
+        }
+        for (JsonNode p : container(objects).path("ports")) {
+            if (port.asText().equals(p.path("name").asText())) {
+                return p.path("containerPort").asInt();
+            }
+        }
+        throw new AssertionError("no container port named " + port);
+    }
+
+    private static Properties applicationProperties() {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(repo().resolve("src/main/resources/application.properties"))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return properties;
+    }
+
+    // ------------------------------------------------------------------------------------------------ config keys
+
+    /** A leaf of the ImagePruneConfig tree: its key, type and {@code @WithDefault}. */
+    record ConfigKey(String key, Method method, String defaultValue) {
+        String envName() {
+            return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase();
+        }
+    }
+
+    static Map<String, ConfigKey> configKeys() {
+        Map<String, ConfigKey> keys = new TreeMap<>();
+        collect("imageprune", ImagePruneConfig.class, keys);
+        return keys;
+    }
+
+    private static void collect(String prefix, Class<?> type, Map<String, ConfigKey> keys) {
+        for (Method method : type.getDeclaredMethods()) {
+            if (Modifier.isStatic(method.getModifiers()) || method.isDefault() || method.getParameterCount() > 0
+                    || method.isSynthetic()) {
+                continue;
+            }
+            WithName withName = method.getAnnotation(WithName.class);
+            String key = prefix + "." + (withName != null ? withName.value() : kebab(method.getName()));
+            Class<?> returns = method.getReturnType();
+            if (returns.isInterface() && returns.getName().startsWith(ImagePruneConfig.class.getName() + "$")) {
+                collect(key, returns, keys);
+            } else {
+                WithDefault withDefault = method.getAnnotation(WithDefault.class);
+                keys.put(key, new ConfigKey(key, method, withDefault == null ? null : withDefault.value()));
+            }
+        }
+    }
+
+    private static String kebab(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+    }
+
+    private static String configured(Map<String, String> env, String key) {
+        ConfigKey config = configKeys().get(key);
+        assertNotNull(config, "no config key " + key);
+        return env.getOrDefault(config.envName(), config.defaultValue());
+    }
+
+    /** A value the key's type accepts (the enum, numbers, booleans, durations), as SmallRye Config converts. */
+    private static void assertConvertible(ConfigKey key, String value) {
+        Class<?> type = key.method().getReturnType();
+        String where = key.envName() + "=" + value;
+        try {
+            if (type == boolean.class) {
+                assertTrue(value.equals("true") || value.equals("false"), where + ": true or false");
+            } else if (type == int.class) {
+                Integer.parseInt(value);
+            } else if (type == long.class) {
+                Long.parseLong(value);
+            } else if (type == short.class) {
+                Short.parseShort(value);
+            } else if (type == double.class) {
+                Double.parseDouble(value);
+            } else if (type == Duration.class) {
+                assertTrue(value.matches("\\d+(ms|s|m|h|d)|P.*"), where + ": a duration");
+            } else if (type.isEnum()) {
+                Set<String> constants = new TreeSet<>();
+                for (Object constant : type.getEnumConstants()) {
+                    constants.add(((Enum<?>) constant).name().toLowerCase().replace('_', '-'));
+                }
+                assertTrue(constants.contains(value.toLowerCase()), where + ": one of " + constants);
+            }
+        } catch (NumberFormatException e) {
+            fail(where + ": not a " + type.getSimpleName());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ tests
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
+    void namespacedObjectsAreInTheNamespace(String overlay) {
+        List<JsonNode> objects = render(overlay);
+        for (JsonNode object : objects) {
+            JsonNode namespace = object.path("metadata").path("namespace");
+            if (CLUSTER_SCOPED.contains(object.path("kind").asText())) {
+                assertTrue(namespace.isMissingNode(), name(object) + " is cluster-scoped");
+            } else {
+                assertEquals(NAMESPACE, namespace.asText(), name(object) + " namespace");
+            }
+        }
+        assertEquals(NAMESPACE, one(objects, "Namespace").path("metadata").path("name").asText());
+    }
+
+    /** (group, resource, verb) of every rule; no wildcard, no names, no non-resource URLs. */
+    private static Set<String> grants(JsonNode role) {
+        Set<String> grants = new TreeSet<>();
+        for (JsonNode rule : role.path("rules")) {
+            assertFalse(rule.has("nonResourceURLs"), name(role) + ": no non-resource URLs");
+            assertFalse(rule.has("resourceNames"), name(role) + ": ApiAccess names no objects");
+            for (String group : texts(rule.path("apiGroups"))) {
+                for (String resource : texts(rule.path("resources"))) {
+                    for (String verb : texts(rule.path("verbs"))) {
+                        assertFalse(group.contains("*") || resource.contains("*") || verb.contains("*"),
+                                name(role) + ": wildcard in " + rule);
+                        grants.add(group + " " + resource + " " + verb);
+                    }
+                }
+            }
+        }
+        return grants;
+    }
+
+    private static Set<String> grants(List<ApiAccess.Rule> rules) {
+        Set<String> grants = new TreeSet<>();
+        for (ApiAccess.Rule rule : rules) {
+            for (String verb : rule.verbs()) {
+                grants.add(rule.group() + " " + rule.resource() + " " + verb);
+            }
+        }
+        return grants;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
+    void rbacGrantsExactlyApiAccess(String overlay) {
+        List<JsonNode> objects = render(overlay);
+        one(objects, "ServiceAccount");
+        named(objects, "ServiceAccount", SERVICE_ACCOUNT);
+        assertEquals(SERVICE_ACCOUNT, one(objects, "Deployment").path("spec").path("template").path("spec")
+                .path("serviceAccountName").asText());
+
+        Set<String> clusterWide = new TreeSet<>();
+        Set<String> namespaced = new TreeSet<>();
+        Set<String> external = new TreeSet<>();
+        Set<String> boundRoles = new TreeSet<>();
+        for (JsonNode binding : objects) {
+            String kind = binding.path("kind").asText();
+            if (!kind.equals("ClusterRoleBinding") && !kind.equals("RoleBinding")) {
+                continue;
+            }
+            JsonNode subjects = binding.path("subjects");
+            assertEquals(1, subjects.size(), name(binding) + ": only the service account");
+            assertEquals("ServiceAccount", subjects.get(0).path("kind").asText(), name(binding));
+            assertEquals(SERVICE_ACCOUNT, subjects.get(0).path("name").asText(), name(binding));
+            assertEquals(NAMESPACE, subjects.get(0).path("namespace").asText(), name(binding));
+            String roleKind = binding.path("roleRef").path("kind").asText();
+            String role = binding.path("roleRef").path("name").asText();
+            if (kind.equals("RoleBinding")) {
+                assertEquals("Role", roleKind, name(binding) + " binds a Role of the namespace");
+                namespaced.addAll(grants(named(objects, "Role", role)));
+            } else {
+                assertEquals("ClusterRole", roleKind, name(binding));
+                List<JsonNode> defined = ofKind(objects, "ClusterRole").stream()
+                        .filter(r -> role.equals(r.path("metadata").path("name").asText())).toList();
+                if (defined.isEmpty()) {
+                    external.add(role);
+                } else {
+                    clusterWide.addAll(grants(defined.get(0)));
+                }
+            }
+            boundRoles.add(roleKind + "/" + role);
+        }
+        for (JsonNode role : objects) {
+            if (Set.of("Role", "ClusterRole").contains(role.path("kind").asText())) {
+                assertTrue(boundRoles.contains(name(role)), name(role) + " is bound to the service account");
+            }
+        }
+        assertSameGrants(grants(ApiAccess.clusterWide()), clusterWide, "ClusterRole rules = ApiAccess.clusterWide()");
+        assertSameGrants(grants(ApiAccess.inOwnNamespace()), namespaced, "Role rules = ApiAccess.inOwnNamespace()");
+        assertEquals(overlay.equals("openshift") ? Set.of(IMAGE_PRUNER_ROLE) : Set.of(), external,
+                "ClusterRoles bound from outside the manifests");
+    }
+
+    private static void assertSameGrants(Set<String> expected, Set<String> actual, String what) {
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(actual);
+        Set<String> extra = new TreeSet<>(actual);
+        extra.removeAll(expected);
+        assertTrue(missing.isEmpty() && extra.isEmpty(),
+                what + ": missing (group resource verb) " + missing + ", extra " + extra);
+    }
+
+    @Test
+    void apiAccessCoversTheWatchedKindsAndNamesTheirRealResources() {
+        Set<String> grants = grants(ApiAccess.clusterWide());
+        Config config = new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").withRequestTimeout(1).build();
+        try (KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(config).build()) {
+            OpenShiftClient client = kubernetes.adapt(OpenShiftClient.class);
+            for (WatchedKind kind : WatchedKind.ALL) {
+                Object operation = kind.resources().apply(client);
+                Class<? extends HasMetadata> type = type(operation);
+                assertEquals(HasMetadata.getGroup(type), kind.group(), kind.kind() + " group");
+                assertEquals(HasMetadata.getPlural(type), kind.plural(), kind.kind() + " plural");
+                assertEquals(HasMetadata.getKind(type), kind.kind(), kind.kind());
+                assertTrue(grants.contains(kind.group() + " " + kind.plural() + " list"), kind.kind());
+                assertTrue(grants.contains(kind.group() + " " + kind.plural() + " watch"), kind.kind());
+            }
+        }
+        for (ApiAccess.Rule rule : ApiAccess.ALL) {
+            assertFalse(rule.verbs().isEmpty(), rule.toString());
+            assertEquals(rule.verbs().size(), Set.copyOf(rule.verbs()).size(), rule + ": verbs once");
+        }
+        assertEquals(ApiAccess.ALL.size(), ApiAccess.ALL.stream()
+                .map(r -> r.group() + " " + r.resource() + " " + r.namespaced()).distinct().count(), "merged");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<? extends HasMetadata> type(Object operation) {
+        try {
+            return (Class<? extends HasMetadata>) operation.getClass().getMethod("getType").invoke(operation);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("no getType() on " + operation.getClass(), e);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
+    void probesPortsAndMetricsAreTheApps(String overlay) {
+        List<JsonNode> objects = render(overlay);
+        Properties app = applicationProperties();
+        for (String property : List.of("quarkus.http.root-path", "quarkus.http.non-application-root-path",
+                "quarkus.smallrye-health.root-path", "quarkus.smallrye-health.liveness-path",
+                "quarkus.smallrye-health.readiness-path", "quarkus.smallrye-health.startup-path",
+                "quarkus.micrometer.export.prometheus.path")) {
+            assertFalse(app.stringPropertyNames().stream().anyMatch(p -> p.endsWith(property)),
+                    property + " is set: the probe and scrape paths of k8s/ assume its default");
+        }
+        int port = Integer.parseInt(app.getProperty("quarkus.http.port", "8080"));
+        assertEquals(port, containerPort(objects), "container port = quarkus.http.port");
+
+        JsonNode container = container(objects);
+        JsonNode live = container.path("livenessProbe").path("httpGet");
+        JsonNode ready = container.path("readinessProbe").path("httpGet");
+        JsonNode startup = container.path("startupProbe").path("httpGet");
+        assertEquals(LIVE, live.path("path").asText());
+        assertEquals(READY, ready.path("path").asText());
+        assertTrue(STARTUP.contains(startup.path("path").asText()), "startup probe path " + startup);
+        for (JsonNode probe : List.of(live, ready, startup)) {
+            assertEquals(port, resolvePort(objects, probe.path("port")), "probe port " + probe);
+        }
+
+        JsonNode service = one(objects, "Service");
+        JsonNode servicePorts = service.path("spec").path("ports");
+        assertEquals(1, servicePorts.size());
+        assertEquals("http", servicePorts.get(0).path("name").asText());
+        assertEquals(port, servicePorts.get(0).path("port").asInt(), "Service port");
+        assertEquals(port, resolvePort(objects, servicePorts.get(0).path("targetPort")), "Service targetPort");
+        JsonNode podLabels = one(objects, "Deployment").path("spec").path("template").path("metadata")
+                .path("labels");
+        assertSelects(service.path("spec").path("selector"), podLabels, "Service");
+
+        JsonNode monitor = one(objects, "ServiceMonitor");
+        assertEquals("monitoring.coreos.com/v1", monitor.path("apiVersion").asText());
+        JsonNode endpoints = monitor.path("spec").path("endpoints");
+        assertEquals(1, endpoints.size());
+        assertEquals(METRICS, endpoints.get(0).path("path").asText());
+        assertEquals("http", endpoints.get(0).path("port").asText(), "ServiceMonitor scrapes the Service's port");
+        assertSelects(monitor.path("spec").path("selector").path("matchLabels"),
+                service.path("metadata").path("labels"), "ServiceMonitor");
+    }
+
+    private static void assertSelects(JsonNode selector, JsonNode labels, String what) {
+        assertTrue(selector.size() > 0, what + " has a selector");
+        selector.fields().forEachRemaining(e -> assertEquals(e.getValue().asText(),
+                labels.path(e.getKey()).asText(), what + " selector " + e.getKey()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
+    void deploymentIsRestrictedAndHighlyAvailable(String overlay) {
+        List<JsonNode> objects = render(overlay);
+        JsonNode deployment = one(objects, "Deployment");
+        JsonNode pod = deployment.path("spec").path("template").path("spec");
+        JsonNode container = container(objects);
+        assertEquals(2, deployment.path("spec").path("replicas").asInt(), "hot standby");
+        assertTrue(pod.path("automountServiceAccountToken").asBoolean(false), "talks to the API server");
+
+        String image = container.path("image").asText();
+        assertTrue(image.matches("[a-z0-9.-]+(:\\d+)?/[a-z0-9._/-]+(:[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})"),
+                "image with a tag or digest: " + image);
+        assertFalse(image.endsWith(":latest"), image);
+
+        JsonNode podSecurity = pod.path("securityContext");
+        JsonNode security = container.path("securityContext");
+        assertTrue(podSecurity.path("runAsNonRoot").asBoolean(false), "pod runAsNonRoot");
+        assertTrue(security.path("runAsNonRoot").asBoolean(true), "container does not undo runAsNonRoot");
+        assertEquals("RuntimeDefault", podSecurity.path("seccompProfile").path("type").asText());
+        assertEquals("RuntimeDefault", security.path("seccompProfile").path("type").asText("RuntimeDefault"));
+        assertTrue(security.path("readOnlyRootFilesystem").asBoolean(false), "readOnlyRootFilesystem");
+        assertFalse(security.path("allowPrivilegeEscalation").asBoolean(true), "allowPrivilegeEscalation false");
+        assertFalse(security.path("privileged").asBoolean(false), "not privileged");
+        assertEquals(List.of("ALL"), texts(security.path("capabilities").path("drop")), "capabilities drop ALL");
+        assertTrue(security.path("capabilities").path("add").isMissingNode(), "no capabilities added");
+        assertFalse(pod.path("hostNetwork").asBoolean(false) || pod.path("hostPID").asBoolean(false));
+        if (overlay.equals("openshift")) {
+            assertTrue(podSecurity.path("runAsUser").isMissingNode() && security.path("runAsUser").isMissingNode(),
+                    "restricted-v2 assigns the user");
+        } else {
+            assertEquals(10001, podSecurity.path("runAsUser").asInt(), "fixed non-root user");
+        }
+
+        String tmpVolume = null;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            if (mount.path("mountPath").asText().equals("/tmp")) {
+                tmpVolume = mount.path("name").asText();
+            }
+        }
+        assertNotNull(tmpVolume, "/tmp is mounted (the root is read-only)");
+        assertTrue(volume(pod, tmpVolume).has("emptyDir"), "/tmp is an emptyDir");
+
+        for (String field : List.of("requests", "limits")) {
+            for (String resource : List.of("cpu", "memory")) {
+                assertFalse(container.path("resources").path(field).path(resource).asText().isEmpty(),
+                        field + "." + resource);
+            }
+        }
+    }
+
+    private static JsonNode volume(JsonNode pod, String name) {
+        for (JsonNode volume : pod.path("volumes")) {
+            if (name.equals(volume.path("name").asText())) {
+                return volume;
+            }
+        }
+        throw new AssertionError("no volume " + name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
+    void everySettingIsARealConfigKey(String overlay) {
+        List<JsonNode> objects = render(overlay);
+        Map<String, ConfigKey> byEnv = new HashMap<>();
+        configKeys().values().forEach(key -> byEnv.put(key.envName(), key));
+        Map<String, String> env = env(objects);
+        assertFalse(env.isEmpty());
+        for (Map.Entry<String, String> setting : env.entrySet()) {
+            if (setting.getKey().startsWith("IMAGEPRUNE_")) {
+                ConfigKey key = byEnv.get(setting.getKey());
+                assertNotNull(key, setting.getKey() + " is no key of ImagePruneConfig; known: "
+                        + new TreeSet<>(byEnv.keySet()));
+                assertConvertible(key, setting.getValue());
+            } else {
+                assertTrue(OTHER_ENV.contains(setting.getKey()), setting.getKey() + " is no setting of the app");
+            }
+        }
+        assertEquals("false", env.get("IMAGEPRUNE_PRUNE_CONFIRM"), "dry run by default");
+        String flavour = overlay.equals("openshift") ? "openshift" : "distribution";
+        assertEquals(flavour, env.get("IMAGEPRUNE_REGISTRY_FLAVOUR"));
+        assertTrue(env.getOrDefault("IMAGEPRUNE_REGISTRY_URL", "").startsWith("https://"), "registry URL");
+        // every ConfigMap is used by the pod (no stale generator output), except the CA the pod mounts
+        for (JsonNode map : ofKind(objects, "ConfigMap")) {
+            boolean injected = map.path("metadata").path("annotations").has(INJECT_CABUNDLE);
+            boolean envFrom = container(objects).path("envFrom").findValuesAsText("name")
+                    .contains(map.path("metadata").path("name").asText());
+            assertTrue(injected || envFrom, name(map) + " is used");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
+    void topicsAreTheConfiguredOnes(String overlay) {
+        List<JsonNode> objects = render(overlay);
+        Map<String, String> env = env(objects);
+        Map<String, ConfigKey> keys = configKeys();
+        String state = keys.get("imageprune.kafka.topic.state").defaultValue();
+        String dlq = keys.get("imageprune.kafka.topic.dlq").defaultValue();
+        String deletions = keys.get("imageprune.kafka.topic.deletions").defaultValue();
+        assertEquals(state, configured(env, "imageprune.kafka.topic.state"));
+        assertEquals(dlq, configured(env, "imageprune.kafka.topic.dlq"));
+        assertEquals(deletions, configured(env, "imageprune.kafka.topic.deletions"));
+        int partitions = Integer.parseInt(configured(env, "imageprune.kafka.topic.partitions"));
+        int replicas = Integer.parseInt(configured(env, "imageprune.kafka.topic.replication-factor"));
+
+        Map<String, JsonNode> topics = new TreeMap<>();
+        Set<String> clusters = new TreeSet<>();
+        for (JsonNode topic : ofKind(objects, "KafkaTopic")) {
+            assertEquals("kafka.strimzi.io/v1beta2", topic.path("apiVersion").asText());
+            clusters.add(topic.path("metadata").path("labels").path("strimzi.io/cluster").asText());
+            topics.put(topic.path("spec").path("topicName").asText(topic.path("metadata").path("name").asText()),
+                    topic.path("spec"));
+        }
+        assertEquals(new TreeSet<>(Set.of(state, dlq, deletions)), topics.keySet(), "KafkaTopics");
+        assertEquals(1, clusters.size(), "one Strimzi cluster: " + clusters);
+        String cluster = clusters.iterator().next();
+        assertFalse(cluster.isEmpty(), "label strimzi.io/cluster");
+        assertEquals(cluster + "-kafka-bootstrap:9092", env.get("KAFKA_BOOTSTRAP_SERVERS"),
+                "the bootstrap Service Strimzi makes for the cluster of the KafkaTopics");
+
+        assertEquals("compact", topics.get(state).path("config").path("cleanup.policy").asText(), "state");
+        for (String topic : List.of(dlq, deletions)) {
+            assertEquals("delete", topics.get(topic).path("config").path("cleanup.policy").asText(), topic);
+            assertTrue(topics.get(topic).path("config").path("retention.ms").asLong() > 0, topic + " retention");
+        }
+        // as io.imageprune.state.Topics would create them
+        assertEquals(partitions, topics.get(state).path("partitions").asInt(), state);
+        assertEquals(1, topics.get(dlq).path("partitions").asInt(), dlq);
+        assertEquals(partitions, topics.get(deletions).path("partitions").asInt(), deletions);
+        topics.forEach((name, spec) -> assertEquals(replicas, spec.path("replicas").asInt(), name + " replicas"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
+    void networkPolicyAllowsOnlyWhatThePodUses(String overlay) {
+        List<JsonNode> objects = render(overlay);
+        JsonNode policy = one(objects, "NetworkPolicy").path("spec");
+        assertSelects(policy.path("podSelector").path("matchLabels"), one(objects, "Deployment").path("spec")
+                .path("template").path("metadata").path("labels"), "NetworkPolicy");
+        assertEquals(List.of("Ingress", "Egress"), texts(policy.path("policyTypes")));
+        int port = containerPort(objects);
+        for (JsonNode rule : policy.path("ingress")) {
+            assertTrue(rule.has("from"), "ingress from named peers only");
+            assertEquals(List.of(port + "/TCP"), ports(rule), "ingress only on the http port");
+        }
+        Set<String> egress = new TreeSet<>();
+        for (JsonNode rule : policy.path("egress")) {
+            assertTrue(rule.has("to") && rule.has("ports"), "egress to named peers and ports: " + rule);
+            egress.addAll(ports(rule));
+        }
+        Set<String> required = Set.of("443/TCP", "6443/TCP", "5000/TCP", "9092/TCP", "53/UDP", "53/TCP");
+        Set<String> allowed = new TreeSet<>(required);
+        if (overlay.equals("openshift")) {
+            allowed.addAll(Set.of("5353/UDP", "5353/TCP"));
+        }
+        assertTrue(egress.containsAll(required), "egress " + egress + " lacks some of " + required);
+        assertTrue(allowed.containsAll(egress), "egress " + egress + " beyond " + allowed);
+    }
+
+    private static List<String> ports(JsonNode rule) {
+        List<String> ports = new ArrayList<>();
+        for (JsonNode port : rule.path("ports")) {
+            ports.add(port.path("port").asText() + "/" + port.path("protocol").asText("TCP"));
+        }
+        return ports;
+    }
+
+    @Test
+    void openshiftUsesTheIntegratedRegistryWithTheServiceCa() {
+        List<JsonNode> objects = render("openshift");
+        Map<String, String> env = env(objects);
+        assertEquals("https://image-registry.openshift-image-registry.svc:5000", env.get("IMAGEPRUNE_REGISTRY_URL"));
+        Path bundle = Path.of(env.get("IMAGEPRUNE_REGISTRY_CA_BUNDLE"));
+        assertEquals("service-ca.crt", bundle.getFileName().toString(), "the key the service CA operator writes");
+        JsonNode mount = null;
+        for (JsonNode m : container(objects).path("volumeMounts")) {
+            if (bundle.getParent().equals(Path.of(m.path("mountPath").asText()))) {
+                mount = m;
+            }
+        }
+        assertNotNull(mount, "the CA bundle's directory is mounted");
+        assertTrue(mount.path("readOnly").asBoolean(false), "read-only");
+        JsonNode volume = volume(one(objects, "Deployment").path("spec").path("template").path("spec"),
+                mount.path("name").asText());
+        JsonNode map = named(objects, "ConfigMap", volume.path("configMap").path("name").asText());
+        assertEquals("true", map.path("metadata").path("annotations").path(INJECT_CABUNDLE).asText());
+    }
+
+    @Test
+    void kubernetesHasNothingOpenShiftOnly() {
+        List<JsonNode> objects = render("kubernetes");
+        for (JsonNode object : objects) {
+            assertFalse(object.path("metadata").path("annotations").has(INJECT_CABUNDLE), name(object));
+            assertFalse(object.path("roleRef").path("name").asText().startsWith("system:"), name(object));
+        }
+        assertFalse(env(objects).containsKey("IMAGEPRUNE_REGISTRY_CA_BUNDLE"), "no service CA on Kubernetes");
+    }
+
+    @Test
+    void readmeDocumentsBothInstallsAndTheCronJobSwitch() throws IOException {
+        String readme = Files.readString(repo().resolve("k8s/README.md"), StandardCharsets.UTF_8);
+        for (String text : List.of("oc apply -k k8s/overlays/openshift", "kubectl apply -k k8s/overlays/kubernetes",
+                "suspend", "IMAGEPRUNE_PRUNE_CONFIRM")) {
+            assertTrue(readme.contains(text), "k8s/README.md mentions " + text);
+        }
+        Set<String> overlays;
+        try (var dirs = Files.list(repo().resolve("k8s/overlays"))) {
+            overlays = dirs.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
+        assertEquals(new TreeSet<>(Set.of("openshift", "kubernetes")), overlays, "every overlay is tested");
+    }
+}
