@@ -3,6 +3,8 @@ package io.imageprune.cli;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
 import io.imageprune.graph.ReferenceGraph;
+import io.imageprune.policy.Explainer;
+import io.imageprune.policy.ImageExplanation;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
@@ -74,6 +76,10 @@ public class PlanCommand implements Callable<Integer> {
     @Option(names = "--now", paramLabel = "RFC3339", description = "The time to plan for (default: the current time).")
     String now;
 
+    @Option(names = "--explain", paramLabel = "IMAGE",
+            description = "Explain why this image (sha256:...) is kept or prunable under these options, instead of the plan.")
+    String explain;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}).")
     String output;
@@ -95,6 +101,9 @@ public class PlanCommand implements Callable<Integer> {
             return 1;
         }
         long loaded = System.nanoTime();
+        if (explain != null) {
+            return explain(graph, options);
+        }
         Planner planner = Planner.of(graph, options);
         PruneResult result = PruneExecutor.dryRun(planner);
         long planned = System.nanoTime();
@@ -136,6 +145,25 @@ public class PlanCommand implements Callable<Integer> {
             return 1;
         }
         err.flush();
+        return 0;
+    }
+
+    /** Exit status 1 for an unknown image, so scripts can tell a typo from a kept image. */
+    private int explain(ReferenceGraph graph, PruneOptions options) {
+        ImageExplanation explanation = new Explainer(graph, options).explain(explain);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.equals("json")) {
+            ExplanationJson.write(explanation, out);
+        } else {
+            ExplanationText.write(explanation, out);
+        }
+        out.flush();
+        if (explanation.verdict() == ImageExplanation.Verdict.UNKNOWN_IMAGE) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("error: " + explanation.reason());
+            err.flush();
+            return 1;
+        }
         return 0;
     }
 

@@ -181,6 +181,30 @@ public final class Planner {
                 List.copyOf(layerLinks), List.copyOf(manifestLinks));
     }
 
+    /**
+     * The stage-1 rule {@link #planStreams()} applies to one revision: the stream-level skip when the whole stream is
+     * left alone, otherwise the revision's own rule. Exposed so an explanation cannot drift from the plan.
+     *
+     * @return null when the stream, tag or index does not exist or the stream is outside the run's namespace
+     */
+    public Rule revisionRule(String repo, String tagName, int index) {
+        ImageStream stream = graph.stream(repo);
+        if (stream == null || !inScope(stream)) {
+            return null;
+        }
+        for (Tag tag : stream.tags()) {
+            if (tag.name().equals(tagName)) {
+                if (index < 0 || index >= tag.items().size()) {
+                    return null;
+                }
+                Rule skip = streamSkip(stream, graph.repositoryCounts(repo));
+                return skip != null ? skip
+                        : decideRevision(stream, tagName, index, tag.items().get(index), references);
+            }
+        }
+        return null;
+    }
+
     /** Counts one more removal of a digest; true exactly when that removes its last reference. */
     private static boolean decrementReachesZero(Counts removed, String digest, int count) {
         return removed.add(digest, 1) == count;
@@ -283,6 +307,23 @@ public final class Planner {
             plans.add(new ImagePlan(image, Rule.UNREFERENCED_IMAGE, List.copyOf(blobDeletions), manifestBlob));
         }
         return ImageStage.of(plans);
+    }
+
+    /**
+     * The stage-2 rule {@link #planImages(Map)} applies to each named image, from the same used and pinned sets. Only
+     * meaningful when stage 2 runs (cluster-wide, no unreadable image); unknown names are left out.
+     */
+    public Map<String, Rule> imageRules(Map<String, ImageStream> streamsAfterStage1, Set<String> names) {
+        Set<String> used = usedImages(streamsAfterStage1);
+        Set<String> pinned = options.keepPinnedImages() ? pinnedImages() : Set.of();
+        Map<String, Rule> rules = new HashMap<>();
+        for (String name : names) {
+            Image image = graph.image(name);
+            if (image != null) {
+                rules.put(name, decideImage(image, used, pinned));
+            }
+        }
+        return rules;
     }
 
     /** The deleted images reachable from the targets through shared blobs (a blob's holders are all deleted or none). */

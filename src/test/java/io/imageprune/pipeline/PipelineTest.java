@@ -189,6 +189,28 @@ class PipelineTest {
         given().queryParam("keep-younger-than", "soon").get("/api/v1/plan").then().statusCode(400);
     }
 
+    @Test
+    @Order(6)
+    void explainAgreesWithThePlanAndAnswers404ForAnUnknownImage() throws Exception {
+        await().atMost(WAIT).until(live::synced);
+        OpenShiftClient client = server.getClient().adapt(OpenShiftClient.class);
+        JsonNode planned = MAPPER.readTree(plan());
+        java.util.Set<String> deleted = new java.util.HashSet<>();
+        planned.get("imageDeletions").forEach(n -> deleted.add(n.asText()));
+        String image = client.images().list().getItems().get(0).getMetadata().getName();
+        JsonNode explained = MAPPER.readTree(given().queryParam("now", NOW).queryParam("ignore-invalid-refs", "true")
+                .get("/api/v1/images/{name}/explain", image).then().statusCode(200).extract().asString());
+        assertEquals(image, explained.get("image").asText());
+        assertEquals(deleted.contains(image) ? "PRUNABLE" : "KEPT", explained.get("verdict").asText());
+
+        String unknown = "sha256:" + "0".repeat(64);
+        String missing = given().queryParam("now", NOW).get("/api/v1/images/{name}/explain", unknown)
+                .then().statusCode(404).extract().asString();
+        assertTrue(missing.contains("the graph holds no image " + unknown), missing);
+        given().queryParam("keep-younger-than", "soon").get("/api/v1/images/{name}/explain", image)
+                .then().statusCode(400);
+    }
+
     private static String plan() {
         return given().queryParam("now", NOW).queryParam("ignore-invalid-refs", "true").get("/api/v1/plan")
                 .then().statusCode(200).extract().asString();

@@ -1,0 +1,45 @@
+package io.imageprune.api;
+
+import io.imageprune.cli.ExplanationJson;
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.policy.Explainer;
+import io.imageprune.policy.ImageExplanation;
+import io.imageprune.policy.PruneOptions;
+import io.imageprune.state.LiveGraph;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.StringWriter;
+
+/**
+ * {@code GET /api/v1/images/{name}/explain}: the {@code plan --explain NAME -o json} document on the live graph, for
+ * the options in {@link PlanQuery}; 404 when the graph holds no such image.
+ */
+@Path("/api/v1/images/{name}/explain")
+public class ExplainResource {
+    private final LiveGraph live;
+    private final ImagePruneConfig config;
+
+    public ExplainResource(LiveGraph live, ImagePruneConfig config) {
+        this.live = live;
+        this.config = config;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response explain(@PathParam("name") String name, @BeanParam PlanQuery query) {
+        PruneOptions options = query.resolve(live, config);
+        ImageExplanation explanation = live.read(graph -> new Explainer(graph, options).explain(name));
+        if (explanation.verdict() == ImageExplanation.Verdict.UNKNOWN_IMAGE) {
+            throw PlanQuery.error(Response.Status.NOT_FOUND, explanation.reason());
+        }
+        StringWriter json = new StringWriter();
+        ExplanationJson.write(explanation, json);
+        return Response.ok(json.toString()).build();
+    }
+}
