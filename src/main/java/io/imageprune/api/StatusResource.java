@@ -1,5 +1,7 @@
 package io.imageprune.api;
 
+import io.imageprune.prune.PrunerStatus;
+
 import io.imageprune.ingest.ClusterIngest;
 import io.imageprune.projection.SyncMarker;
 import io.imageprune.state.LiveGraph;
@@ -16,10 +18,12 @@ import java.util.Map;
 public class StatusResource {
     private final LiveGraph live;
     private final ClusterIngest ingest;
+    private final PrunerStatus pruner;
 
-    public StatusResource(LiveGraph live, ClusterIngest ingest) {
+    public StatusResource(LiveGraph live, ClusterIngest ingest, PrunerStatus pruner) {
         this.live = live;
         this.ingest = ingest;
+        this.pruner = pruner;
     }
 
     @GET
@@ -36,6 +40,8 @@ public class StatusResource {
         status.put("lag", live.lag());
         status.put("objects", live.objectsPerKind());
         status.put("ingestKinds", ingest.kindStatus());
+        status.put("pruning", pruner.pruning());
+        status.put("conditions", pruner.conditions());
         return status;
     }
 }

@@ -15,6 +15,7 @@ import io.fabric8.openshift.api.model.DeploymentConfig;
 import io.fabric8.openshift.api.model.Image;
 import io.fabric8.openshift.api.model.ImageStream;
 import io.imageprune.execute.PruneStats;
+import io.imageprune.prune.PrunerStatus;
 import io.imageprune.prune.RunReport;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -33,6 +34,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         // GET/POST /api/v1/runs: handed to Response.ok()/accepted(), which Quarkus REST cannot see through
         RunReport.class,
         PruneStats.class,
+        // GET /api/v1/status: inside the status map
+        PrunerStatus.Condition.class,
 })
 public final class NativeReflection {
     private NativeReflection() {

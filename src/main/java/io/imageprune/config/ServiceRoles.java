@@ -1,5 +1,6 @@
 package io.imageprune.config;
 
+import io.imageprune.prune.ImagePrunerDropIn;
 import io.imageprune.prune.LeaderElection;
 import io.imageprune.prune.PruneRunner;
 import io.imageprune.prune.PruneTriggers;
@@ -20,7 +21,10 @@ import jakarta.enterprise.inject.Instance;
 public class ServiceRoles {
     void onStart(@Observes StartupEvent event, ImagePruneConfig config, Instance<ClusterIngest> ingest,
                  Instance<StateConsumer> state, Instance<PruneTriggers> triggers, Instance<LeaderElection> leader,
-                 Instance<PruneRunner> runner, LiveGraph live) {
+                 Instance<PruneRunner> runner, Instance<ImagePrunerDropIn> imagePruner, LiveGraph live) {
+        if (config.imagePruner().enabled()) {
+            imagePruner.get().start();
+        }
         if (config.state().enabled() && config.leader().enabled()) {
             LeaderElection election = leader.get();
             runner.get().leadership(election::leading);

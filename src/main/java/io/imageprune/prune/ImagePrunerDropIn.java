@@ -1,0 +1,137 @@
+package io.imageprune.prune;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.imageprune.cli.GoDuration;
+import io.imageprune.config.ImagePruneConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.logging.Level;
+
+/**
+ * The image registry operator's pruner configuration as imageprune's: while
+ * {@code imagepruners.imageregistry.operator.openshift.io/cluster} exists, its schedule, keepTagRevisions,
+ * keepYoungerThanDuration (or the older keepYoungerThan in nanoseconds), ignoreInvalidImageReferences and logLevel
+ * replace the {@code imageprune.*} values; deleting it restores them. An admin switches pruners by setting the
+ * resource's {@code suspend: true} (the operator's CronJob stops) with this drop-in enabled.
+ */
+@ApplicationScoped
+public class ImagePrunerDropIn {
+    private static final Logger LOG = Logger.getLogger(ImagePrunerDropIn.class);
+    static final ResourceDefinitionContext IMAGE_PRUNERS = new ResourceDefinitionContext.Builder()
+            .withGroup("imageregistry.operator.openshift.io").withVersion("v1").withKind("ImagePruner")
+            .withPlural("imagepruners").withNamespaced(false).build();
+    /** The operator's defaults for fields the resource leaves out. */
+    private static final int DEFAULT_KEEP_TAG_REVISIONS = 3;
+    private static final Duration DEFAULT_KEEP_YOUNGER_THAN = Duration.ofMinutes(60);
+    private static final String DEFAULT_SCHEDULE = "0 0 * * *";
+
+    /** What the drop-in saw last, for the status conditions. */
+    public record Observed(boolean present, boolean operatorSuspended, String error) {
+    }
+
+    private final KubernetesClient client;
+    private final PruneSettings settings;
+    private final String name;
+    private volatile Observed observed = new Observed(false, false, null);
+    private SharedIndexInformer<GenericKubernetesResource> informer;
+
+    public ImagePrunerDropIn(KubernetesClient client, PruneSettings settings, ImagePruneConfig config) {
+        this.client = client;
+        this.settings = settings;
+        this.name = config.imagePruner().name();
+    }
+
+    public synchronized void start() {
+        if (informer != null) {
+            return;
+        }
+        informer = client.genericKubernetesResources(IMAGE_PRUNERS).withName(name)
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(GenericKubernetesResource pruner) {
+                        apply(pruner);
+                    }
+
+                    @Override
+                    public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource pruner) {
+                        apply(pruner);
+                    }
+
+                    @Override
+                    public void onDelete(GenericKubernetesResource pruner, boolean unknownFinalState) {
+                        observed = new Observed(false, false, null);
+                        settings.use(null);
+                        LOG.infof("imagepruner/%s is gone: the imageprune.* configuration applies again", name);
+                    }
+                });
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (informer != null) {
+            informer.close();
+            informer = null;
+        }
+    }
+
+    public Observed observed() {
+        return observed;
+    }
+
+    void apply(GenericKubernetesResource pruner) {
+        Map<String, Object> spec = pruner.get("spec");
+        boolean suspended = spec != null && Boolean.TRUE.equals(spec.get("suspend"));
+        try {
+            PruneSettings.Values values = values(spec == null ? Map.of() : spec);
+            logLevel(spec == null ? null : (String) spec.get("logLevel"));
+            settings.use(values);
+            observed = new Observed(true, suspended, null);
+            LOG.infof("imagepruner/%s applies: keep-tag-revisions=%d keep-younger-than=%s schedule=%s", name,
+                    values.keepTagRevisions(), values.keepYoungerThan(), values.schedule());
+        } catch (RuntimeException e) {
+            // a resource we cannot read changes nothing: the last good settings stay
+            observed = new Observed(true, suspended, "imagepruner/" + name + ": " + e.getMessage());
+            LOG.errorf("imagepruner/%s is not applied: %s", name, e.getMessage());
+        }
+    }
+
+    private PruneSettings.Values values(Map<String, Object> spec) {
+        int keepTagRevisions = spec.get("keepTagRevisions") instanceof Number n ? n.intValue()
+                : DEFAULT_KEEP_TAG_REVISIONS;
+        if (keepTagRevisions < 0) {
+            throw new IllegalArgumentException("keepTagRevisions must not be negative");
+        }
+        Duration keepYoungerThan = DEFAULT_KEEP_YOUNGER_THAN;
+        if (spec.get("keepYoungerThanDuration") instanceof String text) {
+            keepYoungerThan = GoDuration.parse(text);
+        } else if (spec.get("keepYoungerThan") instanceof Number nanos) {
+            keepYoungerThan = Duration.ofNanos(nanos.longValue());
+        }
+        if (keepYoungerThan.isNegative()) {
+            throw new IllegalArgumentException("keepYoungerThanDuration must not be negative");
+        }
+        boolean ignoreInvalid = Boolean.TRUE.equals(spec.get("ignoreInvalidImageReferences"));
+        String schedule = spec.get("schedule") instanceof String s && !s.isBlank() ? s : DEFAULT_SCHEDULE;
+        return new PruneSettings.Values(keepTagRevisions, keepYoungerThan, ignoreInvalid, schedule,
+                "imagepruner/" + name);
+    }
+
+    /** The operator's levels: Normal, Debug, Trace, TraceAll. */
+    private static void logLevel(String level) {
+        Level julLevel = switch (level == null ? "Normal" : level) {
+            case "Debug" -> Level.FINE;
+            case "Trace" -> Level.FINER;
+            case "TraceAll" -> Level.FINEST;
+            default -> Level.INFO;
+        };
+        java.util.logging.Logger.getLogger("io.imageprune").setLevel(julLevel);
+    }
+}
