@@ -37,8 +37,8 @@ public final class ApiAccess {
             new Rule("image.openshift.io", "imagestreams/status", List.of("update"), false),
             new Rule("image.openshift.io", "images", List.of("delete"), false));
 
-    /** Leader election: a coordination.k8s.io Lease in the service's own namespace. */
-    static final Rule LEASES = new Rule("coordination.k8s.io", "leases", List.of("get", "create", "update"), true);
+    /** Leader election: a coordination.k8s.io Lease in the service's own namespace (fabric8 renews it with a PATCH). */
+    static final Rule LEASES = new Rule("coordination.k8s.io", "leases", List.of("get", "create", "patch"), true);
 
     /** Authentication of POST /api/v1/runs: the caller's token, then its permission. */
     static final List<Rule> REVIEWS = List.of(

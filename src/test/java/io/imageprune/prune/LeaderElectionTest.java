@@ -1,7 +1,11 @@
 package io.imageprune.prune;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.imageprune.config.ApiCalls;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -23,11 +27,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LeaderElectionTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    private static final String ELECTOR_AGENT = "imageprune-elector";
+
     KubernetesClient client;
+    KubernetesMockServer server;
     private final List<LeaderElection> electors = new ArrayList<>();
 
+    /** Electors talk through their own client, so their calls can be told from the test's own. */
     private LeaderElection elector(String identity) {
-        LeaderElection elector = new LeaderElection(client, new LeaderElection.Settings("imageprune", "imageprune",
+        KubernetesClient own = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withUserAgent(ELECTOR_AGENT).build()).build();
+        LeaderElection elector = new LeaderElection(own, new LeaderElection.Settings("imageprune", "imageprune",
                 identity, Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200)));
         electors.add(elector);
         elector.start();
@@ -35,8 +45,11 @@ class LeaderElectionTest {
     }
 
     @AfterEach
-    void stopAll() {
+    void stopAll() throws Exception {
         electors.forEach(LeaderElection::stop);
+        List<ApiCalls.Call> calls = ApiCalls.drain(server, ELECTOR_AGENT);
+        assertFalse(calls.isEmpty(), "the electors' calls were recorded");
+        assertEquals(List.of(), ApiCalls.notGranted(calls), "every call of leader election is granted by ApiAccess");
     }
 
     @Test
