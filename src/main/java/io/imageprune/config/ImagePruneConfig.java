@@ -28,6 +28,8 @@ public interface ImagePruneConfig {
 
     ImagePruner imagePruner();
 
+    Api api();
+
     interface Ingest {
         /** Watch the cluster and publish its objects to the state topic. */
         @WithDefault("true")
@@ -218,5 +220,25 @@ public interface ImagePruneConfig {
 
         @WithDefault("cluster")
         String name();
+    }
+
+    /** The REST API. */
+    interface Api {
+        Runs runs();
+
+        /** {@code POST /api/v1/runs}, the one endpoint that changes things (a confirmed run deletes images). */
+        interface Runs {
+            /** Accept {@code POST /api/v1/runs} at all; false answers 403 to every request. */
+            @WithDefault("false")
+            boolean enabled();
+
+            /**
+             * Require a bearer token that a TokenReview authenticates and whose user a SubjectAccessReview allows to
+             * {@code delete} {@code images.image.openshift.io}. Only false for tests, or behind a proxy that already
+             * authenticates and authorizes every request: then anyone who reaches the port can start a run.
+             */
+            @WithDefault("true")
+            boolean authenticate();
+        }
     }
 }

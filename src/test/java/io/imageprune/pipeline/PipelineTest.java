@@ -211,6 +211,16 @@ class PipelineTest {
                 .then().statusCode(400);
     }
 
+    @Test
+    @Order(7)
+    void startingRunsIsDisabledByDefault() throws Exception {
+        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(403).extract().asString());
+        assertEquals("POST /api/v1/runs is disabled (imageprune.api.runs.enabled=false)",
+                refusal.get("error").asText());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("imageprune_api_denials_total{reason=\"disabled\"} 1.0"), metrics);
+    }
+
     private static String plan() {
         return given().queryParam("now", NOW).queryParam("ignore-invalid-refs", "true").get("/api/v1/plan")
                 .then().statusCode(200).extract().asString();

@@ -77,7 +77,10 @@ class ConfirmedPruneTest {
                     Map.entry("imageprune.leader.namespace", "imageprune"),
                     Map.entry("imageprune.leader.lease-duration", "2s"),
                     Map.entry("imageprune.leader.renew-deadline", "1500ms"),
-                    Map.entry("imageprune.leader.retry-period", "200ms"));
+                    Map.entry("imageprune.leader.retry-period", "200ms"),
+                    // about pruning, not about who may start runs (RunsSecurityTest)
+                    Map.entry("imageprune.api.runs.enabled", "true"),
+                    Map.entry("imageprune.api.runs.authenticate", "false"));
         }
 
         @Override

@@ -64,7 +64,9 @@ class EventDrivenPruneTest {
             return Map.of("imageprune.prune.confirm", "true", "imageprune.prune.event-driven", "true",
                     "imageprune.prune.debounce", "200ms", "imageprune.plan.keep-younger-than", "5s",
                     "imageprune.plan.keep-tag-revisions", "1", "imageprune.prune.initial-backoff", "20ms",
-                    "imageprune.prune.max-backoff", "100ms", "imageprune.prune.max-image-deletion-share", "1.0");
+                    "imageprune.prune.max-backoff", "100ms", "imageprune.prune.max-image-deletion-share", "1.0",
+                    // about pruning, not about who may start runs (RunsSecurityTest)
+                    "imageprune.api.runs.enabled", "true", "imageprune.api.runs.authenticate", "false");
         }
 
         @Override

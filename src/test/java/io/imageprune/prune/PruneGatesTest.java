@@ -53,7 +53,9 @@ class PruneGatesTest {
         public Map<String, String> start() {
             return Map.of("imageprune.prune.event-driven", "false", "imageprune.plan.keep-younger-than", "0s",
                     "imageprune.plan.keep-tag-revisions", "1", "imageprune.prune.max-image-deletions", "1",
-                    "imageprune.prune.max-image-deletion-share", "1.0");
+                    "imageprune.prune.max-image-deletion-share", "1.0",
+                    // about pruning, not about who may start runs (RunsSecurityTest)
+                    "imageprune.api.runs.enabled", "true", "imageprune.api.runs.authenticate", "false");
         }
 
         @Override
