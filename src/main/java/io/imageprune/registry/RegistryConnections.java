@@ -60,8 +60,10 @@ public class RegistryConnections {
      */
     public Uni<RegistryClient> connect(String host) {
         return Uni.createFrom().deferred(() -> {
+            // oc's rule decides whether plain HTTP may be tried (a private address may serve it); a certificate is
+            // verified whenever TLS is used, unless --force-insecure says otherwise
             boolean insecure = InsecureHosts.insecure(host, config.forceInsecure(), config.caBundle().isPresent());
-            RegistryTransport transport = new RegistryTransport(insecure, config.caBundle().map(Path::of),
+            RegistryTransport transport = new RegistryTransport(config.forceInsecure(), config.caBundle().map(Path::of),
                     readToken(Path.of(config.tokenFile())), config.timeout(), config.connectTimeout());
             return new RegistryPinger(probe(transport)).ping(host, insecure, configuredUrl().isPresent())
                     .map(url -> new RegistryClient(transport.open(url), url, config.flavour(), config.timeout()));
