@@ -76,13 +76,14 @@ public class PruneTriggers {
         if (scheduler.getScheduledJob(SCHEDULED_JOB) != null) {
             scheduler.unscheduleJob(SCHEDULED_JOB);
         }
-        schedule = quartz;
         if (quartz != null) {
             scheduler.newJob(SCHEDULED_JOB).setCron(quartz)
                     .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                     .setTask(execution -> scheduledRun()).schedule();
             LOG.infof("full runs scheduled: %s", quartz);
         }
+        // published once the job exists, so whoever reads it finds the job in the scheduler
+        schedule = quartz;
     }
 
     /** Starts event-driven pruning: listens to graph changes and checks for due passes every 100 ms. */

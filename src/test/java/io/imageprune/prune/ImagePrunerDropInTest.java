@@ -78,7 +78,8 @@ class ImagePrunerDropInTest {
         assertEquals(1, options.keepTagRevisions());
         assertEquals(now.minus(Duration.ofMinutes(30)), options.threshold());
         assertTrue(options.ignoreInvalidRefs());
-        assertEquals("0 */5 * * * ?", triggers.schedule(), "the CronJob schedule, as the scheduler takes it");
+        // listeners hear of the change after the settings changed: wait for the schedule to follow
+        await().atMost(WAIT).until(() -> "0 */5 * * * ?".equals(triggers.schedule()));
         assertNotNull(scheduler.getScheduledJob("imageprune-full-run"));
         assertEquals(Level.FINE, java.util.logging.Logger.getLogger("io.imageprune").getLevel(), "logLevel Debug");
         assertEquals("False", condition("Degraded").get("status").asText());
