@@ -24,6 +24,18 @@ final class ClusterObjects {
         this.host = host;
     }
 
+    /** Objects whose pull specs name the test's real registry (see {@link RealRegistry}). */
+    static ClusterObjects ofRealRegistry(OpenShiftClient client) {
+        java.net.URI registry = java.net.URI.create(RealRegistry.registry().url());
+        return new ClusterObjects(client, registry.getHost() + ":" + registry.getPort());
+    }
+
+    /** The Image objects of the pushed images and a stream whose one tag lists them, newest first. */
+    void mirror(String repo, List<PushedImage> newestFirst) {
+        newestFirst.forEach(this::createImage);
+        createStream(repo, "latest", newestFirst);
+    }
+
     String pullSpec(PushedImage image) {
         return host + "/" + image.repository() + "@" + image.manifestDigest();
     }

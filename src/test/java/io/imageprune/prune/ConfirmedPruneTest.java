@@ -62,29 +62,18 @@ class ConfirmedPruneTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     /** Confirmed runs, only on request, keeping one revision per tag, everything old enough at once. */
-    public static class Settings implements io.quarkus.test.common.QuarkusTestResourceLifecycleManager {
+    public static class Settings extends PruneTestSettings {
         @Override
-        public Map<String, String> start() {
-            return Map.ofEntries(Map.entry("imageprune.prune.confirm", "true"),
-                    Map.entry("imageprune.prune.event-driven", "false"),
-                    Map.entry("imageprune.plan.keep-younger-than", "0s"),
-                    Map.entry("imageprune.plan.keep-tag-revisions", "1"),
-                    Map.entry("imageprune.prune.initial-backoff", "20ms"),
-                    Map.entry("imageprune.prune.max-backoff", "100ms"),
-                    Map.entry("imageprune.prune.max-attempts", "4"),
-                    Map.entry("imageprune.prune.max-image-deletion-share", "1.0"),
-                    Map.entry("imageprune.leader.enabled", "true"),
-                    Map.entry("imageprune.leader.namespace", "imageprune"),
-                    Map.entry("imageprune.leader.lease-duration", "2s"),
-                    Map.entry("imageprune.leader.renew-deadline", "1500ms"),
-                    Map.entry("imageprune.leader.retry-period", "200ms"),
-                    // about pruning, not about who may start runs (RunsSecurityTest)
-                    Map.entry("imageprune.api.runs.enabled", "true"),
-                    Map.entry("imageprune.api.runs.authenticate", "false"));
-        }
-
-        @Override
-        public void stop() {
+        Map<String, String> settings() {
+            return Map.of("imageprune.prune.confirm", "true",
+                    "imageprune.prune.event-driven", "false",
+                    "imageprune.plan.keep-younger-than", "0s",
+                    "imageprune.prune.max-attempts", "4",
+                    "imageprune.leader.enabled", "true",
+                    "imageprune.leader.namespace", "imageprune",
+                    "imageprune.leader.lease-duration", "2s",
+                    "imageprune.leader.renew-deadline", "1500ms",
+                    "imageprune.leader.retry-period", "200ms");
         }
     }
 
@@ -111,8 +100,7 @@ class ConfirmedPruneTest {
         proxy = RealRegistry.proxy();
         proxy.clearRules();
         proxy.clearRequests();
-        URI registry = URI.create(RealRegistry.registry().url());
-        cluster = new ClusterObjects(client, registry.getHost() + ":" + registry.getPort());
+        cluster = ClusterObjects.ofRealRegistry(client);
         pusher = new RegistryPusher(RealRegistry.registry().url());
         await().atMost(WAIT).until(live::synced);
         await().atMost(WAIT).until(leader::leading);
@@ -125,11 +113,8 @@ class ConfirmedPruneTest {
         PushedImage v2 = pusher.push("ns1/app", "v2", List.of("shared base", "app v2"));
         PushedImage v3 = pusher.push("ns1/app", "v3", List.of("shared base", "app v3"));
         PushedImage w1 = pusher.push("ns2/web", "w1", List.of("web"));
-        for (PushedImage image : List.of(v1, v2, v3, w1)) {
-            cluster.createImage(image);
-        }
-        cluster.createStream("ns1/app", "latest", List.of(v3, v2, v1));
-        cluster.createStream("ns2/web", "latest", List.of(w1));
+        cluster.mirror("ns1/app", List.of(v3, v2, v1));
+        cluster.mirror("ns2/web", List.of(w1));
         awaitPlanDeletes(Set.of(v1.manifestDigest(), v2.manifestDigest()));
 
         JsonNode run = runToCompletion();
@@ -190,9 +175,7 @@ class ConfirmedPruneTest {
     void registryErrorsAreRetriedThenRecordedAsFailures() throws Exception {
         PushedImage r1 = pusher.push("ns3/retry", "r1", List.of("retry one"));
         PushedImage r2 = pusher.push("ns3/retry", "r2", List.of("retry two"));
-        cluster.createImage(r1);
-        cluster.createImage(r2);
-        cluster.createStream("ns3/retry", "latest", List.of(r2, r1));
+        cluster.mirror("ns3/retry", List.of(r2, r1));
         awaitPlanDeletes(Set.of(r1.manifestDigest()));
         String manifestPath = "/v2/ns3/retry/manifests/" + r1.manifestDigest();
         String layerPath = "/v2/ns3/retry/blobs/" + r1.layerDigest();
@@ -219,10 +202,7 @@ class ConfirmedPruneTest {
         PushedImage s1 = pusher.push("ns4/stop", "s1", List.of("stop one"));
         PushedImage s2 = pusher.push("ns4/stop", "s2", List.of("stop two"));
         PushedImage s3 = pusher.push("ns4/stop", "s3", List.of("stop three"));
-        for (PushedImage image : List.of(s1, s2, s3)) {
-            cluster.createImage(image);
-        }
-        cluster.createStream("ns4/stop", "latest", List.of(s3, s2, s1));
+        cluster.mirror("ns4/stop", List.of(s3, s2, s1));
         awaitPlanDeletes(Set.of(s1.manifestDigest(), s2.manifestDigest()));
         proxy.onRequest(FaultProxy.matching("DELETE", "/v2/ns4/stop/.*"), RealRegistry.registry()::stop);
         try {
@@ -251,10 +231,8 @@ class ConfirmedPruneTest {
         PushedImage q1 = pusher.push("ns5/race", "q1", List.of("race one"));
         PushedImage q2 = pusher.push("ns5/race", "q2", List.of("race two"));
         PushedImage orphan = pusher.push("ns5/orphan", "o1", List.of("orphan"));
-        for (PushedImage image : List.of(q1, q2, orphan)) {
-            cluster.createImage(image);
-        }
-        cluster.createStream("ns5/race", "latest", List.of(q2, q1));
+        cluster.createImage(orphan);
+        cluster.mirror("ns5/race", List.of(q2, q1));
         awaitPlanDeletes(Set.of(q1.manifestDigest(), orphan.manifestDigest()));
         String pod = "late-" + UUID.randomUUID().toString().substring(0, 8);
         // the stream is written and its first link is on its way when a pod starts running q1 and the orphan
@@ -289,9 +267,7 @@ class ConfirmedPruneTest {
     void losingTheLeaseStopsTheRunBeforeItsNextDelete() throws Exception {
         PushedImage l1 = pusher.push("ns6/lease", "l1", List.of("lease one"));
         PushedImage l2 = pusher.push("ns6/lease", "l2", List.of("lease two"));
-        cluster.createImage(l1);
-        cluster.createImage(l2);
-        cluster.createStream("ns6/lease", "latest", List.of(l2, l1));
+        cluster.mirror("ns6/lease", List.of(l2, l1));
         awaitPlanDeletes(Set.of(l1.manifestDigest()));
         // another replica takes the lease while the first link deletion is on its way
         proxy.onRequest(FaultProxy.matching("DELETE", "/v2/ns6/lease/.*"), () -> {

@@ -58,19 +58,11 @@ class EventDrivenPruneTest {
      * Objects are young for 5 s after the mock API stamps them (it cannot back-date), so a test creates a stream and
      * its images before any of them can be pruned, and the threshold passing is what starts the pass.
      */
-    public static class Settings implements QuarkusTestResourceLifecycleManager {
+    public static class Settings extends PruneTestSettings {
         @Override
-        public Map<String, String> start() {
+        Map<String, String> settings() {
             return Map.of("imageprune.prune.confirm", "true", "imageprune.prune.event-driven", "true",
-                    "imageprune.prune.debounce", "200ms", "imageprune.plan.keep-younger-than", "5s",
-                    "imageprune.plan.keep-tag-revisions", "1", "imageprune.prune.initial-backoff", "20ms",
-                    "imageprune.prune.max-backoff", "100ms", "imageprune.prune.max-image-deletion-share", "1.0",
-                    // about pruning, not about who may start runs (RunsSecurityTest)
-                    "imageprune.api.runs.enabled", "true", "imageprune.api.runs.authenticate", "false");
-        }
-
-        @Override
-        public void stop() {
+                    "imageprune.prune.debounce", "200ms", "imageprune.plan.keep-younger-than", "5s");
         }
     }
 
@@ -89,8 +81,7 @@ class EventDrivenPruneTest {
         client = server.getClient().adapt(OpenShiftClient.class);
         proxy = RealRegistry.proxy();
         proxy.clearRules();
-        URI registry = URI.create(RealRegistry.registry().url());
-        cluster = new ClusterObjects(client, registry.getHost() + ":" + registry.getPort());
+        cluster = ClusterObjects.ofRealRegistry(client);
         pusher = new RegistryPusher(RealRegistry.registry().url());
         await().atMost(WAIT).until(live::synced);
     }
@@ -100,9 +91,7 @@ class EventDrivenPruneTest {
     void anOldRevisionIsPrunedOnceItAgesWithoutAnyRunBeingRequested() throws Exception {
         PushedImage v1 = pusher.push("ns1/app", "v1", List.of("event base", "event v1"));
         PushedImage v2 = pusher.push("ns1/app", "v2", List.of("event base", "event v2"));
-        cluster.createImage(v1);
-        cluster.createImage(v2);
-        cluster.createStream("ns1/app", "latest", List.of(v2, v1));
+        cluster.mirror("ns1/app", List.of(v2, v1));
 
         await().atMost(WAIT).until(() -> client.images().withName(v1.manifestDigest()).get() == null);
 
@@ -133,9 +122,7 @@ class EventDrivenPruneTest {
         String f1Blobs = "/admin/blobs/(" + Pattern.quote(f1.layerDigest()) + "|" + Pattern.quote(f1.configDigest())
                 + "|" + Pattern.quote(f1.manifestDigest()) + ")";
         proxy.failAlways(500, "DELETE", f1Blobs);
-        cluster.createImage(f1);
-        cluster.createImage(f2);
-        cluster.createStream("ns2/fail", "latest", List.of(f2, f1));
+        cluster.mirror("ns2/fail", List.of(f2, f1));
 
         // four attempts for each of its three blobs, all answered 500
         await().atMost(WAIT).until(() -> proxy.requests("DELETE", f1Blobs).size() >= 12 && runFailedOn(f1));
@@ -155,9 +142,7 @@ class EventDrivenPruneTest {
             cluster.createPod("ns3", pod, cluster.pullSpec(g1));
             await().atMost(WAIT).until(() -> live.read(g -> g.referrer(ReferrerKind.POD, "ns3", pod) != null));
         });
-        cluster.createImage(g1);
-        cluster.createImage(g2);
-        cluster.createStream("ns3/race", "latest", List.of(g2, g1));
+        cluster.mirror("ns3/race", List.of(g2, g1));
 
         await().atMost(WAIT).until(() -> proxy.requests("DELETE", Pattern.quote("/admin/blobs/" + g1.layerDigest()))
                 .size() == 1 && !runningNow());

@@ -48,18 +48,11 @@ class PruneGatesTest {
     private static final String HOST = "registry.invalid:5000";
 
     /** Dry runs (the default), at most one image per run, everything old enough at once. */
-    public static class Settings implements QuarkusTestResourceLifecycleManager {
+    public static class Settings extends PruneTestSettings {
         @Override
-        public Map<String, String> start() {
+        Map<String, String> settings() {
             return Map.of("imageprune.prune.event-driven", "false", "imageprune.plan.keep-younger-than", "0s",
-                    "imageprune.plan.keep-tag-revisions", "1", "imageprune.prune.max-image-deletions", "1",
-                    "imageprune.prune.max-image-deletion-share", "1.0",
-                    // about pruning, not about who may start runs (RunsSecurityTest)
-                    "imageprune.api.runs.enabled", "true", "imageprune.api.runs.authenticate", "false");
-        }
-
-        @Override
-        public void stop() {
+                    "imageprune.prune.max-image-deletions", "1");
         }
     }
 

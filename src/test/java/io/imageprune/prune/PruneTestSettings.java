@@ -1,0 +1,33 @@
+package io.imageprune.prune;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The configuration the end-to-end prune tests share: one revision per tag kept, fast retries, no cap on the share
+ * of images a run may delete, and POST /api/v1/runs open without authentication (these tests are about pruning;
+ * RunsSecurityTest is about who may start runs). Each test class adds its own settings.
+ */
+abstract class PruneTestSettings implements QuarkusTestResourceLifecycleManager {
+    @Override
+    public final Map<String, String> start() {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "imageprune.plan.keep-tag-revisions", "1",
+                "imageprune.prune.initial-backoff", "20ms",
+                "imageprune.prune.max-backoff", "100ms",
+                "imageprune.prune.max-image-deletion-share", "1.0",
+                "imageprune.api.runs.enabled", "true",
+                "imageprune.api.runs.authenticate", "false"));
+        settings.putAll(settings());
+        return settings;
+    }
+
+    /** This class's own settings; they win over the shared ones. */
+    abstract Map<String, String> settings();
+
+    @Override
+    public void stop() {
+    }
+}
