@@ -2,6 +2,8 @@ package io.imageprune.registry;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +31,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * CA bundle or with verification switched off.
  */
 @QuarkusTest
+@WithTestResource(RegistryTlsTest.VerifyingTls.class)
 class RegistryTlsTest {
+    /**
+     * The Kubernetes mock server's test resource sets the system property quarkus.tls.trust-all=true for the rest of
+     * the test JVM, which makes every REST client trust any certificate; this test needs the default back.
+     */
+    public static class VerifyingTls implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            System.clearProperty("quarkus.tls.trust-all");
+            return Map.of("quarkus.tls.trust-all", "false");
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @TempDir
