@@ -10,6 +10,7 @@ import io.imageprune.execute.NotFoundException;
 import io.imageprune.execute.Outcome;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
+import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.model.ImageStream;
 import io.imageprune.policy.ImagePlan;
 import io.imageprune.policy.ImageStage;
@@ -35,8 +36,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -125,20 +128,7 @@ public class PruneRunner {
         }
         StreamStage streams;
         try {
-            streams = live.read(graph -> {
-            Planner planner = Planner.of(graph, options);
-            if (planner.refuses()) {
-                return null;
-            }
-            StreamStage stage = planner.planStreams(targets.streams());
-            int deletions = previewImageDeletions(planner, stage, targets);
-            int limit = config.prune().maxImageDeletions();
-            double share = config.prune().maxImageDeletionShare();
-            if (deletions > limit || deletions > share * graph.imageCount()) {
-                throw new TooManyDeletions(deletions, graph.imageCount(), limit, share);
-            }
-            return stage;
-            });
+            streams = live.read(graph -> planStage1(graph, options, targets));
         } catch (TooManyDeletions e) {
             throw refuse(run, RunRefusedException.Gate.TOO_MANY_DELETIONS, e.getMessage());
         }
@@ -166,8 +156,29 @@ public class PruneRunner {
         }
     }
 
+    /**
+     * Stage 1 as planned now, after checking what stage 2 would delete against the caps (safety rule 3).
+     *
+     * @return null when invalid references refuse the run
+     * @throws TooManyDeletions when the run would delete more images than allowed
+     */
+    private StreamStage planStage1(ReferenceGraph graph, PruneOptions options, RunTargets targets) {
+        Planner planner = Planner.of(graph, options);
+        if (planner.refuses()) {
+            return null;
+        }
+        StreamStage stage = planner.planStreams(targets.streams());
+        int deletions = previewImageDeletions(planner, stage, targets);
+        int limit = config.prune().maxImageDeletions();
+        double share = config.prune().maxImageDeletionShare();
+        if (deletions > limit || deletions > share * graph.imageCount()) {
+            throw new TooManyDeletions(deletions, graph.imageCount(), limit, share);
+        }
+        return stage;
+    }
+
     private int previewImageDeletions(Planner planner, StreamStage stage, RunTargets targets) {
-        java.util.Map<String, ImageStream> overrides = new java.util.HashMap<>();
+        Map<String, ImageStream> overrides = new HashMap<>();
         Set<String> released = new HashSet<>();
         for (StreamPlan plan : stage.plans()) {
             overrides.put(plan.repo(), plan.pruned());
@@ -247,9 +258,9 @@ public class PruneRunner {
         Set<String> released = new HashSet<>();
         run.removedByRun.values().forEach(revisions -> revisions.forEach(r -> released.add(r.image())));
         ImageStage stage = live.read(graph -> {
-            java.util.Map<String, ImageStream> overrides;
+            Map<String, ImageStream> overrides;
             synchronized (run.streamsAfterStage1) {
-                overrides = new java.util.HashMap<>(run.streamsAfterStage1);
+                overrides = new HashMap<>(run.streamsAfterStage1);
             }
             return Planner.of(graph, run.options).planImages(overrides, run.targets.imagesWith(released));
         });
