@@ -18,11 +18,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends the audit events of prune runs to the audit topic: idempotent, acks from all in-sync replicas, keyed by
- * target. Sending never blocks a run for long and never fails it: an event that cannot be delivered is logged and
- * counted ({@code imageprune.audit.publish.failures}), the action itself stands.
+ * target. Sending never blocks the caller and never fails a run: events are handed to one sender thread (which keeps
+ * their order, and alone waits for topic creation, metadata or buffer space when Kafka is slow or away); an event that
+ * cannot be delivered is logged and counted ({@code imageprune.audit.publish.failures}), the action itself stands.
  */
 @ApplicationScoped
 public class AuditPublisher {
@@ -41,6 +46,11 @@ public class AuditPublisher {
     private final Map<String, Object> kafka;
     private final Topics topics;
     private final MeterRegistry registry;
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "imageprune-audit-sender");
+        thread.setDaemon(true);
+        return thread;
+    });
     private KafkaProducer<String, String> producer;
 
     public AuditPublisher(ImagePruneConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
@@ -56,14 +66,16 @@ public class AuditPublisher {
     /** Publishes how one action of a run ended. */
     public void action(String runId, boolean dryRun, Instant time, ActionRecord action) {
         if (enabled) {
-            send(events.action(runId, dryRun, time, action));
+            AuditEvent event = events.action(runId, dryRun, time, action);
+            sender.execute(() -> send(event));
         }
     }
 
     /** Publishes the closing event of a run. */
     public void summary(RunSummary summary) {
         if (enabled) {
-            send(events.summary(summary));
+            AuditEvent event = events.summary(summary);
+            sender.execute(() -> send(event));
         }
     }
 
@@ -72,13 +84,25 @@ public class AuditPublisher {
      * delivery timeout.
      */
     public void flush() {
-        KafkaProducer<String, String> current;
-        synchronized (this) {
-            current = producer;
+        if (!enabled) {
+            return;
         }
-        // nothing was ever sent: no reason to connect just to flush
-        if (current != null) {
-            current.flush();
+        try {
+            // behind every event handed over so far, on the sender thread
+            sender.submit(() -> {
+                KafkaProducer<String, String> current;
+                synchronized (this) {
+                    current = producer;
+                }
+                // nothing was ever sent: no reason to connect just to flush
+                if (current != null) {
+                    current.flush();
+                }
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warnf(e.getCause(), "flushing the audit events to %s failed", topic);
         }
     }
 
@@ -131,9 +155,20 @@ public class AuditPublisher {
     }
 
     @PreDestroy
-    synchronized void close() {
-        if (producer != null) {
-            producer.close(CLOSE_TIMEOUT);
+    void close() {
+        sender.shutdown();
+        try {
+            if (!sender.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("audit events still queued for %s at shutdown were dropped", topic);
+                sender.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (producer != null) {
+                producer.close(CLOSE_TIMEOUT);
+            }
         }
     }
 }
