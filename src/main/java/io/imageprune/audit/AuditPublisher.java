@@ -39,6 +39,8 @@ public class AuditPublisher {
     /** Every send completes (acknowledged or failed) within this, which is also what bounds {@link #flush()}. */
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** How long the end of a run waits for its events; a broker outage must not keep the next run from starting. */
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
 
     private final boolean enabled;
     private final String topic;
@@ -98,9 +100,12 @@ public class AuditPublisher {
                 if (current != null) {
                     current.flush();
                 }
-            }).get();
+            }).get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warnf("audit events for %s still queued after %s; they follow in the background", topic,
+                    FLUSH_TIMEOUT);
         } catch (ExecutionException e) {
             LOG.warnf(e.getCause(), "flushing the audit events to %s failed", topic);
         }

@@ -85,6 +85,17 @@ public class ClusterWrites {
         }
     }
 
+    /**
+     * The text oc records for a failed API call: the API's own status message (e.g. "Operation cannot be fulfilled
+     * on imagestreams…"), not the client's wrapper around it.
+     */
+    public static String failureText(RuntimeException e) {
+        if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+            return k.getStatus().getMessage();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     /** @return false when the image was already gone */
     public boolean deleteImage(String name) {
         return !client.images().withName(name).withGracePeriod(0).delete().isEmpty();

@@ -57,6 +57,8 @@ import java.util.function.Supplier;
 public class PruneRunner {
     private static final Logger LOG = Logger.getLogger(PruneRunner.class);
     private static final int STREAM_WRITE_ATTEMPTS = 5;
+    private static final String LEFT_FOR_GC =
+            "the registry has no blob deletion API; its garbage collection reclaims the blob";
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -149,10 +151,8 @@ public class PruneRunner {
 
     /** The refusal of a planning step that found a run would delete too much. */
     private static final class TooManyDeletions extends RuntimeException {
-        TooManyDeletions(int deletions, int images, int limit, double share) {
-            super("the run would delete " + deletions + " of " + images + " images, more than "
-                    + "imageprune.prune.max-image-deletions=" + limit + " or imageprune.prune.max-image-deletion-share="
-                    + share);
+        TooManyDeletions(String message) {
+            super(message);
         }
     }
 
@@ -168,13 +168,23 @@ public class PruneRunner {
             return null;
         }
         StreamStage stage = planner.planStreams(targets.streams());
-        int deletions = previewImageDeletions(planner, stage, targets);
-        int limit = config.prune().maxImageDeletions();
-        double share = config.prune().maxImageDeletionShare();
-        if (deletions > limit || deletions > share * graph.imageCount()) {
-            throw new TooManyDeletions(deletions, graph.imageCount(), limit, share);
+        String tooMany = tooManyDeletions(previewImageDeletions(planner, stage, targets), graph.imageCount());
+        if (tooMany != null) {
+            throw new TooManyDeletions(tooMany);
         }
         return stage;
+    }
+
+    /** Why deleting this many images is refused (safety rule 3), or null. */
+    private String tooManyDeletions(int deletions, int images) {
+        int limit = config.prune().maxImageDeletions();
+        double share = config.prune().maxImageDeletionShare();
+        if (deletions > limit || deletions > share * images) {
+            return "the run would delete " + deletions + " of " + images + " images, more than "
+                    + "imageprune.prune.max-image-deletions=" + limit + " or imageprune.prune.max-image-deletion-share="
+                    + share;
+        }
+        return null;
     }
 
     private int previewImageDeletions(Planner planner, StreamStage stage, RunTargets targets) {
@@ -267,6 +277,12 @@ public class PruneRunner {
         if (stage.failure() != null) {
             run.ledger.failure(stage.failure());
         }
+        // the graph may have changed a lot while stage 1 ran: the caps hold for what stage 2 deletes now
+        String tooMany = live.read(graph -> tooManyDeletions(stage.plans().size(), graph.imageCount()));
+        if (tooMany != null) {
+            run.ledger.failure("image deletions refused: " + tooMany);
+            return List.of();
+        }
         run.imagePlans(stage.plans());
         return stage.plans();
     }
@@ -290,7 +306,12 @@ public class PruneRunner {
                 return Uni.createFrom().voidItem();
             }
             String repo = written.repo();
-            return Multi.createFrom().iterable(written.layerLinkDeletions())
+            String unknown = live.read(graph -> unknownImages(written.pruned(), graph));
+            if (unknown != null) {
+                // its layers are not known, so any of these links may be one of them: keep them all this time
+                written.layerLinkDeletions().forEach(blob -> run.ledger.layerLink(repo, blob, Outcome.SAVED, unknown));
+            }
+            return Multi.createFrom().iterable(unknown != null ? List.<String>of() : written.layerLinkDeletions())
                     .onItem().transformToUniAndConcatenate(blob -> guarded(run,
                             check -> check.layerLinkSaved(repo, blob, written.removedRevisions()),
                             "layer link", () -> registry.deleteLayerLink(repo, blob), registry,
@@ -326,7 +347,7 @@ public class PruneRunner {
                 fresh = cluster.readStream(repo);
             } catch (RuntimeException e) {
                 // a failed read leaves the listed stream fully protective in stage 2, as in oc
-                run.ledger.stream(planned, Outcome.FAILED, PruneExecutor.message(e));
+                run.ledger.stream(planned, Outcome.FAILED, ClusterWrites.failureText(e));
                 return null;
             }
             if (fresh == null) {
@@ -334,7 +355,23 @@ public class PruneRunner {
                 run.ledger.stream(planned, Outcome.ALREADY_GONE, null);
                 return null;
             }
-            StreamPlan plan = live.read(graph -> Planner.of(graph, run.options).planFreshStream(fresh.model()));
+            String[] stopped = new String[1];
+            StreamPlan plan = live.read(graph -> {
+                if (!live.synced()) {
+                    stopped[0] = "the reference graph stopped being synced: " + live.notSyncedReason();
+                    return null;
+                }
+                Planner planner = Planner.of(graph, run.options);
+                if (planner.refuses()) {
+                    stopped[0] = "invalid references appeared: " + planner.refusalMessage();
+                    return null;
+                }
+                return planner.planFreshStream(fresh.model());
+            });
+            if (stopped[0] != null) {
+                run.ledger.stream(planned, Outcome.SAVED, stopped[0]);
+                return null;
+            }
             if (plan == null) {
                 run.ledger.stream(planned, Outcome.SAVED, "the stream as it is now loses no revision");
                 return null;
@@ -349,7 +386,7 @@ public class PruneRunner {
                 run.ledger.stream(planned, Outcome.ALREADY_GONE, null);
                 return null;
             } catch (RuntimeException e) {
-                run.ledger.stream(planned, Outcome.FAILED, PruneExecutor.message(e));
+                run.ledger.stream(planned, Outcome.FAILED, ClusterWrites.failureText(e));
                 return null;
             }
             run.streamsAfterStage1.put(repo, plan.pruned());
@@ -361,6 +398,18 @@ public class PruneRunner {
         return null;
     }
 
+    /** The kept revisions whose image the graph does not know yet (a push still on its way), as a reason, or null. */
+    private static String unknownImages(ImageStream stream, ReferenceGraph graph) {
+        Set<String> unknown = new java.util.TreeSet<>();
+        stream.tags().forEach(tag -> tag.items().forEach(item -> {
+            if (graph.image(item.image()) == null) {
+                unknown.add(item.image());
+            }
+        }));
+        return unknown.isEmpty() ? null : "the stream keeps revisions of images not in the graph yet " + unknown
+                + ", whose layers may be these";
+    }
+
     // ---------------------------------------------------------------------------------------------- stage 2
 
     private Uni<Void> image(PruneRun run, RegistryCalls registry, ImagePlan plan) {
@@ -369,7 +418,9 @@ public class PruneRunner {
             digests.add(plan.name());
         }
         if (run.dryRun) {
-            digests.forEach(d -> run.ledger.blob(plan, d, Outcome.DONE, null));
+            boolean leftForGc = config.registry().flavour() == ImagePruneConfig.RegistryFlavour.DISTRIBUTION;
+            digests.forEach(d -> run.ledger.blob(plan, d, leftForGc ? Outcome.LEFT_FOR_GC : Outcome.DONE,
+                    leftForGc ? LEFT_FOR_GC : null));
             run.ledger.image(plan, Outcome.DONE, null);
             return Uni.createFrom().voidItem();
         }
@@ -396,8 +447,7 @@ public class PruneRunner {
 
     private Uni<Outcome> blob(PruneRun run, RegistryCalls registry, ImagePlan plan, String digest) {
         if (!registry.deletesGlobalBlobs()) {
-            run.ledger.blob(plan, digest, Outcome.LEFT_FOR_GC,
-                    "the registry has no blob deletion API; its garbage collection reclaims the blob");
+            run.ledger.blob(plan, digest, Outcome.LEFT_FOR_GC, LEFT_FOR_GC);
             return Uni.createFrom().item(Outcome.LEFT_FOR_GC);
         }
         AtomicReference<Outcome> seen = new AtomicReference<>();
@@ -417,7 +467,7 @@ public class PruneRunner {
         try {
             run.ledger.image(plan, cluster.deleteImage(plan.name()) ? Outcome.DONE : Outcome.ALREADY_GONE, null);
         } catch (RuntimeException e) {
-            run.ledger.image(plan, Outcome.FAILED, PruneExecutor.message(e));
+            run.ledger.image(plan, Outcome.FAILED, ClusterWrites.failureText(e));
         }
         return null;
     }
@@ -435,40 +485,63 @@ public class PruneRunner {
      */
     private Uni<Void> guarded(PruneRun run, Function<LastMomentCheck, String> check, String operation,
                               Supplier<Uni<Void>> call, RegistryCalls registry, OutcomeSink sink) {
-        return onWorker(() -> lastMomentReason(run, check)).chain(saved -> {
+        long[] started = new long[1];
+        ImagePruneConfig.Prune prune = config.prune();
+        // the check belongs to every attempt: a retry may come seconds later, after the lease or a reference changed
+        Uni<Void> attempt = onWorker(() -> lastMomentReason(run, check)).chain(saved -> {
             if (saved != null) {
-                sink.record(Outcome.SAVED, saved);
-                return Uni.createFrom().voidItem();
+                return Uni.createFrom().failure(new Saved(saved));
             }
-            long[] started = new long[1];
-            ImagePruneConfig.Prune prune = config.prune();
-            return Uni.createFrom().deferred(() -> {
-                        started[0] = System.nanoTime();
-                        return call.get();
-                    })
-                    .onItemOrFailure().invoke((ok, failure) -> metrics.registryCall(operation,
-                            failure == null ? "success" : registry.retryable(failure) ? "retryable" : "failure",
-                            Duration.ofNanos(System.nanoTime() - started[0])))
-                    .onFailure(registry::retryable).invoke(() -> metrics.retry(operation))
-                    .onFailure(registry::retryable).retry()
-                    .withBackOff(prune.initialBackoff(), prune.maxBackoff()).withJitter(0.5)
-                    .atMost(Math.max(0, prune.maxAttempts() - 1))
-                    // the ledger's listeners publish to Kafka, which may block: never on the HTTP client's event loop
-                    .emitOn(Infrastructure.getDefaultWorkerPool())
-                    .onItemOrFailure().invoke((ok, failure) -> sink.record(failure == null ? Outcome.DONE
-                            : Outcome.FAILED, failure == null ? null : PruneExecutor.message(failure)))
-                    .onFailure().recoverWithNull()
-                    .replaceWithVoid();
+            started[0] = System.nanoTime();
+            return call.get().onItemOrFailure().invoke((ok, failure) -> metrics.registryCall(operation,
+                    failure == null ? "success" : registry.retryable(failure) ? "retryable" : "failure",
+                    Duration.ofNanos(System.nanoTime() - started[0])));
         });
+        return attempt
+                .onFailure(registry::retryable).invoke(() -> metrics.retry(operation))
+                .onFailure(registry::retryable).retry()
+                .withBackOff(prune.initialBackoff(), prune.maxBackoff()).withJitter(0.5)
+                .atMost(Math.max(0, prune.maxAttempts() - 1))
+                // the ledger's listeners publish to Kafka: never on the HTTP client's event loop
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .onItemOrFailure().invoke((ok, failure) -> {
+                    if (failure instanceof Saved saved) {
+                        sink.record(Outcome.SAVED, saved.getMessage());
+                    } else {
+                        sink.record(failure == null ? Outcome.DONE : Outcome.FAILED,
+                                failure == null ? null : PruneExecutor.message(failure));
+                    }
+                })
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
     }
 
-    /** Why the target must stay right now, or null: the run's own stop conditions first, then the graph. */
+    /** A target the last-moment check kept: not a failure, never retried. */
+    private static final class Saved extends RuntimeException {
+        Saved(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /**
+     * Why the target must stay right now, or null: the run's own stop conditions, then the graph — read under its
+     * lock, where "synced" is checked again, since a consumer restart empties the graph only after unmarking it.
+     */
     private String lastMomentReason(PruneRun run, Function<LastMomentCheck, String> check) {
         String stop = stopReason(run);
         if (stop != null) {
             return stop;
         }
-        return live.read(graph -> check.apply(Planner.of(graph, run.options).lastMomentCheck()));
+        return live.read(graph -> {
+            if (!live.synced()) {
+                return "the reference graph stopped being synced: " + live.notSyncedReason();
+            }
+            Planner planner = Planner.of(graph, run.options);
+            if (planner.refuses()) {
+                return "invalid references appeared: " + planner.refusalMessage();
+            }
+            return check.apply(planner.lastMomentCheck());
+        });
     }
 
     /** Safety rule 3 while running: no DELETE from a graph that stopped being synced or lags, or without the lease. */
@@ -498,19 +571,25 @@ public class PruneRunner {
     }
 
     private void finished(PruneRun run, Throwable failure) {
-        Instant end = Instant.now();
-        PruneResult result = run.ledger.result(List.of(), false);
-        String reason = failure == null ? null : PruneExecutor.message(failure);
-        PruneRun.State state = failure != null || !result.failures().isEmpty() ? PruneRun.State.FAILED
-                : PruneRun.State.SUCCEEDED;
-        run.finish(state, reason, result, end);
-        metrics.run(run.trigger, state.name(), Duration.between(run.startedAt, end));
-        publishSummary(run);
-        // every event of the run is on the topic before the next run may start
-        audit.flush();
-        current.set(null);
-        LOG.infof("run %s %s: %s%s", run.id, state.name().toLowerCase(), result.stats(),
-                reason == null ? "" : " (" + reason + ")");
+        try {
+            Instant end = Instant.now();
+            PruneResult result = run.ledger.result(List.of(), false);
+            String reason = failure == null ? null : PruneExecutor.message(failure);
+            PruneRun.State state = failure != null || !result.failures().isEmpty() ? PruneRun.State.FAILED
+                    : PruneRun.State.SUCCEEDED;
+            run.finish(state, reason, result, end);
+            metrics.run(run.trigger, state.name(), Duration.between(run.startedAt, end));
+            publishSummary(run);
+            // the run's events are on their way to the topic before the next run starts (bounded wait)
+            audit.flush();
+            LOG.infof("run %s %s: %s%s", run.id, state.name().toLowerCase(), result.stats(),
+                    reason == null ? "" : " (" + reason + ")");
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "run %s: finishing it failed", run.id);
+        } finally {
+            // whatever happened above, the next run must be able to start
+            current.set(null);
+        }
     }
 
     private RunRefusedException refuse(PruneRun run, RunRefusedException.Gate gate, String reason) {

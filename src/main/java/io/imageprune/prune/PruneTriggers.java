@@ -114,7 +114,8 @@ public class PruneTriggers {
     }
 
     void tick() {
-        if (!live.synced() || !runner.mayStart()) {
+        // a lagging consumer would only get the pass refused (and recorded) every debounce: wait instead
+        if (!live.synced() || live.lag() > config.prune().maxLag() || !runner.mayStart()) {
             return;
         }
         Instant now = Instant.now();

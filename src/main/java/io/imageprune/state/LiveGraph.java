@@ -50,8 +50,9 @@ public class LiveGraph {
 
     /** Forgets everything: the consumer replays the topic from the start. */
     public void reset(String reason) {
-        write(g -> graph = new ReferenceGraph());
+        // unmarked first: whoever checks "synced" under the read lock never sees the emptied graph as synced
         markNotSynced(reason);
+        write(g -> graph = new ReferenceGraph());
         lastMarker = null;
         lag = -1;
     }
