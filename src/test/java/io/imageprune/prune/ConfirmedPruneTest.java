@@ -262,8 +262,9 @@ class ConfirmedPruneTest {
         });
     }
 
+    /** Last: the lease stays with the other replica afterwards. */
     @Test
-    @Order(5)
+    @Order(6)
     void losingTheLeaseStopsTheRunBeforeItsNextDelete() throws Exception {
         PushedImage l1 = pusher.push("ns6/lease", "l1", List.of("lease one"));
         PushedImage l2 = pusher.push("ns6/lease", "l2", List.of("lease two"));
@@ -289,6 +290,29 @@ class ConfirmedPruneTest {
         assertTrue(run.get("actions").get("MANIFEST_LINK").has("SAVED"), run.toString());
         JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(503).extract().asString());
         assertEquals("NOT_LEADER", refusal.get("gate").asText());
+    }
+
+    @Test
+    @Order(5)
+    void aPushStillOnItsWayKeepsTheLayerLinksItMayShare() throws Exception {
+        PushedImage k1 = pusher.push("ns7/push", "k1", List.of("shared with the push"));
+        PushedImage k2 = pusher.push("ns7/push", "k2", List.of("push two"));
+        // pushed and tagged, but its Image object has not reached the graph yet
+        PushedImage pushed = pusher.push("ns7/push", "latest", List.of("shared with the push", "push new"));
+        cluster.createImage(k1);
+        cluster.createImage(k2);
+        cluster.createStream("ns7/push", "latest", List.of(pushed, k2, k1));
+        // the tag is in use, so its newest revision stays although the graph does not know its image
+        cluster.createPod("ns7", "user", cluster.pullSpec(pushed).replace("@" + pushed.manifestDigest(), ":latest"));
+        awaitPlanDeletes(Set.of(k1.manifestDigest(), k2.manifestDigest()));
+
+        JsonNode run = runToCompletion();
+
+        assertTrue(pusher.pull("ns7/push", pushed.manifestDigest()), "the new image still pulls: " + run);
+        assertEquals(200, pusher.blobStatus("ns7/push", k1.layerDigest()));
+        assertEquals(404, pusher.manifestStatus("ns7/push", k1.manifestDigest()), "manifest links still go");
+        assertEquals(0, proxy.requests("DELETE", "/v2/ns7/push/blobs/.*").size(), "no layer link was requested");
+        assertTrue(run.get("actions").get("LAYER_LINK").has("SAVED"), run.toString());
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
