@@ -39,6 +39,8 @@ public final class ReferenceGraph {
     /** image digest → repository → number of revisions naming it (whether or not the image is known). */
     private final Map<String, Map<String, Integer>> revisionsByImage = new HashMap<>();
     private final Map<String, RepositoryCounts> repositoryCounts = new HashMap<>();
+    /** Images some stream revision names but the graph does not hold (deleted, or a push still on its way). */
+    private final Set<String> namedButUnknown = new HashSet<>();
     /** child manifest digest → the manifest lists (images) naming it, for the last-moment check of a child. */
     private final Map<String, Set<String>> manifestListsByChild = new HashMap<>();
 
@@ -76,6 +78,7 @@ public final class ReferenceGraph {
     public void putImage(Image image) {
         removeImage(image.name());
         images.put(image.name(), image);
+        namedButUnknown.remove(image.name());
         List<String> blobs = image.blobs();
         if (blobs == null) {
             unreadableImages.add(image.name());
@@ -98,6 +101,9 @@ public final class ReferenceGraph {
         Image old = images.remove(name);
         if (old == null) {
             return false;
+        }
+        if (revisionsByImage.containsKey(name)) {
+            namedButUnknown.add(name);
         }
         List<String> blobs = old.blobs();
         if (blobs == null) {
@@ -146,10 +152,13 @@ public final class ReferenceGraph {
                 holders.merge(repo, sign, (a, b) -> a + b == 0 ? null : a + b);
                 if (holders.isEmpty()) {
                     revisionsByImage.remove(item.image());
+                    namedButUnknown.remove(item.image());
                 }
                 Image image = images.get(item.image());
                 if (image != null) {
                     addToRepository(repo, image, sign);
+                } else if (!holders.isEmpty()) {
+                    namedButUnknown.add(item.image());
                 }
             }
         }
@@ -256,6 +265,11 @@ public final class ReferenceGraph {
     public Map<String, Integer> revisionsNaming(String image) {
         Map<String, Integer> holders = revisionsByImage.get(image);
         return holders == null ? Map.of() : Collections.unmodifiableMap(holders);
+    }
+
+    /** Images named by some stream revision that the graph does not hold. */
+    public Set<String> namedButUnknown() {
+        return Collections.unmodifiableSet(namedButUnknown);
     }
 
     /** The manifest lists / OCI indexes that name the digest as a child. */

@@ -75,7 +75,34 @@ public final class LastMomentCheck {
             }
             heldByRun += occurrences(holder, digest);
         }
-        return graph.globalCount(digest) > heldByRun ? "another image now holds it" : null;
+        if (graph.globalCount(digest) > heldByRun) {
+            return "another image now holds it";
+        }
+        return youngUnknownImage();
+    }
+
+    /**
+     * A young revision naming an image the graph does not hold yet is a push on its way: its blobs are unknown, so
+     * any blob may be one of them. (An old one is dangling and stage 1 removes it.)
+     */
+    private String youngUnknownImage() {
+        for (String unknown : graph.namedButUnknown()) {
+            for (String repo : graph.revisionsNaming(unknown).keySet()) {
+                ImageStream stream = graph.stream(repo);
+                if (stream == null) {
+                    continue;
+                }
+                for (Tag tag : stream.tags()) {
+                    for (TagEvent item : tag.items()) {
+                        if (item.image().equals(unknown) && item.created().isAfter(options.threshold())) {
+                            return "image " + unknown + " of a young revision in " + repo
+                                    + " is not in the graph yet, and may hold it";
+                        }
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -411,6 +411,34 @@ class LastMomentCheckTest {
         return "sha256:" + String.valueOf(c).repeat(64);
     }
 
+    @Test
+    void aYoungRevisionOfAnImageNotInTheGraphYetKeepsEveryBlob() {
+        g.putImage(image(A, L1));
+        // B was pushed and tagged a minute ago; its Image object has not reached the graph
+        g.putStream(new ImageStream(NS, "app", OLD, "", List.of(new Tag("latest",
+                List.of(new TagEvent(B, NOW.minus(Duration.ofMinutes(1))))))));
+        assertEquals(Set.of(B), g.namedButUnknown());
+        assertEquals("image " + B + " of a young revision in ns/app is not in the graph yet, and may hold it",
+                check().blobSaved(L1, List.of(image(A, L1)), NONE));
+
+        g.putImage(image(B, L2));
+        assertEquals(Set.of(), g.namedButUnknown(), "known now");
+        assertNull(check().blobSaved(L1, List.of(image(A, L1)), NONE), "and it does not hold L1");
+    }
+
+    @Test
+    void anOldRevisionOfAMissingImageIsDanglingAndKeepsNothing() {
+        g.putImage(image(A, L1));
+        g.putStream(stream("app", tag("latest", B)));
+        assertEquals(Set.of(B), g.namedButUnknown());
+        assertNull(check().blobSaved(L1, List.of(image(A, L1)), NONE));
+        g.putImage(image(B, L2));
+        g.removeImage(B);
+        assertEquals(Set.of(B), g.namedButUnknown(), "deleted but still named");
+        g.removeStream(NS, "app");
+        assertEquals(Set.of(), g.namedButUnknown(), "no longer named");
+    }
+
     private static Image image(String name, String... layers) {
         return new Image(name, OLD, true, Image.MANIFEST_SCHEMA2,
                 Arrays.stream(layers).map(l -> new Layer(l, 10)).toList(), true, "", 10, List.of(), "");

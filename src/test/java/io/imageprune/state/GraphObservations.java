@@ -37,6 +37,7 @@ final class GraphObservations {
         m.put("imageCount", g.imageCount());
         m.put("streamCount", g.streamCount());
         m.put("referrerCount", g.referrerCount());
+        m.put("namedButUnknown", new TreeSet<>(g.namedButUnknown()));
 
         TreeSet<String> allDigests = new TreeSet<>(digests);
         g.images().forEach(i -> allDigests.add(i.name()));
@@ -48,6 +49,12 @@ final class GraphObservations {
             int n = g.globalCount(d);
             if (n != 0) {
                 m.put("globalCount " + d, n);
+            }
+            if (!g.revisionsNaming(d).isEmpty()) {
+                m.put("revisionsNaming " + d, new TreeMap<>(g.revisionsNaming(d)));
+            }
+            if (!g.manifestListsNaming(d).isEmpty()) {
+                m.put("manifestListsNaming " + d, new TreeSet<>(g.manifestListsNaming(d)));
             }
         }
         TreeSet<String> allRepos = new TreeSet<>(repos);
