@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * When a change of one object can make something prunable, and what: the input of event-driven pruning. A change
@@ -35,12 +36,26 @@ public final class Eligibility {
      * @param after  the object after the change, null when it was deleted
      */
     public static List<Due> of(Object before, Object after, Duration keepYoungerThan, Instant now) {
+        return of(before, after, keepYoungerThan, now, image -> Set.of());
+    }
+
+    /**
+     * @param streamsNaming the repositories whose revisions name an image (the graph's index), for a deleted image
+     */
+    public static List<Due> of(Object before, Object after, Duration keepYoungerThan, Instant now,
+                               Function<String, Set<String>> streamsNaming) {
         List<Due> due = new ArrayList<>();
         if (before instanceof ImageStream || after instanceof ImageStream) {
             stream((ImageStream) before, (ImageStream) after, keepYoungerThan, now, due);
         } else if (after instanceof Image image) {
             // a new image is prunable once it is old enough (if nothing references it by then)
             due.add(new Due(later(image.created().plus(keepYoungerThan), now), Set.of(), Set.of(image.name())));
+        } else if (before instanceof Image image) {
+            // the revisions naming a deleted image are dangling: stage 1 removes them
+            Set<String> streams = streamsNaming.apply(image.name());
+            if (!streams.isEmpty()) {
+                due.add(new Due(now, Set.copyOf(streams), Set.of()));
+            }
         } else if (before instanceof Referrer || after instanceof Referrer) {
             referrer((Referrer) before, (Referrer) after, keepYoungerThan, now, due);
         }

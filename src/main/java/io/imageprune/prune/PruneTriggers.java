@@ -93,7 +93,9 @@ public class PruneTriggers {
         }
         live.onChange((before, after) -> {
             Duration keepYoungerThan = settings.current().keepYoungerThan();
-            for (Eligibility.Due due : Eligibility.of(before, after, keepYoungerThan, Instant.now())) {
+            // called while the consumer applies the change: the graph is at hand (a re-entrant read)
+            for (Eligibility.Due due : Eligibility.of(before, after, keepYoungerThan, Instant.now(),
+                    image -> live.read(graph -> Set.copyOf(graph.revisionsNaming(image).keySet())))) {
                 queue.add(due, Instant.now());
             }
         });

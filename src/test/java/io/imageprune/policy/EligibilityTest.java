@@ -65,6 +65,15 @@ class EligibilityTest {
     }
 
     @Test
+    void aDeletedImageMakesTheStreamsNamingItDue() {
+        Instant old = NOW.minus(Duration.ofDays(2));
+        assertEquals(List.of(new Eligibility.Due(NOW, Set.of("ns/app"), Set.of())),
+                Eligibility.of(image(A, old), null, KEEP, NOW, name -> name.equals(A) ? Set.of("ns/app") : Set.of()));
+        assertEquals(List.of(), Eligibility.of(image(B, old), null, KEEP, NOW, name -> Set.of()),
+                "an image no stream names leaves nothing dangling");
+    }
+
+    @Test
     void aDeletedPodReleasesWhatItNamed() {
         Referrer pod = pod("Running", NOW.minus(Duration.ofDays(1)), "registry.example/ns/app@" + A);
         List<Eligibility.Due> due = Eligibility.of(pod, null, KEEP, NOW);
