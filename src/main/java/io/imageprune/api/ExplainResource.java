@@ -1,10 +1,10 @@
 package io.imageprune.api;
 
 import io.imageprune.cli.ExplanationJson;
-import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.policy.Explainer;
 import io.imageprune.policy.ImageExplanation;
 import io.imageprune.policy.PruneOptions;
+import io.imageprune.prune.PruneSettings;
 import io.imageprune.state.LiveGraph;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -23,17 +23,17 @@ import java.io.StringWriter;
 @Path("/api/v1/images/{name}/explain")
 public class ExplainResource {
     private final LiveGraph live;
-    private final ImagePruneConfig config;
+    private final PruneSettings settings;
 
-    public ExplainResource(LiveGraph live, ImagePruneConfig config) {
+    public ExplainResource(LiveGraph live, PruneSettings settings) {
         this.live = live;
-        this.config = config;
+        this.settings = settings;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response explain(@PathParam("name") String name, @BeanParam PlanQuery query) {
-        PruneOptions options = query.resolve(live, config);
+        PruneOptions options = query.resolve(live, settings);
         ImageExplanation explanation = live.read(graph -> new Explainer(graph, options).explain(name));
         if (explanation.verdict() == ImageExplanation.Verdict.UNKNOWN_IMAGE) {
             throw PlanQuery.error(Response.Status.NOT_FOUND, explanation.reason());

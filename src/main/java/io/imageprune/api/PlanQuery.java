@@ -1,9 +1,9 @@
 package io.imageprune.api;
 
 import io.imageprune.cli.GoDuration;
-import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.PruneOptions;
+import io.imageprune.prune.PruneSettings;
 import io.imageprune.state.LiveGraph;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
@@ -46,7 +46,7 @@ public class PlanQuery {
      *
      * @throws WebApplicationException carrying the 503 or 400 response
      */
-    PruneOptions resolve(LiveGraph live, ImagePruneConfig config) {
+    PruneOptions resolve(LiveGraph live, PruneSettings settings) {
         if (!live.synced()) {
             throw error(Response.Status.SERVICE_UNAVAILABLE,
                     "the reference graph is not synced: " + live.notSyncedReason());
@@ -55,7 +55,7 @@ public class PlanQuery {
             Duration age = keepYoungerThan == null ? null : GoDuration.parse(keepYoungerThan);
             Instant at = now == null ? Instant.now() : OffsetDateTime.parse(now).toInstant();
             return new PlanFlags(keepTagRevisions, age, pruneOverSizeLimit, all, pruneRegistry, namespace,
-                    ignoreInvalidRefs, keepPinnedImages).resolve(at, defaults(config));
+                    ignoreInvalidRefs, keepPinnedImages).resolve(at, settings.configuredDefaults());
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw error(Response.Status.BAD_REQUEST, e.getMessage());
         }
@@ -64,11 +64,5 @@ public class PlanQuery {
     static WebApplicationException error(Response.Status status, String message) {
         return new WebApplicationException(Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", message)).build());
-    }
-
-    private static PlanFlags.Defaults defaults(ImagePruneConfig config) {
-        ImagePruneConfig.Plan plan = config.plan();
-        return new PlanFlags.Defaults(plan.keepTagRevisions(), GoDuration.parse(plan.keepYoungerThan()), plan.all(),
-                plan.pruneRegistry(), plan.ignoreInvalidRefs(), plan.keepPinnedImages());
     }
 }

@@ -1,11 +1,11 @@
 package io.imageprune.api;
 
 import io.imageprune.cli.PlanJson;
-import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
+import io.imageprune.prune.PruneSettings;
 import io.imageprune.state.LiveGraph;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -23,17 +23,17 @@ import java.io.StringWriter;
 @Path("/api/v1/plan")
 public class PlanResource {
     private final LiveGraph live;
-    private final ImagePruneConfig config;
+    private final PruneSettings settings;
 
-    public PlanResource(LiveGraph live, ImagePruneConfig config) {
+    public PlanResource(LiveGraph live, PruneSettings settings) {
         this.live = live;
-        this.config = config;
+        this.settings = settings;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response plan(@BeanParam PlanQuery query) {
-        PruneOptions options = query.resolve(live, config);
+        PruneOptions options = query.resolve(live, settings);
         StringWriter json = new StringWriter();
         live.read(graph -> {
             PruneResult result = PruneExecutor.dryRun(Planner.of(graph, options));

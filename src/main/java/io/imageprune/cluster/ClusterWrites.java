@@ -6,6 +6,7 @@ import io.fabric8.openshift.api.model.NamedTagEventList;
 import io.fabric8.openshift.api.model.TagEvent;
 import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.execute.NotFoundException;
+import io.imageprune.execute.PruneExecutor;
 import io.imageprune.ingest.ApiObjects;
 import io.imageprune.policy.RemovedRevision;
 import io.imageprune.policy.StreamPlan;
@@ -93,7 +94,7 @@ public class ClusterWrites {
         if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
             return k.getStatus().getMessage();
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return PruneExecutor.message(e);
     }
 
     /** @return false when the image was already gone */

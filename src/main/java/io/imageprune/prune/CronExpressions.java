@@ -28,8 +28,8 @@ final class CronExpressions {
         } else if (dayOfMonth.equals("*")) {
             dayOfMonth = "?";
         } else {
-            throw new IllegalArgumentException("schedule " + GoQuoted.of(trimmed)
-                    + ": day of month and day of week together cannot be expressed for the scheduler");
+            throw new IllegalArgumentException("schedule \"" + trimmed
+                    + "\": day of month and day of week together cannot be expressed for the scheduler");
         }
         return "0 " + fields[0] + " " + fields[1] + " " + dayOfMonth + " " + fields[3] + " " + dayOfWeek;
     }
@@ -52,12 +52,5 @@ final class CronExpressions {
             }
         }
         return out.toString().toUpperCase(Locale.ROOT);
-    }
-
-    /** Quotes a value for an error message. */
-    private static final class GoQuoted {
-        static String of(String value) {
-            return "\"" + value + "\"";
-        }
     }
 }

@@ -57,6 +57,7 @@ import java.util.function.Supplier;
 public class PruneRunner {
     private static final Logger LOG = Logger.getLogger(PruneRunner.class);
     private static final int STREAM_WRITE_ATTEMPTS = 5;
+    private static final String NOT_LEADER = "this replica does not hold the leader lease";
     private static final String LEFT_FOR_GC =
             "the registry has no blob deletion API; its garbage collection reclaims the blob";
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
@@ -72,7 +73,6 @@ public class PruneRunner {
     private final PruneSettings settings;
     private final AtomicReference<PruneRun> current = new AtomicReference<>();
     private volatile BooleanSupplier leadership = () -> true;
-    private volatile String leadershipLost = "this replica does not hold the leader lease";
 
     public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnections registries,
                        AuditPublisher audit, PruneMetrics metrics, RunHistory history, PruneSettings settings) {
@@ -118,7 +118,7 @@ public class PruneRunner {
             throw refuse(null, RunRefusedException.Gate.IN_PROGRESS, "run " + running.id + " is in progress");
         }
         if (!leadership.getAsBoolean()) {
-            throw refuse(null, RunRefusedException.Gate.NOT_LEADER, leadershipLost);
+            throw refuse(null, RunRefusedException.Gate.NOT_LEADER, NOT_LEADER);
         }
         if (!live.synced()) {
             throw refuse(run, RunRefusedException.Gate.NOT_SYNCED,
@@ -131,12 +131,8 @@ public class PruneRunner {
         StreamStage streams;
         try {
             streams = live.read(graph -> planStage1(graph, options, targets));
-        } catch (TooManyDeletions e) {
-            throw refuse(run, RunRefusedException.Gate.TOO_MANY_DELETIONS, e.getMessage());
-        }
-        if (streams == null) {
-            String message = live.read(graph -> Planner.of(graph, options).refusalMessage());
-            throw refuse(run, RunRefusedException.Gate.INVALID_REFERENCES, message);
+        } catch (PlanRefused e) {
+            throw refuse(run, e.gate, e.getMessage());
         }
         if (!current.compareAndSet(null, run)) {
             throw refuse(null, RunRefusedException.Gate.IN_PROGRESS, "another run started at the same moment");
@@ -149,28 +145,30 @@ public class PruneRunner {
         return run.report();
     }
 
-    /** The refusal of a planning step that found a run would delete too much. */
-    private static final class TooManyDeletions extends RuntimeException {
-        TooManyDeletions(String message) {
-            super(message);
+    /** Planning under the graph's lock found a closed gate; the run is refused outside it. */
+    private static final class PlanRefused extends RuntimeException {
+        private final RunRefusedException.Gate gate;
+
+        PlanRefused(RunRefusedException.Gate gate, String message) {
+            super(message, null, false, false);
+            this.gate = gate;
         }
     }
 
     /**
      * Stage 1 as planned now, after checking what stage 2 would delete against the caps (safety rule 3).
      *
-     * @return null when invalid references refuse the run
-     * @throws TooManyDeletions when the run would delete more images than allowed
+     * @throws PlanRefused when invalid references refuse the run, or it would delete more images than allowed
      */
     private StreamStage planStage1(ReferenceGraph graph, PruneOptions options, RunTargets targets) {
         Planner planner = Planner.of(graph, options);
         if (planner.refuses()) {
-            return null;
+            throw new PlanRefused(RunRefusedException.Gate.INVALID_REFERENCES, planner.refusalMessage());
         }
         StreamStage stage = planner.planStreams(targets.streams());
         String tooMany = tooManyDeletions(previewImageDeletions(planner, stage, targets), graph.imageCount());
         if (tooMany != null) {
-            throw new TooManyDeletions(tooMany);
+            throw new PlanRefused(RunRefusedException.Gate.TOO_MANY_DELETIONS, tooMany);
         }
         return stage;
     }
@@ -355,23 +353,20 @@ public class PruneRunner {
                 run.ledger.stream(planned, Outcome.ALREADY_GONE, null);
                 return null;
             }
-            String[] stopped = new String[1];
-            StreamPlan plan = live.read(graph -> {
-                if (!live.synced()) {
-                    stopped[0] = "the reference graph stopped being synced: " + live.notSyncedReason();
-                    return null;
-                }
+            StreamPlan[] decided = new StreamPlan[1];
+            String stopped = live.read(graph -> {
                 Planner planner = Planner.of(graph, run.options);
-                if (planner.refuses()) {
-                    stopped[0] = "invalid references appeared: " + planner.refusalMessage();
-                    return null;
+                String graphStop = graphStopReason(planner);
+                if (graphStop == null) {
+                    decided[0] = planner.planFreshStream(fresh.model());
                 }
-                return planner.planFreshStream(fresh.model());
+                return graphStop;
             });
-            if (stopped[0] != null) {
-                run.ledger.stream(planned, Outcome.SAVED, stopped[0]);
+            if (stopped != null) {
+                run.ledger.stream(planned, Outcome.SAVED, stopped);
                 return null;
             }
+            StreamPlan plan = decided[0];
             if (plan == null) {
                 run.ledger.stream(planned, Outcome.SAVED, "the stream as it is now loses no revision");
                 return null;
@@ -533,21 +528,27 @@ public class PruneRunner {
             return stop;
         }
         return live.read(graph -> {
-            if (!live.synced()) {
-                return "the reference graph stopped being synced: " + live.notSyncedReason();
-            }
             Planner planner = Planner.of(graph, run.options);
-            if (planner.refuses()) {
-                return "invalid references appeared: " + planner.refusalMessage();
-            }
-            return check.apply(planner.lastMomentCheck());
+            String graphStop = graphStopReason(planner);
+            return graphStop != null ? graphStop : check.apply(planner.lastMomentCheck());
         });
+    }
+
+    /**
+     * Called under the graph's read lock: why nothing may be decided on the graph now (it stopped being synced, or
+     * invalid references appeared that refuse the run, as oc would), or null.
+     */
+    private String graphStopReason(Planner planner) {
+        if (!live.synced()) {
+            return "the reference graph stopped being synced: " + live.notSyncedReason();
+        }
+        return planner.refuses() ? "invalid references appeared: " + planner.refusalMessage() : null;
     }
 
     /** Safety rule 3 while running: no DELETE from a graph that stopped being synced or lags, or without the lease. */
     private String stopReason(PruneRun run) {
         if (!leadership.getAsBoolean()) {
-            return leadershipLost;
+            return NOT_LEADER;
         }
         if (!live.synced()) {
             return "the reference graph stopped being synced: " + live.notSyncedReason();

@@ -63,10 +63,20 @@ public class PruneSettings {
 
     /** The options of a run starting at {@code now}, with oc's completion of unset values. */
     public PruneOptions options(Instant now) {
-        Values values = current;
+        return new PlanFlags(null, null, null, null, null, null, null, null).resolve(now, defaults(current));
+    }
+
+    /**
+     * The defaults of the {@code imageprune.*} configuration alone (what GET /api/v1/plan and explain complete their
+     * query parameters with).
+     */
+    public PlanFlags.Defaults configuredDefaults() {
+        return defaults(configured);
+    }
+
+    private PlanFlags.Defaults defaults(Values values) {
         ImagePruneConfig.Plan plan = config.plan();
-        PlanFlags.Defaults defaults = new PlanFlags.Defaults(values.keepTagRevisions(), values.keepYoungerThan(),
-                plan.all(), plan.pruneRegistry(), values.ignoreInvalidRefs(), plan.keepPinnedImages());
-        return new PlanFlags(null, null, null, null, null, null, null, null).resolve(now, defaults);
+        return new PlanFlags.Defaults(values.keepTagRevisions(), values.keepYoungerThan(), plan.all(),
+                plan.pruneRegistry(), values.ignoreInvalidRefs(), plan.keepPinnedImages());
     }
 }
