@@ -118,7 +118,7 @@ public final class AuditEvents {
         return switch (outcome) {
             case DONE, ALREADY_GONE -> TYPE_PREFIX + kind.eventSuffix();
             case FAILED -> FAILED;
-            case SAVED, LEFT_FOR_GC -> SKIPPED;
+            case SAVED, LEFT_FOR_GC, DEFERRED -> SKIPPED;
         };
     }
 
