@@ -170,6 +170,35 @@ public interface ImagePruneConfig {
         @WithDefault("0.5")
         double maxImageDeletionShare();
 
+        /** A run that would delete more layer (and config) links than this is refused. */
+        @WithDefault("100000")
+        int maxLayerLinkDeletions();
+
+        /** A run that would delete more manifest links than this is refused. */
+        @WithDefault("20000")
+        int maxManifestLinkDeletions();
+
+        /** A run that would delete more blobs from global storage (manifest blobs included) than this is refused. */
+        @WithDefault("100000")
+        int maxBlobDeletions();
+
+        /** The rolling window of the per-window budgets below, over all passes of this replica. */
+        @WithDefault("1h")
+        Duration deletionWindow();
+
+        /** Images deleted within any deletion window at most; more wait for a later pass (deferred, not refused). */
+        @WithDefault("20000")
+        int maxImageDeletionsPerWindow();
+
+        @WithDefault("200000")
+        int maxLayerLinkDeletionsPerWindow();
+
+        @WithDefault("40000")
+        int maxManifestLinkDeletionsPerWindow();
+
+        @WithDefault("200000")
+        int maxBlobDeletionsPerWindow();
+
         /** Runs kept for GET /api/v1/runs/{id}. */
         @WithDefault("50")
         int history();

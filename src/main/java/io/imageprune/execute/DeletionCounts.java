@@ -13,6 +13,12 @@ public record DeletionCounts(int images, int layerLinks, int manifestLinks, int 
     public static final List<ActionKind> CAPPED = List.of(ActionKind.IMAGE, ActionKind.LAYER_LINK,
             ActionKind.MANIFEST_LINK, ActionKind.BLOB);
 
+    public static final DeletionCounts NONE = new DeletionCounts(0, 0, 0, 0);
+    public static final DeletionCounts IMAGE = new DeletionCounts(1, 0, 0, 0);
+    public static final DeletionCounts LAYER_LINK = new DeletionCounts(0, 1, 0, 0);
+    public static final DeletionCounts MANIFEST_LINK = new DeletionCounts(0, 0, 1, 0);
+    public static final DeletionCounts BLOB = new DeletionCounts(0, 0, 0, 1);
+
     /** What these plans delete; links only when the run prunes the registry. */
     public static DeletionCounts of(List<StreamPlan> streams, List<ImagePlan> images, boolean pruneRegistry) {
         int layerLinks = 0;

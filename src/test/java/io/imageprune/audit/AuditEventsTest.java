@@ -88,7 +88,7 @@ class AuditEventsTest {
         String type = switch (outcome) {
             case DONE, ALREADY_GONE -> "io.imageprune." + kind.eventSuffix();
             case FAILED -> "io.imageprune.action.failed";
-            case SAVED, LEFT_FOR_GC -> "io.imageprune.action.skipped";
+            case SAVED, LEFT_FOR_GC, DEFERRED -> "io.imageprune.action.skipped";
         };
         assertEquals(type, json.get("type").asText());
         assertEquals(type, event.type());
