@@ -14,6 +14,7 @@ import java.util.Map;
  * pass of this replica (defer). The window's budget is one instance, shared by all runs, so that targeted passes in
  * a row are counted together; it can be restored from past deletions at start.
  */
+@Singleton
 public class DeletionLimits {
     @Produces
     @Singleton
