@@ -11,11 +11,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code GET /api/v1/status}: whether the graph is synced, the ingest epoch it reflects, the lag and what it holds. */
 @Path("/api/v1/status")
 public class StatusResource {
+    /** Identity problems listed at most; the metric imageprune_state_identities_invalid counts them all. */
+    private static final int MAX_LISTED = 100;
+
     private final LiveGraph live;
     private final ClusterIngest ingest;
     private final PrunerStatus pruner;
@@ -39,6 +43,10 @@ public class StatusResource {
         status.put("ingestListedAt", marker == null ? null : marker.listedAt().toString());
         status.put("lag", live.lag());
         status.put("objects", live.objectsPerKind());
+        status.put("invalidIdentities", live.read(graph -> {
+            List<String> problems = graph.identityProblems("");
+            return problems.size() <= MAX_LISTED ? problems : problems.subList(0, MAX_LISTED);
+        }));
         status.put("ingestKinds", ingest.kindStatus());
         status.put("pruning", pruner.pruning());
         status.put("conditions", pruner.conditions());

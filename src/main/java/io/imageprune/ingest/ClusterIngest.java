@@ -9,6 +9,7 @@ import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.projection.SyncMarker;
+import io.imageprune.reference.Identities;
 import io.imageprune.state.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -203,12 +204,26 @@ public class ClusterIngest {
                 throw new IllegalArgumentException("not a kind pruning reads");
             }
             registry.counter("imageprune.ingest.events", "kind", kind.kind(), "operation", operation).increment();
+            reportUnsafeIdentities(kind, model);
             publisher.publish(ProjectionKeys.of(model), codec.encode(model));
         } catch (RuntimeException e) {
             // the object stays as last published; the next change or relist retries it
             registry.counter("imageprune.ingest.events.bad", "kind", kind.kind()).increment();
             LOG.errorf("cannot project %s %s/%s: %s", kind.kind(), object.getMetadata().getNamespace(),
                     object.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    /**
+     * An object whose identity must not reach a URL is published all the same: dropped, it would stop protecting
+     * what it holds. The planner refuses on it (or keeps it and all it names); here it is logged and counted.
+     */
+    private void reportUnsafeIdentities(WatchedKind kind, Object model) {
+        List<String> problems = Identities.problems(model);
+        if (!problems.isEmpty()) {
+            registry.counter("imageprune.ingest.identities.invalid", "kind", kind.kind()).increment();
+            problems.forEach(problem -> LOG.warnf("identity not safe in a URL, treated as an invalid reference: %s",
+                    problem));
         }
     }
 

@@ -25,6 +25,10 @@ public class StateMetrics {
         Gauge.builder("imageprune.state.synced", live, l -> l.synced() ? 1 : 0)
                 .description("1 when the graph has caught up with the topic and the ingest's sync marker")
                 .register(registry);
+        Gauge.builder("imageprune.state.identities.invalid", live,
+                        l -> l.read(graph -> graph.unsafeIdentityCount()))
+                .description("Images and streams in the live graph whose identity is not safe in a URL (treated as "
+                        + "invalid references)").register(registry);
         for (String kind : new String[]{"Image", "ImageStream", "LimitRange", "Pod", "ReplicationController",
                 "DeploymentConfig", "ReplicaSet", "Deployment", "DaemonSet", "Build", "BuildConfig", "StatefulSet",
                 "Job", "CronJob"}) {

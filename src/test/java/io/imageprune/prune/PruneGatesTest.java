@@ -153,6 +153,27 @@ class PruneGatesTest {
     }
 
     @Test
+    @Order(3)
+    void anImageWithAnUnsafeDigestRefusesTheRunNamingTheObjectTheFieldAndTheValue() throws Exception {
+        PushedImage safe = image("ns3/evil", "evil");
+        String hostileLayer = safe.layerDigest() + "?evil";
+        PushedImage hostile = new PushedImage("ns3/evil", "evil", safe.manifestDigest(), hostileLayer, 10,
+                safe.configDigest(), 5, "{}", List.of(new Blob(hostileLayer, 10)));
+        cluster.createImage(hostile);
+        await().atMost(WAIT).until(() -> given().get("/api/v1/plan").then().extract().asString()
+                .contains(hostileLayer));
+
+        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+
+        assertEquals("INVALID_REFERENCES", refusal.get("gate").asText());
+        assertTrue(refusal.get("error").asText().contains("images/" + hostile.manifestDigest()
+                + ": dockerImageLayers[0].name: invalid digest \"" + hostileLayer + "\""), refusal.toString());
+        client.images().withName(hostile.manifestDigest()).delete();
+        await().atMost(WAIT).until(() -> !given().get("/api/v1/plan").then().extract().asString()
+                .contains(hostileLayer));
+    }
+
+    @Test
     @Order(4)
     void nothingRunsWhileTheGraphIsNotSynced() throws Exception {
         consumer.restart();
