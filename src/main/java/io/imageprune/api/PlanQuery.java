@@ -1,6 +1,6 @@
 package io.imageprune.api;
 
-import io.imageprune.cli.GoDuration;
+import io.imageprune.options.GoDuration;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.PruneOptions;
 import io.imageprune.prune.PruneSettings;

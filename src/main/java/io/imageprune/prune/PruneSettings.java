@@ -1,6 +1,6 @@
 package io.imageprune.prune;
 
-import io.imageprune.cli.GoDuration;
+import io.imageprune.options.GoDuration;
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.PruneOptions;
