@@ -18,6 +18,7 @@ public final class OptionValues {
     /** RFC 3339's date-time (section 5.6) with Go's upper-case T and Z; the fields' ranges are checked by java.time. */
     private static final Pattern DATE_TIME = Pattern.compile(
             "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})");
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
 
     private OptionValues() {
@@ -92,6 +93,15 @@ public final class OptionValues {
             }
         }
         throw new InvalidOptionException(parameter, value, quote(value) + " is not " + RFC3339);
+    }
+
+    /** A Kubernetes namespace name (an RFC 1123 label: lower-case letters, digits and '-', at most 63). */
+    public static String namespace(String parameter, String value) {
+        if (value == null || value.length() > 63 || !NAMESPACE.matcher(value).matches()) {
+            throw new InvalidOptionException(parameter, value, quote(value) + " is not a namespace name (lower-case "
+                    + "letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)");
+        }
+        return value;
     }
 
     private static String quote(String value) {
