@@ -1,13 +1,18 @@
 package io.imageprune.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Every {@code imageprune.*} setting; each can be overridden by an environment variable (IMAGEPRUNE_…). */
+/**
+ * Every {@code imageprune.*} setting; each can be overridden by an environment variable (IMAGEPRUNE_…). Booleans
+ * are Go's ParseBool ({@link StrictBooleanConverter}); values that would weaken a safety setting stop the start
+ * ({@link SafetySettings}).
+ */
 @ConfigMapping(prefix = "imageprune")
 public interface ImagePruneConfig {
     Ingest ingest();
@@ -33,6 +38,7 @@ public interface ImagePruneConfig {
     interface Ingest {
         /** Watch the cluster and publish its objects to the state topic. */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean enabled();
 
         /** Namespaces to watch; empty: all namespaces. Images are cluster-scoped and always watched. */
@@ -46,6 +52,7 @@ public interface ImagePruneConfig {
     interface State {
         /** Consume the state topic into the live reference graph. */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean enabled();
 
         /** How long one poll of the state topic waits for records. */
@@ -84,15 +91,19 @@ public interface ImagePruneConfig {
         String keepYoungerThan();
 
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean all();
 
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean pruneRegistry();
 
         @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
         boolean ignoreInvalidRefs();
 
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean keepPinnedImages();
     }
 
@@ -107,6 +118,7 @@ public interface ImagePruneConfig {
 
         /** oc's --force-insecure: plain HTTP or unverified TLS. */
         @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
         boolean forceInsecure();
 
         /** oc's --certificate-authority: a PEM bundle trusted for the registry's TLS certificate. */
@@ -130,6 +142,7 @@ public interface ImagePruneConfig {
     interface Prune {
         /** oc's --confirm: false means every run is a dry run that changes nothing. */
         @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
         boolean confirm();
 
         /** Cron expression (quarkus-scheduler, 6 fields) of full runs; {@code off} disables them. */
@@ -138,6 +151,7 @@ public interface ImagePruneConfig {
 
         /** Run targeted passes when objects become eligible (event-driven pruning). */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean eventDriven();
 
         /** Quiet time after an object becomes eligible before the targeted pass starts, to batch bursts. */
@@ -207,6 +221,7 @@ public interface ImagePruneConfig {
     interface Audit {
         /** Publish one CloudEvent per action to the audit topic. */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean enabled();
 
         /** The CloudEvents {@code source} of every event. */
@@ -218,6 +233,7 @@ public interface ImagePruneConfig {
     interface Leader {
         /** Elect a leader through a coordination.k8s.io Lease; false: this replica always prunes. */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean enabled();
 
         @WithDefault("imageprune")
@@ -245,6 +261,7 @@ public interface ImagePruneConfig {
          * ignoreInvalidImageReferences and logLevel replace the imageprune.* values while the resource exists.
          */
         @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
         boolean enabled();
 
         @WithDefault("cluster")
@@ -259,6 +276,7 @@ public interface ImagePruneConfig {
         interface Runs {
             /** Accept {@code POST /api/v1/runs} at all; false answers 403 to every request. */
             @WithDefault("false")
+            @WithConverter(StrictBooleanConverter.class)
             boolean enabled();
 
             /**
@@ -267,6 +285,7 @@ public interface ImagePruneConfig {
              * authenticates and authorizes every request: then anyone who reaches the port can start a run.
              */
             @WithDefault("true")
+            @WithConverter(StrictBooleanConverter.class)
             boolean authenticate();
         }
     }
