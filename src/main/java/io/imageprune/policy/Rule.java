@@ -18,11 +18,12 @@ public enum Rule {
     EXCEEDS_LIMITS(true, "the image exceeds the namespace's image size limit and is not in use"),
     // stage 1, registry links
     LAST_LINK_IN_REPOSITORY(true, "no remaining revision of the repository uses it"),
+    // a revision (stage 1) or image (stage 2) with an identity not safe in a URL, with ignore-invalid-refs
     UNSAFE_IMAGE(false, "the image names a digest that is not safe in a URL (an invalid reference, ignored): it and "
             + "everything it names are kept"),
-    // stage 2, per image (spec §7.3, in order, then the safety rule)
     NAMED_BY_UNSAFE_IMAGE(false, "a manifest list whose identity is not safe in a URL names the image: kept with "
             + "everything that list names"),
+    // stage 2, per image (spec §7.3, in order, then the safety rule)
     IMAGE_IN_STREAM(false, "a remaining stream revision (or a kept manifest list) uses the image"),
     UNMANAGED(false, "the image is not managed by OpenShift and --all=false"),
     YOUNG_IMAGE(false, "the image is younger than keep-younger-than"),
