@@ -114,6 +114,22 @@ class PlanCommandTest {
     }
 
     @Test
+    void booleanFlagsTakeGosForms() {
+        String managedOnly = plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs", "--all=false", "-o", "json")
+                .out();
+        String everything = plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs", "-o", "json").out();
+        assertTrue(!managedOnly.equals(everything), "--all changes the example's plan, so the comparison can fail");
+        for (String no : new String[]{"0", "f", "F", "FALSE", "False"}) {
+            assertEquals(managedOnly, plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs=1", "--all=" + no,
+                    "-o", "json").out(), no);
+        }
+        for (String yes : new String[]{"1", "t", "T", "TRUE", "True"}) {
+            assertEquals(everything, plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs=" + yes, "--all=" + yes,
+                    "-o", "json").out(), yes);
+        }
+    }
+
+    @Test
     void tableNamesTotalsAndNamespaces() {
         Run run = plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs");
         assertEquals(0, run.exit(), run.err());
