@@ -1,6 +1,8 @@
 package io.imageprune.prune;
 
 import io.imageprune.audit.AuditPublisher;
+import io.imageprune.audit.Intent;
+import io.imageprune.audit.RunJournal;
 import io.imageprune.audit.RunSummary;
 import io.imageprune.cluster.ClusterWrites;
 import io.imageprune.cluster.StreamConflictException;
@@ -71,12 +73,15 @@ public class PruneRunner {
     private final PruneMetrics metrics;
     private final RunHistory history;
     private final PruneSettings settings;
+    private final RunJournal journal;
     private final AtomicReference<PruneRun> current = new AtomicReference<>();
     private volatile BooleanSupplier leadership = () -> true;
 
     public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnections registries,
-                       AuditPublisher audit, PruneMetrics metrics, RunHistory history, PruneSettings settings) {
+                       AuditPublisher audit, PruneMetrics metrics, RunHistory history, PruneSettings settings,
+                       RunJournal journal) {
         this.settings = settings;
+        this.journal = journal;
         this.live = live;
         this.config = config;
         this.cluster = cluster;
@@ -140,7 +145,9 @@ public class PruneRunner {
         history.add(run);
         LOG.infof("run %s (%s, %s) started on %s", run.id, trigger.label(), dry ? "dry run" : "confirmed",
                 targets.describe());
-        execute(run, streams).emitOn(Infrastructure.getDefaultWorkerPool())
+        // durable runs: run.started is on the audit topic before the first action
+        journal.started(RunStarts.of(run, streams, config)).chain(() -> execute(run, streams))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .subscribe().with(ignored -> finished(run, null), failure -> finished(run, failure));
         return run.report();
     }
@@ -312,13 +319,15 @@ public class PruneRunner {
             return Multi.createFrom().iterable(unknown != null ? List.<String>of() : written.layerLinkDeletions())
                     .onItem().transformToUniAndConcatenate(blob -> guarded(run,
                             check -> check.layerLinkSaved(repo, blob, written.removedRevisions()),
-                            "layer link", () -> registry.deleteLayerLink(repo, blob), registry,
+                            "layer link", () -> journal.intent(run.id, Intent.layerLink(repo, blob))
+                                    .chain(() -> registry.deleteLayerLink(repo, blob)), registry,
                             (outcome, error) -> run.ledger.layerLink(repo, blob, outcome, error)))
                     .collect().last()
                     .chain(() -> Multi.createFrom().iterable(written.manifestLinkDeletions())
                             .onItem().transformToUniAndConcatenate(digest -> guarded(run,
                                     check -> check.manifestLinkSaved(repo, digest, written.removedRevisions()),
-                                    "manifest link", () -> registry.deleteManifestLink(repo, digest), registry,
+                                    "manifest link", () -> journal.intent(run.id, Intent.manifestLink(repo, digest))
+                                            .chain(() -> registry.deleteManifestLink(repo, digest)), registry,
                                     (outcome, error) -> run.ledger.manifestLink(repo, digest, outcome, error)))
                             .collect().last())
                     .replaceWithVoid();
@@ -372,6 +381,7 @@ public class PruneRunner {
                 return null;
             }
             try {
+                journal.awaitIntent(run.id, Intent.streamUpdate(repo));
                 cluster.writeStatus(fresh, plan);
             } catch (StreamConflictException e) {
                 conflict = e.getMessage();
@@ -447,7 +457,8 @@ public class PruneRunner {
         }
         AtomicReference<Outcome> seen = new AtomicReference<>();
         return guarded(run, check -> check.blobSaved(digest, run.holders(digest), run.removedByRun),
-                "blob", () -> registry.deleteBlob(digest), registry, (outcome, error) -> {
+                "blob", () -> journal.intent(run.id, Intent.blob(digest)).chain(() -> registry.deleteBlob(digest)),
+                registry, (outcome, error) -> {
                     seen.set(outcome);
                     run.ledger.blob(plan, digest, outcome, error);
                 }).map(ignored -> seen.get());
@@ -460,6 +471,7 @@ public class PruneRunner {
             return null;
         }
         try {
+            journal.awaitIntent(run.id, Intent.image(plan.name()));
             run.ledger.image(plan, cluster.deleteImage(plan.name()) ? Outcome.DONE : Outcome.ALREADY_GONE, null);
         } catch (RuntimeException e) {
             run.ledger.image(plan, Outcome.FAILED, ClusterWrites.failureText(e));
@@ -614,7 +626,8 @@ public class PruneRunner {
         RunReport report = run.report();
         audit.summary(new RunSummary(run.id, run.trigger.label(), run.dryRun, run.startedAt, run.finishedAt(),
                 run.state() == PruneRun.State.REFUSED ? run.reason() : null, report.stats(), report.bytesReclaimed(),
-                report.failures(), outcomes(report, Outcome.SAVED), outcomes(report, Outcome.LEFT_FOR_GC)));
+                report.failures(), outcomes(report, Outcome.SAVED), outcomes(report, Outcome.LEFT_FOR_GC),
+                run.state().name(), run.reason(), List.of()));
     }
 
     private static int outcomes(RunReport report, Outcome outcome) {

@@ -3,37 +3,74 @@ package io.imageprune.prune;
 import io.imageprune.config.ImagePruneConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
-/** The latest runs, newest last, for GET /api/v1/runs; older ones are forgotten (the audit topic keeps them). */
+/**
+ * The latest runs, oldest first, for GET /api/v1/runs: this process's own runs, and the runs recovered from the
+ * audit topic at start ({@link RunRecovery}); older ones are forgotten (the audit topic keeps them).
+ */
 @ApplicationScoped
 public class RunHistory {
     private final int capacity;
-    private final Map<String, PruneRun> runs = new LinkedHashMap<>();
+    /** run id → its report as of now (a running run's changes). */
+    private final Map<String, Supplier<RunReport>> runs = new LinkedHashMap<>();
 
     public RunHistory(ImagePruneConfig config) {
         this.capacity = Math.max(1, config.prune().history());
     }
 
     synchronized void add(PruneRun run) {
-        runs.put(run.id, run);
+        runs.put(run.id, run::report);
+        trim();
+    }
+
+    /**
+     * Adds runs read back from the audit topic that this process does not know itself, in start order among the
+     * others.
+     */
+    synchronized void restore(List<RunReport> recovered) {
+        List<Map.Entry<String, Supplier<RunReport>>> all = new ArrayList<>(runs.entrySet());
+        for (RunReport report : recovered) {
+            if (!runs.containsKey(report.id())) {
+                all.add(Map.entry(report.id(), () -> report));
+            }
+        }
+        all.sort(Comparator.comparing(entry -> startedAt(entry.getValue().get())));
+        runs.clear();
+        all.forEach(entry -> runs.put(entry.getKey(), entry.getValue()));
+        trim();
+    }
+
+    /** Whether this process started the run, or already restored it. */
+    synchronized boolean knows(String id) {
+        return runs.containsKey(id);
+    }
+
+    public synchronized Optional<RunReport> report(String id) {
+        Supplier<RunReport> run = runs.get(id);
+        return run == null ? Optional.empty() : Optional.of(run.get());
+    }
+
+    public synchronized List<RunReport> reports() {
+        List<RunReport> reports = new ArrayList<>();
+        runs.values().forEach(run -> reports.add(run.get()));
+        return reports;
+    }
+
+    private void trim() {
         while (runs.size() > capacity) {
             runs.remove(runs.keySet().iterator().next());
         }
     }
 
-    public synchronized Optional<RunReport> report(String id) {
-        PruneRun run = runs.get(id);
-        return run == null ? Optional.empty() : Optional.of(run.report());
-    }
-
-    public synchronized List<RunReport> reports() {
-        List<RunReport> reports = new ArrayList<>();
-        runs.values().forEach(run -> reports.add(run.report()));
-        return reports;
+    private static Instant startedAt(RunReport report) {
+        return report.startedAt() == null ? Instant.EPOCH : report.startedAt();
     }
 }
