@@ -21,6 +21,8 @@ public class RunHistory {
     private final int capacity;
     /** run id → its report as of now (a running run's changes). */
     private final Map<String, Supplier<RunReport>> runs = new LinkedHashMap<>();
+    /** The runs this process started itself. */
+    private final java.util.Set<String> local = new java.util.HashSet<>();
 
     public RunHistory(ImagePruneConfig config) {
         this.capacity = Math.max(1, config.prune().history());
@@ -28,29 +30,31 @@ public class RunHistory {
 
     synchronized void add(PruneRun run) {
         runs.put(run.id, run::report);
+        local.add(run.id);
         trim();
     }
 
     /**
-     * Adds runs read back from the audit topic that this process does not know itself, in start order among the
-     * others.
+     * Adds (or, read again, replaces) runs read back from the audit topic that this process did not start itself, in
+     * start order among the others.
      */
     synchronized void restore(List<RunReport> recovered) {
-        List<Map.Entry<String, Supplier<RunReport>>> all = new ArrayList<>(runs.entrySet());
+        Map<String, Supplier<RunReport>> merged = new LinkedHashMap<>(runs);
         for (RunReport report : recovered) {
-            if (!runs.containsKey(report.id())) {
-                all.add(Map.entry(report.id(), () -> report));
+            if (!local.contains(report.id())) {
+                merged.put(report.id(), () -> report);
             }
         }
+        List<Map.Entry<String, Supplier<RunReport>>> all = new ArrayList<>(merged.entrySet());
         all.sort(Comparator.comparing(entry -> startedAt(entry.getValue().get())));
         runs.clear();
         all.forEach(entry -> runs.put(entry.getKey(), entry.getValue()));
         trim();
     }
 
-    /** Whether this process started the run, or already restored it. */
-    synchronized boolean knows(String id) {
-        return runs.containsKey(id);
+    /** Whether this process started the run itself. */
+    synchronized boolean started(String id) {
+        return local.contains(id);
     }
 
     public synchronized Optional<RunReport> report(String id) {
@@ -66,7 +70,9 @@ public class RunHistory {
 
     private void trim() {
         while (runs.size() > capacity) {
-            runs.remove(runs.keySet().iterator().next());
+            String oldest = runs.keySet().iterator().next();
+            runs.remove(oldest);
+            local.remove(oldest);
         }
     }
 

@@ -123,7 +123,7 @@ public class RunRecovery {
         List<RecoveredRun> interrupted = new ArrayList<>();
         List<RunReport> reports = new ArrayList<>();
         for (RecoveredRun run : log.runs()) {
-            if (history.knows(run.runId())) {
+            if (history.started(run.runId())) {
                 // this process's own run (perhaps still going): it writes its own closing event
                 continue;
             }
