@@ -50,7 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KillMidRunIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration WAIT = Duration.ofSeconds(180);
     private static final Path JAR = Paths.get("target", "quarkus-app", "quarkus-run.jar");
     private static final String TOPIC = "imageprune.deletions";
     private static final int STREAMS = 4;
@@ -115,11 +115,10 @@ class KillMidRunIT {
         assertEquals(137, service.exitValue(), "killed by SIGKILL");
         service = null;
         slow.remove();
-        assertTrue(get("/api/v1/runs").isEmpty() || true);
 
         // second life: the run is recovered, listed INTERRUPTED, and the next run does the rest
         service = launch(bootstrap, apiUrl, proxy.url(), "second");
-        await().atMost(WAIT).until(() -> runState(interrupted) != null);
+        await().atMost(WAIT).ignoreExceptions().until(() -> runState(interrupted) != null);
         JsonNode recovered = run(interrupted);
         assertEquals("INTERRUPTED", recovered.get("state").asText(), recovered.toString());
         assertTrue(recovered.get("reason").asText().contains("stopped before it finished"), recovered.toString());
