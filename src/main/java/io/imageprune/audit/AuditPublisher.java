@@ -26,9 +26,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends the audit events of prune runs to the audit topic: idempotent, acks from all in-sync replicas, keyed by
- * target. Sending never blocks the caller and never fails a run: events are handed to one sender thread (which keeps
- * their order, and alone waits for topic creation, metadata or buffer space when Kafka is slow or away); an event that
- * cannot be delivered is logged and counted ({@code imageprune.audit.publish.failures}), the action itself stands.
+ * target. Outcome and summary events never block the caller and never fail a run: events are handed to one sender
+ * thread (which keeps their order, and alone waits for topic creation, metadata or buffer space when Kafka is slow or
+ * away); an event that cannot be delivered is logged and counted ({@code imageprune.audit.publish.failures}), the action
+ * itself stands. The records a run must not go on without (its start, its intents) go the same way, but their sender
+ * waits for the acknowledgement ({@link #acknowledged}, used by {@link RunJournal}).
  */
 @ApplicationScoped
 public class AuditPublisher {
