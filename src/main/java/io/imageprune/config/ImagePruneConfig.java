@@ -227,6 +227,21 @@ public interface ImagePruneConfig {
         /** The CloudEvents {@code source} of every event. */
         @WithDefault("/imageprune")
         String source();
+
+        /**
+         * How long a confirmed run waits for the broker to acknowledge the intent of a request before sending it;
+         * an intent not acknowledged in time means the request is not sent and the run stops deleting.
+         */
+        @WithDefault("10s")
+        Duration intentTimeout();
+
+        /** How far back the leading replica reads the audit topic at start to rebuild runs and deletion totals. */
+        @WithDefault("24h")
+        Duration recoveryWindow();
+
+        /** How long reading that window back may take; recovery tries again after a failure or timeout. */
+        @WithDefault("2m")
+        Duration recoveryTimeout();
     }
 
     /** Hot standby: every replica keeps the graph, only the holder of a Lease prunes. */

@@ -4,6 +4,7 @@ import io.imageprune.prune.ImagePrunerDropIn;
 import io.imageprune.prune.LeaderElection;
 import io.imageprune.prune.PruneRunner;
 import io.imageprune.prune.PruneTriggers;
+import io.imageprune.prune.RunRecovery;
 
 import io.imageprune.ingest.ClusterIngest;
 import io.imageprune.state.LiveGraph;
@@ -21,14 +22,22 @@ import jakarta.enterprise.inject.Instance;
 public class ServiceRoles {
     void onStart(@Observes StartupEvent event, ImagePruneConfig config, Instance<ClusterIngest> ingest,
                  Instance<StateConsumer> state, Instance<PruneTriggers> triggers, Instance<LeaderElection> leader,
-                 Instance<PruneRunner> runner, Instance<ImagePrunerDropIn> imagePruner, LiveGraph live) {
+                 Instance<PruneRunner> runner, Instance<ImagePrunerDropIn> imagePruner, LiveGraph live,
+                 Instance<RunRecovery> recovery) {
         if (config.imagePruner().enabled()) {
             imagePruner.get().start();
         }
         if (config.state().enabled() && config.leader().enabled()) {
             LeaderElection election = leader.get();
-            runner.get().leadership(election::leading);
+            // the leader's runs wait until it has read the audit topic back (history, interrupted runs, budgets)
+            RunRecovery recovered = recovery.get();
+            election.onLeading(() -> recovered.start(election::leading));
+            runner.get().leadership(() -> election.leading() && recovered.recovered());
             election.start();
+        } else if (config.state().enabled()) {
+            RunRecovery recovered = recovery.get();
+            recovered.start(() -> true);
+            runner.get().leadership(recovered::recovered);
         }
         if (config.state().enabled() && config.prune().eventDriven()) {
             // before the consumer starts: replayed objects may become eligible later, at instants only replay sees

@@ -35,6 +35,7 @@ public class LeaderElection {
     private volatile String leader;
     private volatile boolean active;
     private CompletableFuture<?> election;
+    private final java.util.List<Runnable> onLeading = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Inject
     public LeaderElection(KubernetesClient client, ImagePruneConfig config, MeterRegistry registry) {
@@ -90,7 +91,13 @@ public class LeaderElection {
         });
     }
 
+    /** Called each time this replica becomes the leader, before {@link #leading()} turns true. */
+    public void onLeading(Runnable listener) {
+        onLeading.add(listener);
+    }
+
     private void startedLeading() {
+        onLeading.forEach(Runnable::run);
         leading = true;
         LOG.infof("%s holds lease %s/%s and prunes", settings.identity(), settings.namespace(), settings.leaseName());
     }

@@ -115,6 +115,7 @@ final class PruneRun {
             outcomes.forEach((kind, counts) -> actions.put(kind, Map.copyOf(counts)));
         }
         return new RunReport(id, trigger.label(), state.name(), dryRun, targets.describe(), startedAt, finishedAt,
-                reason, done.stats().toString(), done.stats(), done.bytesReclaimed(), done.failures(), actions);
+                reason, done.stats().toString(), done.stats(), done.bytesReclaimed(), done.failures(), actions,
+                List.of());
     }
 }

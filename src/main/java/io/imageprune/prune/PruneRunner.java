@@ -1,6 +1,7 @@
 package io.imageprune.prune;
 
 import io.imageprune.audit.AuditPublisher;
+import io.imageprune.audit.RunJournal;
 import io.imageprune.audit.RunSummary;
 import io.imageprune.cluster.ClusterWrites;
 import io.imageprune.config.ImagePruneConfig;
@@ -60,6 +61,7 @@ public class PruneRunner {
     private final RunHistory history;
     private final PruneSettings settings;
     private final DeletionCaps caps;
+    private final RunJournal journal;
     private final StageOneDriver stageOne;
     private final StageTwoDriver stageTwo;
     private final AtomicReference<PruneRun> current = new AtomicReference<>();
@@ -67,7 +69,8 @@ public class PruneRunner {
 
     public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnections registries,
                        AuditPublisher audit, PruneMetrics metrics, RunHistory history, PruneSettings settings,
-                       DeletionCaps caps, DeletionBudget budget) {
+                       DeletionCaps caps, DeletionBudget budget, RunJournal journal) {
+        this.journal = journal;
         this.settings = settings;
         this.live = live;
         this.config = config;
@@ -77,7 +80,7 @@ public class PruneRunner {
         this.history = history;
         this.caps = caps;
         RunGuard guard = new RunGuard(live, config, () -> leadership.getAsBoolean());
-        RunRequests requests = new RunRequests(cluster, config.prune(), metrics, guard);
+        RunRequests requests = new RunRequests(cluster, config.prune(), metrics, guard, journal);
         this.stageOne = new StageOneDriver(live, cluster, requests, guard, budget);
         this.stageTwo = new StageTwoDriver(live, requests, guard, caps, budget,
                 config.registry().flavour() == ImagePruneConfig.RegistryFlavour.DISTRIBUTION);
@@ -137,7 +140,9 @@ public class PruneRunner {
         history.add(run);
         LOG.infof("run %s (%s, %s) started on %s", run.id, trigger.label(), dry ? "dry run" : "confirmed",
                 targets.describe());
-        execute(run, streams).emitOn(Infrastructure.getDefaultWorkerPool())
+        // durable runs: run.started is on the audit topic before the first action
+        journal.started(RunStarts.of(run, streams, config)).chain(() -> execute(run, streams))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .subscribe().with(ignored -> finished(run, null), failure -> finished(run, failure));
         return run.report();
     }
@@ -260,7 +265,8 @@ public class PruneRunner {
         RunReport report = run.report();
         audit.summary(new RunSummary(run.id, run.trigger.label(), run.dryRun, run.startedAt, run.finishedAt(),
                 run.state() == PruneRun.State.REFUSED ? run.reason() : null, report.stats(), report.bytesReclaimed(),
-                report.failures(), outcomes(report, Outcome.SAVED), outcomes(report, Outcome.LEFT_FOR_GC)));
+                report.failures(), outcomes(report, Outcome.SAVED), outcomes(report, Outcome.LEFT_FOR_GC),
+                run.state().name(), run.reason(), List.of()));
     }
 
     private static int outcomes(RunReport report, Outcome outcome) {

@@ -1,5 +1,7 @@
 package io.imageprune.prune;
 
+import io.imageprune.audit.Intent;
+import io.imageprune.audit.RunJournal;
 import io.imageprune.cluster.ClusterWrites;
 import io.imageprune.cluster.StreamConflictException;
 import io.imageprune.config.ImagePruneConfig;
@@ -30,8 +32,11 @@ final class RunRequests {
     private final ImagePruneConfig.Prune prune;
     private final PruneMetrics metrics;
     private final RunGuard guard;
+    private final RunJournal journal;
 
-    RunRequests(ClusterWrites cluster, ImagePruneConfig.Prune prune, PruneMetrics metrics, RunGuard guard) {
+    RunRequests(ClusterWrites cluster, ImagePruneConfig.Prune prune, PruneMetrics metrics, RunGuard guard,
+                RunJournal journal) {
+        this.journal = journal;
         this.cluster = cluster;
         this.prune = prune;
         this.metrics = metrics;
@@ -41,18 +46,20 @@ final class RunRequests {
     /**
      * One registry DELETE: the last-moment check, then the call with retries (exponential backoff with jitter) on
      * failures the registry calls retryable; the outcome (DONE, FAILED, or SAVED when the check kept the target) goes
-     * to the sink, on a worker thread.
+     * to the sink, on a worker thread. The request is sent only once its intent is on the audit topic.
      */
     Uni<Void> registryDelete(PruneRun run, Function<LastMomentCheck, String> check, String operation,
-                             Supplier<Uni<Void>> call, RegistryCalls registry, OutcomeSink sink) {
+                             Intent intent, Supplier<Uni<Void>> call, RegistryCalls registry, OutcomeSink sink) {
         long[] started = new long[1];
         // the check belongs to every attempt: a retry may come seconds later, after the lease or a reference changed
         Uni<Void> attempt = onWorker(() -> guard.lastMomentReason(run, check)).chain(saved -> {
             if (saved != null) {
                 return Uni.createFrom().failure(new Saved(saved));
             }
-            started[0] = System.nanoTime();
-            return call.get().onItemOrFailure().invoke((ok, failure) -> metrics.registryCall(operation,
+            return journal.intent(run.id, intent).chain(() -> {
+                started[0] = System.nanoTime();
+                return call.get();
+            }).onItemOrFailure().invoke((ok, failure) -> metrics.registryCall(operation,
                     failure == null ? "success" : registry.retryable(failure) ? "retryable" : "failure",
                     Duration.ofNanos(System.nanoTime() - started[0])));
         });
@@ -78,6 +85,7 @@ final class RunRequests {
     /** Writes a stream's status (blocking; safety rule 2 makes this the first change of its stream). */
     void writeStatus(PruneRun run, ClusterWrites.FreshStream fresh, StreamPlan plan)
             throws StreamConflictException, NotFoundException {
+        journal.awaitIntent(run.id, Intent.streamUpdate(plan.repo()));
         cluster.writeStatus(fresh, plan);
     }
 
@@ -87,6 +95,7 @@ final class RunRequests {
      * @return false when it was already gone
      */
     boolean deleteImage(PruneRun run, String name) {
+        journal.awaitIntent(run.id, Intent.image(name));
         return cluster.deleteImage(name);
     }
 

@@ -1,5 +1,6 @@
 package io.imageprune.prune;
 
+import io.imageprune.audit.Intent;
 import io.imageprune.cluster.ClusterWrites;
 import io.imageprune.cluster.StreamConflictException;
 import io.imageprune.execute.DeletionBudget;
@@ -66,7 +67,7 @@ final class StageOneDriver {
             return Multi.createFrom().iterable(layerLinks)
                     .onItem().transformToUniAndConcatenate(blob -> requests.registryDelete(run,
                             check -> check.layerLinkSaved(repo, blob, plan.removedRevisions()),
-                            "layer link", () -> registry.deleteLayerLink(repo, blob), registry, (outcome, error) -> {
+                            "layer link", Intent.layerLink(repo, blob), () -> registry.deleteLayerLink(repo, blob), registry, (outcome, error) -> {
                                 giveBackIfNotSent(outcome, DeletionCounts.LAYER_LINK);
                                 step.layerLink(blob, outcome, error);
                             }))
@@ -74,7 +75,8 @@ final class StageOneDriver {
                     .chain(() -> Multi.createFrom().iterable(step.manifestLinks())
                             .onItem().transformToUniAndConcatenate(digest -> requests.registryDelete(run,
                                     check -> check.manifestLinkSaved(repo, digest, plan.removedRevisions()),
-                                    "manifest link", () -> registry.deleteManifestLink(repo, digest), registry,
+                                    "manifest link", Intent.manifestLink(repo, digest),
+                                    () -> registry.deleteManifestLink(repo, digest), registry,
                                     (outcome, error) -> {
                                         giveBackIfNotSent(outcome, DeletionCounts.MANIFEST_LINK);
                                         step.manifestLink(digest, outcome, error);

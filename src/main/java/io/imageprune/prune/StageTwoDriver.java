@@ -1,5 +1,6 @@
 package io.imageprune.prune;
 
+import io.imageprune.audit.Intent;
 import io.imageprune.cluster.ClusterWrites;
 import io.imageprune.execute.DeletionBudget;
 import io.imageprune.execute.DeletionCaps;
@@ -97,7 +98,7 @@ final class StageTwoDriver {
             return Uni.createFrom().voidItem();
         }
         return requests.registryDelete(run, check -> check.blobSaved(digest, run.holders(digest), run.removedByRun()),
-                "blob", () -> registry.deleteBlob(digest), registry, (outcome, error) -> {
+                "blob", Intent.blob(digest), () -> registry.deleteBlob(digest), registry, (outcome, error) -> {
                     if (!outcome.attempted()) {
                         budget.giveBack(Instant.now(), DeletionCounts.BLOB);
                     }

@@ -156,7 +156,8 @@ class AuditEventsTest {
                 + "updated 1 image stream(s), deleted 4 layer link(s), deleted 5 blob(s)\","
                 + "\"bytesReclaimed\":123456789,"
                 + "\"failures\":[\"failed to delete blob x: 500\",\"failed to update stream ns/s: conflict\"],"
-                + "\"saved\":1,\"leftForGarbageCollection\":6}}", event.json());
+                + "\"saved\":1,\"leftForGarbageCollection\":6,\"state\":\"FAILED\",\"reason\":null,"
+                + "\"sentWithoutOutcome\":[]}}", event.json());
         assertEquals("run-7", event.key());
         assertEquals("io.imageprune.run.completed", event.type());
         assertTrue(event.id().matches("[0-9a-f]{64}"), event.id());
