@@ -61,7 +61,7 @@ final class StageOneDriver {
             String unknown = live.read(graph -> unknownImages(plan.pruned(), graph));
             if (unknown != null) {
                 // its layers are not known, so any of these links may be one of them: keep them all this time
-                layerLinks.forEach(blob -> linkNotSent(step, DeletionCounts.LAYER_LINK, blob, unknown));
+                layerLinks.forEach(blob -> layerLinkKept(step, blob, unknown));
                 layerLinks = List.of();
             }
             return Multi.createFrom().iterable(layerLinks)
@@ -86,8 +86,8 @@ final class StageOneDriver {
         });
     }
 
-    private void linkNotSent(StreamStep step, DeletionCounts one, String blob, String reason) {
-        budget.giveBack(Instant.now(), one);
+    private void layerLinkKept(StreamStep step, String blob, String reason) {
+        budget.giveBack(Instant.now(), DeletionCounts.LAYER_LINK);
         step.layerLink(blob, Outcome.SAVED, reason);
     }
 

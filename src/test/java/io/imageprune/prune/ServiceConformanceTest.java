@@ -143,8 +143,10 @@ class ServiceConformanceTest {
                     .put("Id", "sha256:" + Identities.sha256(name + " config")).put("Size", 10);
             client.resource(client.getKubernetesSerialization().<HasMetadata>unmarshal(image.toString())).create();
         }
-        await().atMost(WAIT).until(() -> live.read(graph -> orphans.stream().allMatch(o -> graph.image(o) != null)));
-        // other passes within the window have used all but one image deletion
+        await().atMost(WAIT).until(() -> live.synced()
+                && live.read(graph -> orphans.stream().allMatch(o -> graph.image(o) != null)));
+        // the vectors' runs have left the window; then other passes within it have used all but one image deletion
+        await().atMost(WAIT).until(() -> budget.remaining(Instant.now()).get(ActionKind.IMAGE) == limit);
         budget.restore(ActionKind.IMAGE, Instant.now(), limit - 1);
 
         JsonNode first = runToCompletion();
@@ -182,9 +184,7 @@ class ServiceConformanceTest {
             HasMetadata created = client.getKubernetesSerialization().unmarshal(object.toString());
             objects.add(client.resource(created).create());
         }
-        await().atMost(WAIT).until(() -> live.read(graph -> objects.stream().allMatch(o -> o instanceof ImageStream s
-                ? graph.stream(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName()) != null
-                : graph.image(o.getMetadata().getName()) != null)));
+        await().atMost(WAIT).until(() -> live.synced() && inGraph(objects) == objects.size());
         List<ImageStream> streams = objects.stream().filter(ImageStream.class::isInstance)
                 .map(ImageStream.class::cast).toList();
         injectApiFaults(faults, expected, streams, conflict);
@@ -271,9 +271,9 @@ class ServiceConformanceTest {
         if (faults.has("imageStreamDeleterError") || conflict) {
             for (ImageStream stream : streams) {
                 int code = conflict ? 409 : 403;
-                server.expect().put().withPath("/apis/image.openshift.io/v1/namespaces/"
-                                + stream.getMetadata().getNamespace() + "/imagestreams/" + stream.getMetadata().getName()
-                                + "/status")
+                String path = "/apis/image.openshift.io/v1/namespaces/" + stream.getMetadata().getNamespace()
+                        + "/imagestreams/" + stream.getMetadata().getName() + "/status";
+                server.expect().put().withPath(path)
                         .andReturn(code, new StatusBuilder().withCode(code).withStatus("Failure")
                                 .withReason(conflict ? "Conflict" : "Forbidden")
                                 .withMessage(conflict ? "the object has been modified" : "injected").build())
@@ -367,9 +367,14 @@ class ServiceConformanceTest {
         for (HasMetadata object : objects) {
             client.resource(object).withGracePeriod(0).delete();
         }
-        await().atMost(WAIT).until(() -> live.read(graph -> objects.stream().noneMatch(o -> o instanceof ImageStream s
+        await().atMost(WAIT).until(() -> inGraph(objects) == 0);
+    }
+
+    /** How many of these objects the live graph holds. */
+    private long inGraph(List<HasMetadata> objects) {
+        return live.read(graph -> objects.stream().filter(o -> o instanceof ImageStream s
                 ? graph.stream(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName()) != null
-                : graph.image(o.getMetadata().getName()) != null)));
+                : graph.image(o.getMetadata().getName()) != null).count());
     }
 
     private static List<Path> faultVectors() throws IOException, URISyntaxException {
@@ -427,7 +432,8 @@ class ServiceConformanceTest {
             for (String namespace : namespaces) {
                 String mapped = prefix + "-" + namespace;
                 text = text.replace("\"namespace\":\"" + namespace + "\"", "\"namespace\":\"" + mapped + "\"")
-                        .replaceAll("(?<=[\"/ ])" + Pattern.quote(namespace + "/"), Matcher.quoteReplacement(mapped + "/"));
+                        .replaceAll("(?<=[\"/ ])" + Pattern.quote(namespace + "/"),
+                                Matcher.quoteReplacement(mapped + "/"));
             }
             ObjectNode mapped = (ObjectNode) MAPPER.readTree(text);
             assertNotNull(mapped.get("expected"));
