@@ -13,7 +13,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code GET /api/v1/status}: whether the graph is synced, the ingest epoch it reflects, the lag and what it holds. */
+/**
+ * {@code GET /api/v1/status}: whether the graph is synced (and why not: e.g. "Kafka unreachable since …"), the ingest
+ * epoch it reflects, the lag, the Kafka connection and the newest sync marker's age, and what the graph holds.
+ */
 @Path("/api/v1/status")
 public class StatusResource {
     private final LiveGraph live;
@@ -30,14 +33,17 @@ public class StatusResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("synced", live.synced());
-        if (!live.synced()) {
-            status.put("notSyncedReason", live.notSyncedReason());
+        String notSynced = live.notSyncedReason();
+        status.put("synced", notSynced == null);
+        if (notSynced != null) {
+            status.put("notSyncedReason", notSynced);
         }
         SyncMarker marker = live.lastMarker();
         status.put("ingestEpoch", marker == null ? null : marker.epoch());
         status.put("ingestListedAt", marker == null ? null : marker.listedAt().toString());
         status.put("lag", live.lag());
+        status.put("kafka", live.kafkaStatus());
+        status.put("newestMarker", live.markerStatus());
         status.put("objects", live.objectsPerKind());
         status.put("ingestKinds", ingest.kindStatus());
         status.put("pruning", pruner.pruning());
