@@ -1,4 +1,4 @@
-package io.imageprune.pipeline;
+package io.imageprune.prune;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,11 +7,17 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.ingest.ClusterIngest;
+import io.imageprune.pipeline.CuttableKafka;
+import io.imageprune.registry.testkit.FaultProxy;
+import io.imageprune.registry.testkit.RegistryPusher;
+import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
 import io.imageprune.projection.SyncMarker;
 import io.imageprune.state.LiveGraph;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -27,7 +33,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -40,11 +48,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Freshness is part of "synced", with a real broker that becomes unreachable (a TCP proxy in front of it is cut) and a
  * real ingest on the CRUD mock API: an outage makes the service not ready and refuses runs within max-staleness, and
  * when the broker answers again the consumer goes on from its position; an ingest that stops writing markers, or one
- * that could not publish, makes the graph stale until it has relisted.
+ * that could not publish, makes the graph stale until it has relisted; a confirmed run against the real registry stops
+ * before its next DELETE when the broker goes away.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(KafkaOutageTest.Settings.class)
+@WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaOutageTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -52,16 +62,20 @@ class KafkaOutageTest {
     /** max-staleness plus the consumer's check interval and some slack: the bound the outage must be noticed in. */
     private static final Duration NOTICED_WITHIN = Duration.ofSeconds(8);
 
-    /** The broker behind a proxy; tight freshness bounds so that the test is quick. */
+    /** The broker behind a proxy; tight freshness bounds so that the test is quick; confirmed runs on request. */
     public static class Settings extends CuttableKafka {
         @Override
         protected Map<String, String> settings() {
-            return Map.of("imageprune.state.max-staleness", "3s",
-                    "imageprune.state.max-marker-age", "6s",
-                    "imageprune.ingest.heartbeat", "1s",
-                    "imageprune.prune.event-driven", "false",
-                    "imageprune.api.runs.enabled", "true",
-                    "imageprune.api.runs.authenticate", "false");
+            return Map.ofEntries(Map.entry("imageprune.state.max-staleness", "3s"),
+                    Map.entry("imageprune.state.max-marker-age", "6s"),
+                    Map.entry("imageprune.ingest.heartbeat", "1s"),
+                    Map.entry("imageprune.prune.confirm", "true"),
+                    Map.entry("imageprune.prune.event-driven", "false"),
+                    Map.entry("imageprune.plan.keep-tag-revisions", "1"),
+                    Map.entry("imageprune.plan.keep-younger-than", "0s"),
+                    Map.entry("imageprune.prune.max-image-deletion-share", "1.0"),
+                    Map.entry("imageprune.api.runs.enabled", "true"),
+                    Map.entry("imageprune.api.runs.authenticate", "false"));
         }
     }
 
@@ -174,6 +188,49 @@ class KafkaOutageTest {
         assertTrue(counter("imageprune.ingest.relists") > relistsBefore, "the ingest relisted");
         assertNotNull(live.objectsPerKind().get("Pod"));
         assertEquals(5, live.objectsPerKind().get("Pod"), "the huge pod never reached the graph");
+    }
+
+    @Test
+    @Order(4)
+    void aConfirmedRunStopsBeforeItsNextDeleteWhenTheBrokerGoesAway() throws Exception {
+        FaultProxy registryProxy = RealRegistry.proxy();
+        registryProxy.clearRules();
+        registryProxy.clearRequests();
+        OpenShiftClient openshift = client.adapt(OpenShiftClient.class);
+        ClusterObjects cluster = ClusterObjects.ofRealRegistry(openshift);
+        RegistryPusher pusher = new RegistryPusher(RealRegistry.registry().url());
+        PushedImage k1 = pusher.push("ns9/kafka", "k1", List.of("kafka one"));
+        PushedImage k2 = pusher.push("ns9/kafka", "k2", List.of("kafka two"));
+        cluster.mirror("ns9/kafka", List.of(k2, k1));
+        await().atMost(WAIT).until(() -> status().toString().contains("\"synced\":true")
+                && MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString())
+                .get("imageDeletions").toString().contains(k1.manifestDigest()));
+        // the broker goes away while the first link deletion is on its way; the DELETE goes on once it is noticed
+        registryProxy.onRequest(FaultProxy.matching("DELETE", "/v2/ns9/kafka/.*"), () -> {
+            CuttableKafka.cut();
+            await().atMost(NOTICED_WITHIN).until(() -> !live.synced());
+        });
+        JsonNode run;
+        try {
+            String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
+                    .get("id").asText();
+            await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
+            run = report(id);
+        } finally {
+            CuttableKafka.restore();
+        }
+
+        Set<String> deletes = new HashSet<>();
+        registryProxy.requests("DELETE", ".*").forEach(r -> deletes.add(r.method() + " " + r.path()));
+        assertEquals(1, deletes.size(), "nothing after the broker went away: " + deletes + " " + run);
+        assertTrue(run.get("actions").get("MANIFEST_LINK").has("SAVED"), run.toString());
+        assertNotNull(openshift.images().withName(k1.manifestDigest()).get(), "stage 2 deleted nothing either");
+        assertTrue(pusher.pull("ns9/kafka", k2.manifestDigest()), "the kept image still pulls");
+        await().atMost(WAIT).until(live::synced);
+    }
+
+    private static JsonNode report(String id) throws Exception {
+        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
     }
 
     private static Pod pod(String name, String image) {
