@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -206,9 +207,11 @@ class KafkaOutageTest {
                 && MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString())
                 .get("imageDeletions").toString().contains(k1.manifestDigest()));
         // the broker goes away while the first link deletion is on its way; the DELETE goes on once it is noticed
+        AtomicBoolean noticed = new AtomicBoolean();
         registryProxy.onRequest(FaultProxy.matching("DELETE", "/v2/ns9/kafka/.*"), () -> {
             CuttableKafka.cut();
             await().atMost(NOTICED_WITHIN).until(() -> !live.synced());
+            noticed.set(true);
         });
         JsonNode run;
         try {
@@ -222,6 +225,7 @@ class KafkaOutageTest {
 
         Set<String> deletes = new HashSet<>();
         registryProxy.requests("DELETE", ".*").forEach(r -> deletes.add(r.method() + " " + r.path()));
+        assertTrue(noticed.get(), "the outage was noticed while the first DELETE was held back");
         assertEquals(1, deletes.size(), "nothing after the broker went away: " + deletes + " " + run);
         assertTrue(run.get("actions").get("MANIFEST_LINK").has("SAVED"), run.toString());
         assertNotNull(openshift.images().withName(k1.manifestDigest()).get(), "stage 2 deleted nothing either");
