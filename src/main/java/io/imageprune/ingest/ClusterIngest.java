@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -118,6 +119,8 @@ public class ClusterIngest {
         }
         epoch = Math.max(epoch + 1, System.currentTimeMillis());
         publisher.onFailure(this::fault);
+        // a complete listing repairs whatever an earlier fault lost; one that happens during it is counted
+        fault.set(null);
         long faultsBefore = faults.get();
         client = clients.get();
         apiObjects = new ApiObjects(client.getKubernetesSerialization());
@@ -132,6 +135,10 @@ public class ClusterIngest {
             return;
         }
         startMarkers();
+        String early = fault.get();
+        if (early != null) {
+            markers.execute(() -> writeMarker(faultMarker(early)));
+        }
         try {
             SyncMarker marker = completeListing(false);
             if (faults.get() != faultsBefore) {
@@ -185,16 +192,16 @@ public class ClusterIngest {
 
     private synchronized void startMarkers() {
         if (markers == null) {
-            markers = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "imageprune-ingest-markers");
-                thread.setDaemon(true);
-                return thread;
-            });
             long every = config.ingest().heartbeat().toMillis();
             if (every <= 0) {
                 throw new IllegalArgumentException("imageprune.ingest.heartbeat must be positive, got "
                         + config.ingest().heartbeat());
             }
+            markers = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "imageprune-ingest-markers");
+                thread.setDaemon(true);
+                return thread;
+            });
             markers.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
         }
     }
@@ -213,12 +220,19 @@ public class ClusterIngest {
         if (fault.compareAndSet(null, why)) {
             LOG.errorf("ingest fault: %s; the graph is stale until the ingest has relisted", why);
             ScheduledExecutorService executor = markers;
-            SyncMarker last = lastMarker;
-            if (executor != null) {
-                executor.execute(() -> writeMarker((last != null ? last
-                        : new SyncMarker(config.ingest().id(), epoch, Times.ZERO, Map.of())).withFault(why)));
+            try {
+                if (executor != null) {
+                    executor.execute(() -> writeMarker(faultMarker(why)));
+                }
+            } catch (RejectedExecutionException stopping) {
+                // the ingest is stopping: the next start lists everything anyway
             }
         }
+    }
+
+    private SyncMarker faultMarker(String why) {
+        SyncMarker last = lastMarker;
+        return (last != null ? last : new SyncMarker(config.ingest().id(), epoch, Times.ZERO, Map.of())).withFault(why);
     }
 
     /** On the marker thread: relist after a fault, else a heartbeat marker once everything published is acked. */
