@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /api/v1/status}: whether the graph is synced, the ingest epoch it reflects, the lag and what it holds. */
+/**
+ * {@code GET /api/v1/status}: whether the graph is synced (and why not: e.g. "Kafka unreachable since …"), the ingest
+ * epoch it reflects, the lag, the Kafka connection and the newest sync marker's age, and what the graph holds.
+ */
 @Path("/api/v1/status")
 public class StatusResource {
     /** Identity problems listed at most; the metric imageprune_state_identities_invalid counts them all. */
@@ -34,14 +37,17 @@ public class StatusResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("synced", live.synced());
-        if (!live.synced()) {
-            status.put("notSyncedReason", live.notSyncedReason());
+        String notSynced = live.notSyncedReason();
+        status.put("synced", notSynced == null);
+        if (notSynced != null) {
+            status.put("notSyncedReason", notSynced);
         }
         SyncMarker marker = live.lastMarker();
         status.put("ingestEpoch", marker == null ? null : marker.epoch());
         status.put("ingestListedAt", marker == null ? null : marker.listedAt().toString());
         status.put("lag", live.lag());
+        status.put("kafka", live.kafkaStatus());
+        status.put("newestMarker", live.markerStatus());
         status.put("objects", live.objectsPerKind());
         status.put("invalidIdentities", live.read(graph -> {
             List<String> problems = graph.identityProblems("");

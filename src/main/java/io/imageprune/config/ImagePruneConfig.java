@@ -47,6 +47,13 @@ public interface ImagePruneConfig {
         /** Names this ingest in its sync markers. */
         @WithDefault("imageprune")
         String id();
+
+        /**
+         * How often the ingest writes a heartbeat sync marker (after flushing every change), and how often it retries
+         * a relist after a publish failure or a lost watch. Must be well below the state side's max-marker-age.
+         */
+        @WithDefault("10s")
+        Duration heartbeat();
     }
 
     interface State {
@@ -58,6 +65,20 @@ public interface ImagePruneConfig {
         /** How long one poll of the state topic waits for records. */
         @WithDefault("200ms")
         Duration pollTimeout();
+
+        /**
+         * The graph stops counting as synced when the consumer has not read the state topic's end offsets (its lag)
+         * for this long: the broker is unreachable, or the consumer is stuck.
+         */
+        @WithDefault("10s")
+        Duration maxStaleness();
+
+        /**
+         * The graph stops counting as synced when the newest sync marker (listing or heartbeat) of any ingest is older
+         * than this (Kafka record time): the ingest is dead, stuck or cannot publish.
+         */
+        @WithDefault("45s")
+        Duration maxMarkerAge();
     }
 
     interface Kafka {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.model.Times;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.projection.SyncMarker;
@@ -26,12 +27,24 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Lists and watches every kind pruning reads (fabric8 informers: list, watch, relist after 410 or a lost connection)
  * and publishes each change to the state topic. After the complete listing it tombstones what the topic still holds
  * but the cluster no longer has (deleted while the ingest was down) and then publishes a sync marker.
+ *
+ * <p>Then, every {@code imageprune.ingest.heartbeat}, it flushes what it published and writes the marker again (a
+ * heartbeat: the state side takes a graph without a recent marker as stale). A publish that failed or a watch that was
+ * lost means changes the informers will never deliver again may be missing from the topic: the ingest writes a marker
+ * carrying the fault at once, and relists (republishes every object its informers hold, tombstones what they lack)
+ * before it writes a marker without a fault again. All markers are written on one thread, in order.
  */
 @ApplicationScoped
 public class ClusterIngest {
@@ -45,10 +58,17 @@ public class ClusterIngest {
     private final TopicKeys topicKeys;
     private final MeterRegistry registry;
     private final ProjectionCodec codec = new ProjectionCodec();
-    private final List<SharedIndexInformer<HasMetadata>> informers = new ArrayList<>();
+    private final List<SharedIndexInformer<HasMetadata>> informers = new CopyOnWriteArrayList<>();
     private final Map<String, String> kindStatus = new ConcurrentHashMap<>();
     private volatile long epoch;
     private ApiObjects apiObjects;
+    /** Every fault counts; a relist is good only if none happened while it ran. */
+    private final AtomicLong faults = new AtomicLong();
+    /** The first fault since the last marker without one, or null while the topic has everything. */
+    private final AtomicReference<String> fault = new AtomicReference<>();
+    private volatile SyncMarker lastMarker;
+    private ScheduledExecutorService markers;
+    private Set<SharedIndexInformer<HasMetadata>> notWatchingBefore = Set.of();
 
     /** The client is resolved on start only: building it reads the kubeconfig and sets up TLS. */
     public ClusterIngest(ImagePruneConfig config, Instance<OpenShiftClient> clients, StatePublisher publisher,
@@ -76,6 +96,7 @@ public class ClusterIngest {
 
     /** Stops watching; changes made meanwhile reach the topic with the next {@link #start()}'s listing. */
     public synchronized void stop() {
+        stopMarkers();
         informers.forEach(SharedIndexInformer::close);
         informers.clear();
         kindStatus.clear();
@@ -97,7 +118,11 @@ public class ClusterIngest {
         } catch (Exception e) {
             throw new IllegalStateException("cannot prepare the state topic: " + e, e);
         }
-        epoch = System.currentTimeMillis();
+        epoch = Math.max(epoch + 1, System.currentTimeMillis());
+        publisher.onFailure(this::fault);
+        // a complete listing repairs whatever an earlier fault lost; one that happens during it is counted
+        fault.set(null);
+        long faultsBefore = faults.get();
         client = clients.get();
         apiObjects = new ApiObjects(client.getKubernetesSerialization());
         List<String> namespaces = config.ingest().namespaces().orElse(List.of());
@@ -110,6 +135,31 @@ public class ClusterIngest {
                     kindStatus());
             return;
         }
+        startMarkers();
+        String early = fault.get();
+        if (early != null) {
+            markers.execute(() -> writeMarker(faultMarker(early)));
+        }
+        try {
+            SyncMarker marker = completeListing(false);
+            if (faults.get() != faultsBefore) {
+                fault("a publish failed during the listing");
+            } else {
+                markers.execute(() -> writeMarker(marker));
+            }
+        } catch (RuntimeException e) {
+            fault("the listing could not be completed: " + e);
+        }
+    }
+
+    /**
+     * What follows a listing: tombstones for what the topic holds but the informers do not, after everything they
+     * hold reached the topic (republished first when {@code republish}).
+     *
+     * @return the marker to write once nothing failed meanwhile
+     */
+    private SyncMarker completeListing(boolean republish) {
+        List<String> namespaces = config.ingest().namespaces().orElse(List.of());
         Set<String> listed = new HashSet<>();
         Map<String, Integer> perKind = new TreeMap<>();
         for (SharedIndexInformer<HasMetadata> informer : informers) {
@@ -118,6 +168,10 @@ public class ClusterIngest {
                 if (key != null) {
                     listed.add(key);
                     perKind.merge(object.getKind(), 1, Integer::sum);
+                    if (republish) {
+                        WatchedKind.ALL.stream().filter(k -> k.kind().equals(object.getKind())).findFirst()
+                                .ifPresent(kind -> changed(kind, object, "relist"));
+                    }
                 }
             }
         }
@@ -129,11 +183,124 @@ public class ClusterIngest {
                 tombstones++;
             }
         }
-        SyncMarker marker = new SyncMarker(config.ingest().id(), epoch, Instant.now(), perKind);
+        publisher.flush();
+        LOG.infof("%s the cluster (%s), removed %d objects deleted meanwhile, sync marker epoch %d",
+                republish ? "relisted" : "listed", perKind, tombstones, epoch);
+        return new SyncMarker(config.ingest().id(), epoch, Instant.now(), perKind);
+    }
+
+    // ------------------------------------------------------------------------------------ heartbeats and faults
+
+    private synchronized void startMarkers() {
+        if (markers == null) {
+            long every = config.ingest().heartbeat().toMillis();
+            if (every <= 0) {
+                throw new IllegalArgumentException("imageprune.ingest.heartbeat must be positive, got "
+                        + config.ingest().heartbeat());
+            }
+            markers = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "imageprune-ingest-markers");
+                thread.setDaemon(true);
+                return thread;
+            });
+            markers.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized void stopMarkers() {
+        if (markers != null) {
+            markers.shutdownNow();
+            markers = null;
+        }
+    }
+
+    /** The ingest's topic may lack changes from now on; says so on the topic at once (once per fault). */
+    private void fault(String why) {
+        faults.incrementAndGet();
+        registry.counter("imageprune.ingest.faults").increment();
+        if (fault.compareAndSet(null, why)) {
+            LOG.errorf("ingest fault: %s; the graph is stale until the ingest has relisted", why);
+            ScheduledExecutorService executor = markers;
+            try {
+                if (executor != null) {
+                    executor.execute(() -> writeMarker(faultMarker(why)));
+                }
+            } catch (RejectedExecutionException stopping) {
+                // the ingest is stopping: the next start lists everything anyway
+            }
+        }
+    }
+
+    private SyncMarker faultMarker(String why) {
+        SyncMarker last = lastMarker;
+        return (last != null ? last : new SyncMarker(config.ingest().id(), epoch, Times.ZERO, Map.of())).withFault(why);
+    }
+
+    /** On the marker thread: relist after a fault, else a heartbeat marker once everything published is acked. */
+    private void beat() {
+        try {
+            String lost = lostWatches();
+            if (lost != null) {
+                fault("watch lost: " + lost);
+                return;
+            }
+            String why = fault.get();
+            long before = faults.get();
+            if (why != null) {
+                relist(why, before);
+                return;
+            }
+            SyncMarker last = lastMarker;
+            publisher.flush();
+            if (last != null && faults.get() == before && fault.get() == null) {
+                writeMarker(last.withFault(null));
+            }
+        } catch (RuntimeException e) {
+            fault("heartbeat failed: " + e);
+        }
+    }
+
+    private void relist(String why, long faultsBefore) {
+        epoch = Math.max(epoch + 1, System.currentTimeMillis());
+        LOG.infof("relisting after: %s", why);
+        SyncMarker marker = completeListing(true);
+        // cleared first: a fault from here on writes its own marker after this one
+        if (!fault.compareAndSet(why, null)) {
+            return;
+        }
+        if (faults.get() != faultsBefore) {
+            fault.compareAndSet(null, "a publish failed during the relist");
+            return;
+        }
+        writeMarker(marker);
+        registry.counter("imageprune.ingest.relists").increment();
+    }
+
+    private void writeMarker(SyncMarker marker) {
+        if (marker.fault() == null) {
+            lastMarker = marker;
+        }
         publisher.publish(marker.key(), codec.encode(marker));
         publisher.flush();
-        LOG.infof("listed the cluster (%s), removed %d objects deleted while the ingest was away, published sync "
-                + "marker epoch %d", perKind, tombstones, epoch);
+    }
+
+    /**
+     * Informers that were not watching at this beat and the one before (a watch that is merely being renewed is not
+     * lost), or null. A relist follows once they watch again.
+     */
+    private String lostWatches() {
+        Set<SharedIndexInformer<HasMetadata>> notWatching = new HashSet<>();
+        List<String> lost = new ArrayList<>();
+        for (SharedIndexInformer<HasMetadata> informer : informers) {
+            if (!informer.isWatching()) {
+                notWatching.add(informer);
+                if (notWatchingBefore.contains(informer)) {
+                    lost.add(informer.getApiTypeClass().getSimpleName());
+                }
+            }
+        }
+        notWatchingBefore = notWatching;
+        return lost.isEmpty() ? null : String.join(", ", lost);
     }
 
     private boolean watch(WatchedKind kind, List<String> namespaces) {

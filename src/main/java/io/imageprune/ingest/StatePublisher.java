@@ -8,12 +8,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Writes projections and tombstones to the state topic: idempotent, acks from all in-sync replicas, keyed by object. */
 @ApplicationScoped
@@ -24,6 +26,7 @@ public class StatePublisher {
     private final Map<String, Object> kafka;
     private final MeterRegistry registry;
     private KafkaProducer<String, byte[]> producer;
+    private volatile Consumer<String> failures = why -> { };
 
     public StatePublisher(ImagePruneConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
                           MeterRegistry registry) {
@@ -32,16 +35,33 @@ public class StatePublisher {
         this.registry = registry;
     }
 
-    /** @param value the projection, or null for a tombstone */
+    /**
+     * Who is told of every record that could not be published (on the producer's thread: hand work off): the ingest,
+     * which relists, since the informers never resend what they delivered once.
+     */
+    public void onFailure(Consumer<String> listener) {
+        this.failures = listener;
+    }
+
+    /** @param value the projection, or null for a tombstone; a failure is logged, counted and reported, never thrown */
     public void publish(String key, byte[] value) {
-        producer().send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-            if (error != null) {
-                // the producer has retried until delivery.timeout.ms; the next relist republishes the object
-                LOG.errorf(error, "could not publish %s of %s to %s", value == null ? "tombstone" : "projection",
-                        key, topic);
-                registry.counter("imageprune.ingest.publish.failures").increment();
-            }
-        });
+        String what = value == null ? "tombstone" : "projection";
+        try {
+            producer().send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+                if (error != null) {
+                    // the producer has retried until delivery.timeout.ms; the relist republishes the object
+                    failed(what, key, error);
+                }
+            });
+        } catch (KafkaException e) {
+            failed(what, key, e);
+        }
+    }
+
+    private void failed(String what, String key, Exception error) {
+        LOG.errorf(error, "could not publish %s of %s to %s", what, key, topic);
+        registry.counter("imageprune.ingest.publish.failures").increment();
+        failures.accept("could not publish the " + what + " of " + key + ": " + error);
     }
 
     /** Waits until every record sent so far is acknowledged. */

@@ -1,5 +1,11 @@
 package io.imageprune.state;
 
+import java.util.Map;
+
+import java.time.Instant;
+
+import io.imageprune.projection.SyncMarker;
+
 import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
@@ -41,7 +47,10 @@ public final class LiveGraphs {
             };
             new SnapshotLoader().load(snapshot, sink);
         }
-        live.lag(0);
+        // as the consumer leaves it after a successful poll: end offsets just read, a fresh marker, caught up
+        Instant now = Instant.now();
+        live.contact(now, 0);
+        live.marker(new SyncMarker("test", 1, now, Map.of()), now);
         live.markSynced();
     }
 }
