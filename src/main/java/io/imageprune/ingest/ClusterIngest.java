@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -48,6 +47,9 @@ public class ClusterIngest {
     private final Map<String, String> kindStatus = new ConcurrentHashMap<>();
     private volatile long epoch;
     private ApiObjects apiObjects;
+    /** Set once at shutdown: a listing in progress ends and no informer starts any more. */
+    private volatile boolean closed;
+    private volatile Thread starting;
 
     /** The client is resolved on start only: building it reads the kubeconfig and sets up TLS. */
     public ClusterIngest(ImagePruneConfig config, Instance<OpenShiftClient> clients, StatePublisher publisher,
@@ -60,23 +62,48 @@ public class ClusterIngest {
         this.registry = registry;
     }
 
-    /** Starts in the background: listing a large cluster takes a while and must not hold up the HTTP endpoints. */
+    /**
+     * Starts in the background: listing a large cluster takes a while and must not hold up the HTTP endpoints. On a
+     * thread of its own, which {@link #shutDown()} interrupts.
+     */
     public void startInBackground() {
-        CompletableFuture.runAsync(this::start).exceptionally(e -> {
-            LOG.errorf(e, "ingest failed to start; no sync marker is published, so nothing will be pruned");
-            return null;
-        });
+        Thread thread = new Thread(() -> {
+            try {
+                start();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.errorf(e, "ingest failed to start; no sync marker is published, so nothing will be pruned");
+                }
+            } finally {
+                starting = null;
+            }
+        }, "imageprune-ingest-start");
+        thread.setDaemon(true);
+        starting = thread;
+        thread.start();
     }
 
+    /**
+     * Shutdown: ends a listing in progress at once and stops watching. The listing holds {@link #start()}'s lock and
+     * may wait minutes for an unreachable API server or broker, so this neither takes that lock nor waits for it.
+     */
     @PreDestroy
-    void close() {
+    public void shutDown() {
+        closed = true;
+        Thread thread = starting;
+        if (thread != null) {
+            // every wait of the listing (topic creation, the informers' lists, publishing) ends on an interrupt
+            thread.interrupt();
+        }
         stop();
     }
 
     /** Stops watching; changes made meanwhile reach the topic with the next {@link #start()}'s listing. */
-    public synchronized void stop() {
-        informers.forEach(SharedIndexInformer::close);
-        informers.clear();
+    public void stop() {
+        synchronized (informers) {
+            informers.forEach(SharedIndexInformer::close);
+            informers.clear();
+        }
         kindStatus.clear();
     }
 
@@ -103,6 +130,9 @@ public class ClusterIngest {
         boolean complete = true;
         for (WatchedKind kind : WatchedKind.ALL) {
             complete &= watch(kind, namespaces);
+            if (closed) {
+                return;
+            }
         }
         if (!complete) {
             LOG.errorf("not every kind could be listed (%s): no sync marker, so the graph never counts as synced",
@@ -145,11 +175,21 @@ public class ClusterIngest {
                     started.add(startInformer(kind, kind.inNamespace(client, namespace).runnableInformer(0)));
                 }
             }
-            informers.addAll(started);
+            synchronized (informers) {
+                if (closed) {
+                    // shutDown() has already closed what was there
+                    started.forEach(SharedIndexInformer::close);
+                    return false;
+                }
+                informers.addAll(started);
+            }
             kindStatus.put(kind.kind(), "watching");
             return true;
         } catch (Exception e) {
             started.forEach(SharedIndexInformer::close);
+            if (closed) {
+                return false;
+            }
             int status = statusOf(e);
             if (status != 0 && status == kind.toleratedStatus()) {
                 String why = status == 404 ? "API not available, treated as empty (as oc does)"
@@ -192,6 +232,9 @@ public class ClusterIngest {
         } catch (java.util.concurrent.ExecutionException e) {
             informer.close();
             throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            informer.close();
+            throw e;
         }
         return informer;
     }

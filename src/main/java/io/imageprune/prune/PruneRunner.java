@@ -58,6 +58,7 @@ public class PruneRunner {
     private static final Logger LOG = Logger.getLogger(PruneRunner.class);
     private static final int STREAM_WRITE_ATTEMPTS = 5;
     private static final String NOT_LEADER = "this replica does not hold the leader lease";
+    private static final String SHUTTING_DOWN = "this replica is shutting down";
     private static final String LEFT_FOR_GC =
             "the registry has no blob deletion API; its garbage collection reclaims the blob";
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
@@ -73,6 +74,7 @@ public class PruneRunner {
     private final PruneSettings settings;
     private final AtomicReference<PruneRun> current = new AtomicReference<>();
     private volatile BooleanSupplier leadership = () -> true;
+    private volatile boolean shuttingDown;
 
     public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnections registries,
                        AuditPublisher audit, PruneMetrics metrics, RunHistory history, PruneSettings settings) {
@@ -91,13 +93,36 @@ public class PruneRunner {
         this.leadership = holdsLease;
     }
 
+    /**
+     * Shutdown: no run starts any more, a running one stops before its next stream write or DELETE (what is in
+     * flight completes) and ends; waits at most {@code bound} for that.
+     *
+     * @return whether no run is in progress any more: its summary is queued for the audit topic
+     */
+    public boolean shutDown(Duration bound) {
+        shuttingDown = true;
+        long deadline = System.nanoTime() + bound.toNanos();
+        PruneRun running = current.get();
+        // ended once finished: the summary is queued then, while the wait for the audit topic may go on
+        while (running != null && running.state() == PruneRun.State.RUNNING && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            running = current.get();
+        }
+        if (running != null && running.state() == PruneRun.State.RUNNING) {
+            LOG.warnf("run %s has not ended %s after shutdown began (a request is still on its way): no summary; "
+                    + "its actions so far are audited", running.id, bound);
+            return false;
+        }
+        return true;
+    }
+
     public boolean busy() {
         return current.get() != null;
     }
 
     /** Whether a run could start now as far as this replica is concerned: it leads and none is running. */
     public boolean mayStart() {
-        return current.get() == null && leadership.getAsBoolean();
+        return current.get() == null && !shuttingDown && leadership.getAsBoolean();
     }
 
     /**
@@ -116,6 +141,10 @@ public class PruneRunner {
         PruneRun running = current.get();
         if (running != null) {
             throw refuse(null, RunRefusedException.Gate.IN_PROGRESS, "run " + running.id + " is in progress");
+        }
+        if (shuttingDown) {
+            // another replica takes over: as for a replica without the lease, nothing is recorded
+            throw refuse(null, RunRefusedException.Gate.NOT_LEADER, SHUTTING_DOWN);
         }
         if (!leadership.getAsBoolean()) {
             throw refuse(null, RunRefusedException.Gate.NOT_LEADER, NOT_LEADER);
@@ -547,6 +576,9 @@ public class PruneRunner {
 
     /** Safety rule 3 while running: no DELETE from a graph that stopped being synced or lags, or without the lease. */
     private String stopReason(PruneRun run) {
+        if (shuttingDown) {
+            return SHUTTING_DOWN;
+        }
         if (!leadership.getAsBoolean()) {
             return NOT_LEADER;
         }
