@@ -25,6 +25,9 @@ import java.util.function.Supplier;
 public class ClusterLocation {
     static final String API_SERVER_URL = "quarkus.kubernetes-client.api-server-url";
     static final String KUBECONFIG_FILE = "quarkus.kubernetes-client.kubeconfig-file";
+    /** The client's own settings, which the client reads before any kubeconfig. */
+    static final String MASTER_PROPERTY = "kubernetes.master";
+    static final String KUBECONFIG_PROPERTY = "kubeconfig";
 
     /**
      * @param apiServer the API server's URL, or null when no cluster is configured
@@ -50,7 +53,7 @@ public class ClusterLocation {
         this.locator = () -> locate(config.getOptionalValue(API_SERVER_URL, String.class)
                         .or(() -> config.getOptionalValue("quarkus.kubernetes-client.master-url", String.class)),
                 config.getOptionalValue(KUBECONFIG_FILE, String.class), System.getenv(),
-                Optional.ofNullable(System.getProperty("kubeconfig")), Path.of(System.getProperty("user.home")),
+                systemProperties(), Path.of(System.getProperty("user.home")),
                 () -> client.get().getConfiguration().getMasterUrl());
     }
 
@@ -63,20 +66,38 @@ public class ClusterLocation {
         return found;
     }
 
+    /** The client's own system properties that say where the cluster is. */
+    private static Map<String, String> systemProperties() {
+        Map<String, String> properties = new java.util.HashMap<>();
+        for (String name : List.of(KUBECONFIG_PROPERTY, MASTER_PROPERTY)) {
+            String value = System.getProperty(name);
+            if (value != null) {
+                properties.put(name, value);
+            }
+        }
+        return properties;
+    }
+
     /**
-     * @param kubeconfigProperty the {@code kubeconfig} system property, which the client reads before {@code KUBECONFIG}
+     * @param properties the client's system properties ({@code kubernetes.master}, {@code kubeconfig})
      * @param masterUrl the API server as the client resolved it (only asked when there is a cluster)
      */
     static Where locate(Optional<String> apiServerUrl, Optional<String> kubeconfigFile, Map<String, String> env,
-                        Optional<String> kubeconfigProperty, Path home, Supplier<String> masterUrl) {
+                        Map<String, String> properties, Path home, Supplier<String> masterUrl) {
         if (apiServerUrl.isPresent() && !apiServerUrl.get().isBlank()) {
             return new Where(apiServerUrl.get(), API_SERVER_URL);
+        }
+        if (properties.get(MASTER_PROPERTY) != null && !properties.get(MASTER_PROPERTY).isBlank()) {
+            return new Where(properties.get(MASTER_PROPERTY), MASTER_PROPERTY);
+        }
+        if (env.get("KUBERNETES_MASTER") != null && !env.get("KUBERNETES_MASTER").isBlank()) {
+            return new Where(env.get("KUBERNETES_MASTER"), "KUBERNETES_MASTER");
         }
         List<String> candidates = new ArrayList<>();
         if (kubeconfigFile.isPresent()) {
             candidates.add(kubeconfigFile.get());
-        } else if (kubeconfigProperty.isPresent()) {
-            candidates.add(kubeconfigProperty.get());
+        } else if (properties.get(KUBECONFIG_PROPERTY) != null) {
+            candidates.add(properties.get(KUBECONFIG_PROPERTY));
         } else if (env.get("KUBECONFIG") != null && !env.get("KUBECONFIG").isBlank()) {
             candidates.addAll(List.of(env.get("KUBECONFIG").split(File.pathSeparator)));
         } else {

@@ -30,7 +30,7 @@ class ClusterLocationTest {
     void theConfiguredApiServerWins() throws IOException {
         kubeconfigAt(home.resolve(".kube/config"));
         ClusterLocation.Where where = ClusterLocation.locate(Optional.of("http://127.0.0.1:1234"), Optional.empty(),
-                Map.of(), Optional.empty(), home, NOT_ASKED);
+                Map.of(), Map.of(), home, NOT_ASKED);
         assertEquals(new ClusterLocation.Where("http://127.0.0.1:1234", ClusterLocation.API_SERVER_URL), where);
     }
 
@@ -38,7 +38,7 @@ class ClusterLocationTest {
     void theKubeconfigInTheHomeDirectory() throws IOException {
         Path config = kubeconfigAt(home.resolve(".kube/config"));
         ClusterLocation.Where where = ClusterLocation.locate(Optional.empty(), Optional.empty(), Map.of(),
-                Optional.empty(), home, CLIENT);
+                Map.of(), home, CLIENT);
         assertEquals(new ClusterLocation.Where(RESOLVED, "kubeconfig " + config), where);
     }
 
@@ -47,21 +47,21 @@ class ClusterLocationTest {
         Path config = kubeconfigAt(home.resolve("second"));
         String list = home.resolve("missing") + java.io.File.pathSeparator + config;
         ClusterLocation.Where where = ClusterLocation.locate(Optional.empty(), Optional.empty(),
-                Map.of("KUBECONFIG", list), Optional.empty(), home, CLIENT);
+                Map.of("KUBECONFIG", list), Map.of(), home, CLIENT);
         assertEquals("kubeconfig " + config, where.from());
     }
 
     @Test
     void thePodsServiceAccount() {
         ClusterLocation.Where where = ClusterLocation.locate(Optional.empty(), Optional.empty(),
-                Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), Optional.empty(), home, CLIENT);
+                Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), Map.of(), home, CLIENT);
         assertEquals(new ClusterLocation.Where(RESOLVED, "the pod's service account"), where);
     }
 
     @Test
     void withoutAnyTheProblemNamesWhatWasLookedFor() {
         ClusterLocation.Where where = ClusterLocation.locate(Optional.empty(), Optional.empty(), Map.of(),
-                Optional.empty(), home, NOT_ASKED);
+                Map.of(), home, NOT_ASKED);
         assertFalse(where.known());
         assertNull(where.apiServer());
         assertTrue(where.from().startsWith("no kubeconfig (" + home.resolve(".kube").resolve("config")
@@ -74,7 +74,7 @@ class ClusterLocationTest {
     void aConfiguredKubeconfigFileThatIsMissingIsNoCluster() {
         String missing = home.resolve("nope").toString();
         ClusterLocation.Where where = ClusterLocation.locate(Optional.empty(), Optional.of(missing), Map.of(),
-                Optional.empty(), home, NOT_ASKED);
+                Map.of(), home, NOT_ASKED);
         assertFalse(where.known());
         assertTrue(where.from().contains(missing), where.from());
     }
