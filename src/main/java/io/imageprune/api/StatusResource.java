@@ -2,6 +2,7 @@ package io.imageprune.api;
 
 import io.imageprune.prune.PrunerStatus;
 
+import io.imageprune.cluster.ClusterLocation;
 import io.imageprune.ingest.ClusterIngest;
 import io.imageprune.projection.SyncMarker;
 import io.imageprune.state.LiveGraph;
@@ -26,11 +27,13 @@ public class StatusResource {
     private final LiveGraph live;
     private final ClusterIngest ingest;
     private final PrunerStatus pruner;
+    private final ClusterLocation cluster;
 
-    public StatusResource(LiveGraph live, ClusterIngest ingest, PrunerStatus pruner) {
+    public StatusResource(LiveGraph live, ClusterIngest ingest, PrunerStatus pruner, ClusterLocation cluster) {
         this.live = live;
         this.ingest = ingest;
         this.pruner = pruner;
+        this.cluster = cluster;
     }
 
     @GET
@@ -53,6 +56,12 @@ public class StatusResource {
             List<String> problems = graph.identityProblems("");
             return problems.size() <= MAX_LISTED ? problems : problems.subList(0, MAX_LISTED);
         }));
+        ClusterLocation.Where where = cluster.where();
+        Map<String, Object> clusterStatus = new LinkedHashMap<>();
+        clusterStatus.put("configured", where.known());
+        clusterStatus.put("apiServer", where.apiServer());
+        clusterStatus.put(where.known() ? "from" : "problem", where.from());
+        status.put("cluster", clusterStatus);
         status.put("ingestKinds", ingest.kindStatus());
         status.put("pruning", pruner.pruning());
         status.put("conditions", pruner.conditions());

@@ -41,7 +41,13 @@ public class AuditPublisher {
     private static final Duration MAX_BLOCK = Duration.ofSeconds(10);
     /** Every send completes (acknowledged or failed) within this, which is also what bounds {@link #flush()}. */
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * At shutdown: how long queued events (the summary of a run that stopped) may take to be handed over, and then to
+     * be acknowledged. Bounded so that shutdown ends within the pod's grace period without a broker; an event lost
+     * then is what the next start's run recovery is for.
+     */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMillis(1500);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
     /** How long the end of a run waits for its events; a broker outage must not keep the next run from starting. */
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
 
@@ -207,7 +213,7 @@ public class AuditPublisher {
     void close() {
         sender.shutdown();
         try {
-            if (!sender.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!sender.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warnf("audit events still queued for %s at shutdown were dropped", topic);
                 sender.shutdownNow();
             }

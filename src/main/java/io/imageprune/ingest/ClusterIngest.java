@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -67,8 +66,13 @@ public class ClusterIngest {
     /** The first fault since the last marker without one, or null while the topic has everything. */
     private final AtomicReference<String> fault = new AtomicReference<>();
     private volatile SyncMarker lastMarker;
-    private ScheduledExecutorService markers;
+    /** Guarded by {@link #markerLock}, not by {@link #start()}'s lock: shutdown must never wait for a listing. */
+    private volatile ScheduledExecutorService markers;
+    private final Object markerLock = new Object();
     private Set<SharedIndexInformer<HasMetadata>> notWatchingBefore = Set.of();
+    /** Set once at shutdown: a listing in progress ends and no informer starts any more. */
+    private volatile boolean closed;
+    private volatile Thread starting;
 
     /** The client is resolved on start only: building it reads the kubeconfig and sets up TLS. */
     public ClusterIngest(ImagePruneConfig config, Instance<OpenShiftClient> clients, StatePublisher publisher,
@@ -81,24 +85,49 @@ public class ClusterIngest {
         this.registry = registry;
     }
 
-    /** Starts in the background: listing a large cluster takes a while and must not hold up the HTTP endpoints. */
+    /**
+     * Starts in the background: listing a large cluster takes a while and must not hold up the HTTP endpoints. On a
+     * thread of its own, which {@link #shutDown()} interrupts.
+     */
     public void startInBackground() {
-        CompletableFuture.runAsync(this::start).exceptionally(e -> {
-            LOG.errorf(e, "ingest failed to start; no sync marker is published, so nothing will be pruned");
-            return null;
-        });
+        Thread thread = new Thread(() -> {
+            try {
+                start();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.errorf(e, "ingest failed to start; no sync marker is published, so nothing will be pruned");
+                }
+            } finally {
+                starting = null;
+            }
+        }, "imageprune-ingest-start");
+        thread.setDaemon(true);
+        starting = thread;
+        thread.start();
     }
 
+    /**
+     * Shutdown: ends a listing in progress at once and stops watching. The listing holds {@link #start()}'s lock and
+     * may wait minutes for an unreachable API server or broker, so this neither takes that lock nor waits for it.
+     */
     @PreDestroy
-    void close() {
+    public void shutDown() {
+        closed = true;
+        Thread thread = starting;
+        if (thread != null) {
+            // every wait of the listing (topic creation, the informers' lists, publishing) ends on an interrupt
+            thread.interrupt();
+        }
         stop();
     }
 
     /** Stops watching; changes made meanwhile reach the topic with the next {@link #start()}'s listing. */
-    public synchronized void stop() {
+    public void stop() {
         stopMarkers();
-        informers.forEach(SharedIndexInformer::close);
-        informers.clear();
+        synchronized (informers) {
+            informers.forEach(SharedIndexInformer::close);
+            informers.clear();
+        }
         kindStatus.clear();
     }
 
@@ -129,13 +158,19 @@ public class ClusterIngest {
         boolean complete = true;
         for (WatchedKind kind : WatchedKind.ALL) {
             complete &= watch(kind, namespaces);
+            if (closed) {
+                return;
+            }
         }
         if (!complete) {
             LOG.errorf("not every kind could be listed (%s): no sync marker, so the graph never counts as synced",
                     kindStatus());
             return;
         }
-        startMarkers();
+        ScheduledExecutorService markers = startMarkers();
+        if (markers == null) {
+            return;
+        }
         String early = fault.get();
         if (early != null) {
             markers.execute(() -> writeMarker(faultMarker(early)));
@@ -191,8 +226,15 @@ public class ClusterIngest {
 
     // ------------------------------------------------------------------------------------ heartbeats and faults
 
-    private synchronized void startMarkers() {
-        if (markers == null) {
+    /** The marker thread, started now if needed; null once shut down. */
+    private ScheduledExecutorService startMarkers() {
+        synchronized (markerLock) {
+            if (closed) {
+                return null;
+            }
+            if (markers != null) {
+                return markers;
+            }
             long every = config.ingest().heartbeat().toMillis();
             if (every <= 0) {
                 throw new IllegalArgumentException("imageprune.ingest.heartbeat must be positive, got "
@@ -204,13 +246,16 @@ public class ClusterIngest {
                 return thread;
             });
             markers.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+            return markers;
         }
     }
 
-    private synchronized void stopMarkers() {
-        if (markers != null) {
-            markers.shutdownNow();
-            markers = null;
+    private void stopMarkers() {
+        synchronized (markerLock) {
+            if (markers != null) {
+                markers.shutdownNow();
+                markers = null;
+            }
         }
     }
 
@@ -313,11 +358,21 @@ public class ClusterIngest {
                     started.add(startInformer(kind, kind.inNamespace(client, namespace).runnableInformer(0)));
                 }
             }
-            informers.addAll(started);
+            synchronized (informers) {
+                if (closed) {
+                    // shutDown() has already closed what was there
+                    started.forEach(SharedIndexInformer::close);
+                    return false;
+                }
+                informers.addAll(started);
+            }
             kindStatus.put(kind.kind(), "watching");
             return true;
         } catch (Exception e) {
             started.forEach(SharedIndexInformer::close);
+            if (closed) {
+                return false;
+            }
             int status = statusOf(e);
             if (status != 0 && status == kind.toleratedStatus()) {
                 String why = status == 404 ? "API not available, treated as empty (as oc does)"
@@ -360,6 +415,9 @@ public class ClusterIngest {
         } catch (java.util.concurrent.ExecutionException e) {
             informer.close();
             throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            informer.close();
+            throw e;
         }
         return informer;
     }

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -21,6 +22,8 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class StatePublisher {
     private static final Logger LOG = Logger.getLogger(StatePublisher.class);
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
     private final String topic;
     private final Map<String, Object> kafka;
@@ -81,10 +84,14 @@ public class StatePublisher {
         return producer;
     }
 
+    /**
+     * Records not acknowledged by then are dropped: the next start's listing publishes every object again (and
+     * tombstones what is gone), while an unbounded close would wait out the delivery timeout of an unreachable broker.
+     */
     @PreDestroy
     synchronized void close() {
         if (producer != null) {
-            producer.close();
+            producer.close(CLOSE_TIMEOUT);
         }
     }
 }

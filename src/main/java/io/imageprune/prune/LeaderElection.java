@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.imageprune.config.BoundedStop;
 import io.imageprune.config.ImagePruneConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +29,8 @@ public class LeaderElection {
     public record Settings(String namespace, String leaseName, String identity, Duration leaseDuration,
                            Duration renewDeadline, Duration retryPeriod) {
     }
+
+    private static final Duration RELEASE_WAIT = Duration.ofMillis(1500);
 
     private final KubernetesClient client;
     private final Settings settings;
@@ -118,13 +121,24 @@ public class LeaderElection {
         return leader;
     }
 
-    /** Gives the lease up (released at once, so a standby takes over without waiting for it to expire). */
+    /**
+     * Gives the lease up (released at once, so a standby takes over without waiting for it to expire). Releasing is a
+     * call to the API server, which may not answer: after {@link #RELEASE_WAIT} the lease is left to expire.
+     */
     @PreDestroy
-    public synchronized void stop() {
-        active = false;
-        leading = false;
-        if (election != null) {
-            election.cancel(true);
+    public void stop() {
+        CompletableFuture<?> running;
+        synchronized (this) {
+            if (!active) {
+                return;
+            }
+            active = false;
+            leading = false;
+            running = election;
+        }
+        if (running != null) {
+            // the elector's cancel waits for its lock, which a renewal holds while its request is on its way
+            BoundedStop.run("lease release", RELEASE_WAIT, () -> running.cancel(true));
         }
     }
 }

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -66,6 +67,7 @@ public class PruneRunner {
     private final StageTwoDriver stageTwo;
     private final AtomicReference<PruneRun> current = new AtomicReference<>();
     private volatile BooleanSupplier leadership = () -> true;
+    private volatile boolean shuttingDown;
 
     public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnections registries,
                        AuditPublisher audit, PruneMetrics metrics, RunHistory history, PruneSettings settings,
@@ -79,7 +81,7 @@ public class PruneRunner {
         this.metrics = metrics;
         this.history = history;
         this.caps = caps;
-        RunGuard guard = new RunGuard(live, config, () -> leadership.getAsBoolean());
+        RunGuard guard = new RunGuard(live, config, () -> leadership.getAsBoolean(), () -> shuttingDown);
         RunRequests requests = new RunRequests(cluster, config.prune(), metrics, guard, journal);
         this.stageOne = new StageOneDriver(live, cluster, requests, guard, budget);
         this.stageTwo = new StageTwoDriver(live, requests, guard, caps, budget,
@@ -91,13 +93,36 @@ public class PruneRunner {
         this.leadership = holdsLease;
     }
 
+    /**
+     * Shutdown: no run starts any more, a running one stops before its next stream write or DELETE (what is in
+     * flight completes) and ends; waits at most {@code bound} for that.
+     *
+     * @return whether no run is in progress any more: its summary is queued for the audit topic
+     */
+    public boolean shutDown(Duration bound) {
+        shuttingDown = true;
+        long deadline = System.nanoTime() + bound.toNanos();
+        PruneRun running = current.get();
+        // ended once finished: the summary is queued then, while the wait for the audit topic may go on
+        while (running != null && running.state() == PruneRun.State.RUNNING && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            running = current.get();
+        }
+        if (running != null && running.state() == PruneRun.State.RUNNING) {
+            LOG.warnf("run %s has not ended %s after shutdown began (a request is still on its way): no summary; "
+                    + "its actions so far are audited and the next start lists it as interrupted", running.id, bound);
+            return false;
+        }
+        return true;
+    }
+
     public boolean busy() {
         return current.get() != null;
     }
 
     /** Whether a run could start now as far as this replica is concerned: it leads and none is running. */
     public boolean mayStart() {
-        return current.get() == null && leadership.getAsBoolean();
+        return current.get() == null && !shuttingDown && leadership.getAsBoolean();
     }
 
     /**
@@ -116,6 +141,10 @@ public class PruneRunner {
         PruneRun running = current.get();
         if (running != null) {
             throw refuse(null, RunRefusedException.Gate.IN_PROGRESS, "run " + running.id + " is in progress");
+        }
+        if (shuttingDown) {
+            // another replica takes over: as for a replica without the lease, nothing is recorded
+            throw refuse(null, RunRefusedException.Gate.NOT_LEADER, RunGuard.SHUTTING_DOWN);
         }
         if (!leadership.getAsBoolean()) {
             throw refuse(null, RunRefusedException.Gate.NOT_LEADER, RunGuard.NOT_LEADER);

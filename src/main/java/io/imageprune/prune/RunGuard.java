@@ -15,12 +15,15 @@ import java.util.function.Function;
  */
 final class RunGuard {
     static final String NOT_LEADER = "this replica does not hold the leader lease";
+    static final String SHUTTING_DOWN = "this replica is shutting down";
 
     private final LiveGraph live;
     private final ImagePruneConfig config;
     private final BooleanSupplier leadership;
+    private final BooleanSupplier shuttingDown;
 
-    RunGuard(LiveGraph live, ImagePruneConfig config, BooleanSupplier leadership) {
+    RunGuard(LiveGraph live, ImagePruneConfig config, BooleanSupplier leadership, BooleanSupplier shuttingDown) {
+        this.shuttingDown = shuttingDown;
         this.live = live;
         this.config = config;
         this.leadership = leadership;
@@ -28,6 +31,9 @@ final class RunGuard {
 
     /** Safety rule 3 while running: no DELETE from a graph that stopped being synced or lags, or without the lease. */
     String stopReason() {
+        if (shuttingDown.getAsBoolean()) {
+            return SHUTTING_DOWN;
+        }
         if (!leadership.getAsBoolean()) {
             return NOT_LEADER;
         }

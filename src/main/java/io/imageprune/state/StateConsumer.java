@@ -46,6 +46,8 @@ public class StateConsumer {
     private final DeadLetters deadLetters;
     private final StateMetrics metrics;
     private final RecordApplier applier;
+    /** What the container's own shutdown waits for the consumer thread when no one stopped it before. */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
     private final AtomicReference<KafkaConsumer<String, byte[]>> current = new AtomicReference<>();
     private volatile boolean running;
     private Thread thread;
@@ -62,9 +64,17 @@ public class StateConsumer {
         this.applier = new RecordApplier(new ProjectionCodec(), live::changed);
     }
 
+    /**
+     * Shutdown: stops like {@link #stop()}, but also interrupts whatever the consumer waits for (topic creation or
+     * metadata from an unreachable broker, the pause between retries) and waits for it at most {@code bound}.
+     */
+    public void shutDown(Duration bound) {
+        stop(bound, true);
+    }
+
     @PreDestroy
     void close() {
-        stop();
+        shutDown(SHUTDOWN_WAIT);
     }
 
     public synchronized void start() {
@@ -77,15 +87,22 @@ public class StateConsumer {
         thread.start();
     }
 
-    public synchronized void stop() {
+    public void stop() {
+        stop(Duration.ofSeconds(30), false);
+    }
+
+    private synchronized void stop(Duration wait, boolean interrupt) {
         running = false;
         KafkaConsumer<String, byte[]> consumer = current.get();
         if (consumer != null) {
             consumer.wakeup();
         }
         if (thread != null) {
+            if (interrupt) {
+                thread.interrupt();
+            }
             try {
-                thread.join(Duration.ofSeconds(30).toMillis());
+                thread.join(Math.max(1, wait.toMillis()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

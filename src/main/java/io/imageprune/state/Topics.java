@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class Topics {
     private static final Logger LOG = Logger.getLogger(Topics.class);
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
     private final ImagePruneConfig config;
     private final Map<String, Object> kafka;
@@ -54,7 +57,8 @@ public class Topics {
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         Map<String, Object> admin = new HashMap<>();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
-        try (Admin client = Admin.create(admin)) {
+        Admin client = Admin.create(admin);
+        try {
             Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
             for (NewTopic wanted : topics) {
                 if (existing.contains(wanted.name())) {
@@ -70,6 +74,9 @@ public class Topics {
                     }
                 }
             }
+        } finally {
+            // a plain close waits for requests still pending, without bound: an interrupt at shutdown must end this
+            client.close(CLOSE_TIMEOUT);
         }
     }
 }
