@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -36,6 +37,7 @@ final class PruneRun {
     private volatile State state = State.RUNNING;
     private volatile Instant finishedAt;
     private volatile String reason;
+    private final AtomicReference<String> stoppedBy = new AtomicReference<>();
     private volatile PruneResult result;
     private volatile Consumer<ActionRecord> listener = action -> { };
 
@@ -98,6 +100,16 @@ final class PruneRun {
 
     String reason() {
         return reason;
+    }
+
+    /** A run-wide stop condition held back its remaining actions (the first one is kept). */
+    void stopped(String why) {
+        stoppedBy.compareAndSet(null, why);
+    }
+
+    /** Why the run stopped before its end, or null when nothing stopped it. */
+    String stoppedBy() {
+        return stoppedBy.get();
     }
 
     PruneResult result() {

@@ -255,8 +255,11 @@ public class PruneRunner {
         try {
             Instant end = Instant.now();
             PruneResult result = run.ledger.result(List.of(), false);
-            String reason = failure == null ? null : PruneExecutor.message(failure);
-            PruneRun.State state = failure != null || !result.failures().isEmpty() ? PruneRun.State.FAILED
+            String stop = run.stoppedBy();
+            // a run held back by the lease, staleness or shutdown did not do its job: never reported as succeeded
+            String reason = failure != null ? PruneExecutor.message(failure)
+                    : stop != null ? "stopped before its end: " + stop : null;
+            PruneRun.State state = reason != null || !result.failures().isEmpty() ? PruneRun.State.FAILED
                     : PruneRun.State.SUCCEEDED;
             run.finish(state, reason, result, end);
             metrics.run(run.trigger, state.name(), Duration.between(run.startedAt, end));

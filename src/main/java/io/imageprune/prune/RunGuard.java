@@ -29,8 +29,19 @@ final class RunGuard {
         this.leadership = leadership;
     }
 
-    /** Safety rule 3 while running: no DELETE from a graph that stopped being synced or lags, or without the lease. */
-    String stopReason() {
+    /**
+     * Safety rule 3 while running: no DELETE from a graph that stopped being synced or lags, or without the lease.
+     * A reason stops the whole run, which then ends FAILED with it.
+     */
+    String stopReason(PruneRun run) {
+        String reason = stopReason();
+        if (reason != null) {
+            run.stopped(reason);
+        }
+        return reason;
+    }
+
+    private String stopReason() {
         if (shuttingDown.getAsBoolean()) {
             return SHUTTING_DOWN;
         }
@@ -50,11 +61,13 @@ final class RunGuard {
      * Called under the graph's read lock: why nothing may be decided on the graph now (it stopped being synced, or
      * invalid references appeared that refuse the run, as oc would), or null.
      */
-    String graphStopReason(Planner planner) {
-        if (!live.synced()) {
-            return "the reference graph stopped being synced: " + live.notSyncedReason();
+    String graphStopReason(PruneRun run, Planner planner) {
+        String reason = !live.synced() ? "the reference graph stopped being synced: " + live.notSyncedReason()
+                : planner.refuses() ? "invalid references appeared: " + planner.refusalMessage() : null;
+        if (reason != null) {
+            run.stopped(reason);
         }
-        return planner.refuses() ? "invalid references appeared: " + planner.refusalMessage() : null;
+        return reason;
     }
 
     /**
@@ -62,13 +75,13 @@ final class RunGuard {
      * lock, where "synced" is checked again, since a consumer restart empties the graph only after unmarking it.
      */
     String lastMomentReason(PruneRun run, Function<LastMomentCheck, String> check) {
-        String stop = stopReason();
+        String stop = stopReason(run);
         if (stop != null) {
             return stop;
         }
         return live.read(graph -> {
             Planner planner = Planner.of(graph, run.options);
-            String graphStop = graphStopReason(planner);
+            String graphStop = graphStopReason(run, planner);
             return graphStop != null ? graphStop : check.apply(planner.lastMomentCheck());
         });
     }

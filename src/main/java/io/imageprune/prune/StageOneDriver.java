@@ -107,7 +107,7 @@ final class StageOneDriver {
         String repo = step.repo();
         String conflict = null;
         for (int attempt = 1; attempt <= STREAM_WRITE_ATTEMPTS; attempt++) {
-            String stop = guard.stopReason();
+            String stop = guard.stopReason(run);
             if (stop != null) {
                 step.notAttempted(Outcome.SAVED, stop);
                 return false;
@@ -127,7 +127,7 @@ final class StageOneDriver {
             StreamPlan[] decided = new StreamPlan[1];
             String stopped = live.read(graph -> {
                 Planner planner = Planner.of(graph, run.options);
-                String graphStop = guard.graphStopReason(planner);
+                String graphStop = guard.graphStopReason(run, planner);
                 if (graphStop == null) {
                     decided[0] = planner.planFreshStream(fresh.model());
                 }

@@ -74,6 +74,14 @@ final class Freshness {
         }
     }
 
+    /**
+     * Something at {@code at} may have changed the cluster without reaching the topic (e.g. this process's own ingest
+     * had not been watching before it started): only a marker written after it counts.
+     */
+    synchronized void fault(Instant at, String why) {
+        recordFault(at, why);
+    }
+
     private void recordFault(Instant at, String why) {
         if (faultAt == null || !at.isBefore(faultAt)) {
             faultAt = at;

@@ -37,6 +37,11 @@ public class LiveGraph {
 
     public LiveGraph(ImagePruneConfig config) {
         this.freshness = new Freshness(config.state().maxStaleness(), config.state().maxMarkerAge());
+        if (config.ingest().enabled()) {
+            // the topic's markers come from before this process: while it was down, nobody watched the cluster (a pod
+            // created then may name an old image), so only a marker written after its own ingest listed counts
+            freshness.fault(Instant.now(), "this process's ingest has not listed the cluster since it started");
+        }
     }
 
     public <T> T read(Function<ReferenceGraph, T> reader) {

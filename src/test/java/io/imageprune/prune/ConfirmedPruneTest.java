@@ -292,6 +292,8 @@ class ConfirmedPruneTest {
                 "nothing after the lease was lost");
         assertNotNull(client.images().withName(l1.manifestDigest()).get(), "stage 2 deleted nothing either");
         assertTrue(run.get("actions").get("MANIFEST_LINK").has("SAVED"), run.toString());
+        assertEquals("FAILED", run.get("state").asText(), "a stopped run did not do its job: " + run);
+        assertTrue(run.get("reason").asText().contains("leader lease"), run.toString());
         JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(503).extract().asString());
         assertEquals("NOT_LEADER", refusal.get("gate").asText());
     }

@@ -228,6 +228,8 @@ class KafkaOutageTest {
         assertTrue(noticed.get(), "the outage was noticed while the first DELETE was held back");
         assertEquals(1, deletes.size(), "nothing after the broker went away: " + deletes + " " + run);
         assertTrue(run.get("actions").get("MANIFEST_LINK").has("SAVED"), run.toString());
+        assertEquals("FAILED", run.get("state").asText(), "a stopped run did not do its job: " + run);
+        assertTrue(run.get("reason").asText().startsWith("stopped before its end: the reference graph"), run.toString());
         assertNotNull(openshift.images().withName(k1.manifestDigest()).get(), "stage 2 deleted nothing either");
         assertTrue(pusher.pull("ns9/kafka", k2.manifestDigest()), "the kept image still pulls");
         await().atMost(WAIT).until(live::synced);

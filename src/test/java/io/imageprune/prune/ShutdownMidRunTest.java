@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,7 +94,8 @@ class ShutdownMidRunTest {
         Duration took = Duration.ofNanos(stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertTrue(took.compareTo(RUN_STOP) <= 0, "ended after " + took);
         JsonNode run = report(id);
-        assertNotEquals("RUNNING", run.get("state").asText(), run.toString());
+        assertEquals("FAILED", run.get("state").asText(), "a stopped run did not do its job: " + run);
+        assertEquals("stopped before its end: this replica is shutting down", run.get("reason").asText(), run.toString());
         Set<String> deletes = new HashSet<>();
         proxy.requests("DELETE", ".*").forEach(r -> deletes.add(r.method() + " " + r.path()));
         assertEquals(Set.of("DELETE /v2/ns9/shut/blobs/" + s1.layerDigest()), deletes, "nothing after shutdown began");

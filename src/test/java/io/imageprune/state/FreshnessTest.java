@@ -24,6 +24,19 @@ class FreshnessTest {
     }
 
     @Test
+    void aMarkerWrittenBeforeAProcessStartDoesNotCountOnceTheStartIsAFault() {
+        // a process killed and restarted within max-marker-age: the old life's marker is young but says nothing
+        // about the time nobody watched the cluster
+        freshness.contact(at(1), 0);
+        freshness.marker(MARKER, at(1));
+        freshness.fault(at(5), "this process's ingest has not listed the cluster since it started");
+        assertTrue(freshness.problem(at(6)).startsWith("waiting for a sync marker newer than the fault at " + at(5)),
+                freshness.problem(at(6)));
+        freshness.marker(new SyncMarker("ingest-a", 2, at(7), Map.of("Pod", 1)), at(7));
+        assertNull(freshness.problem(at(8)), "its own listing's marker counts");
+    }
+
+    @Test
     void freshWithARecentContactAndARecentMarker() {
         freshness.contact(at(1), 3);
         freshness.marker(MARKER, at(1));
