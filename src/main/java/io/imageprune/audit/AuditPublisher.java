@@ -2,6 +2,7 @@ package io.imageprune.audit;
 
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.execute.ActionRecord;
+import io.imageprune.kafka.KafkaClientConfig;
 import io.imageprune.state.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
@@ -16,7 +17,6 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -146,14 +146,10 @@ public class AuditPublisher {
                 // the sends report their own failures; a missing topic must not stop the run
                 LOG.warnf(e, "could not make sure the audit topic %s exists", topic);
             }
-            Map<String, Object> props = new HashMap<>();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis());
-            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
-            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+            Map<String, Object> props = KafkaClientConfig.producer(kafka, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis(),
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis(),
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
             producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
         }
         return producer;
