@@ -2,6 +2,7 @@ package io.imageprune.ingest;
 
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.kafka.KafkaClientConfig;
+import io.imageprune.kafka.RecordSignature;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
+import java.util.List;
 import java.util.Map;
 
 /** Writes projections and tombstones to the state topic: idempotent, acks from all in-sync replicas, keyed by object. */
@@ -23,6 +25,7 @@ public class StatePublisher {
     private final String topic;
     private final Map<String, Object> kafka;
     private final MeterRegistry registry;
+    private final RecordSignature signing;
     private KafkaProducer<String, byte[]> producer;
 
     public StatePublisher(ImagePruneConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
@@ -30,11 +33,16 @@ public class StatePublisher {
         this.topic = config.kafka().topic().state();
         this.kafka = kafka;
         this.registry = registry;
+        this.signing = RecordSignature.of(config.kafka().signing().keys().orElse(List.of()));
     }
 
     /** @param value the projection, or null for a tombstone */
     public void publish(String key, byte[] value) {
-        producer().send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        if (signing.enabled()) {
+            record.headers().add(RecordSignature.HEADER, signing.sign(key, value));
+        }
+        producer().send(record, (metadata, error) -> {
             if (error != null) {
                 // the producer has retried until delivery.timeout.ms; the next relist republishes the object
                 LOG.errorf(error, "could not publish %s of %s to %s", value == null ? "tombstone" : "projection",

@@ -2,6 +2,7 @@ package io.imageprune.state;
 
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.kafka.KafkaClientConfig;
+import io.imageprune.kafka.RecordSignature;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.projection.SyncMarker;
@@ -41,6 +42,7 @@ public class StateConsumer {
     private final DeadLetters deadLetters;
     private final StateMetrics metrics;
     private final RecordApplier applier;
+    private final RecordSignature signing;
     private final AtomicReference<KafkaConsumer<String, byte[]>> current = new AtomicReference<>();
     private volatile boolean running;
     private Thread thread;
@@ -55,6 +57,7 @@ public class StateConsumer {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.applier = new RecordApplier(new ProjectionCodec(), live::changed);
+        this.signing = RecordSignature.of(config.kafka().signing().keys().orElse(List.of()));
     }
 
     @PreDestroy
@@ -184,13 +187,15 @@ public class StateConsumer {
             if (record.key() == null) {
                 throw new IllegalArgumentException("record without a key");
             }
+            UntrustedRecordException.check(signing, record);
             RecordApplier.Outcome outcome = applier.apply(graph, record.key(), record.value(), m -> marker[0] = m);
             metrics.applied(ProjectionKeys.parse(record.key()).kind(), outcome);
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             LOG.warnf("unreadable state record %s at %s-%d@%d sent to %s: %s", record.key(), record.topic(),
                     record.partition(), record.offset(), config.kafka().topic().dlq(), reason);
-            metrics.bad(e.getClass().getSimpleName());
+            metrics.bad(e instanceof UntrustedRecordException untrusted ? untrusted.reason()
+                    : e.getClass().getSimpleName());
             deadLetters.send(record, reason);
         }
     }
