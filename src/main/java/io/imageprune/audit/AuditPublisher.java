@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class AuditPublisher {
     private static final Logger LOG = Logger.getLogger(AuditPublisher.class);
-    static final String FAILURES = "imageprune.audit.publish.failures";
-    static final String EVENTS = "imageprune.audit.events";
+    public static final String FAILURES = "imageprune.audit.publish.failures";
+    public static final String EVENTS = "imageprune.audit.events";
     /** A send waits at most this long for metadata or buffer space, so a broker outage cannot stall the workers. */
     private static final Duration MAX_BLOCK = Duration.ofSeconds(10);
     /** Every send completes (acknowledged or failed) within this, which is also what bounds {@link #flush()}. */

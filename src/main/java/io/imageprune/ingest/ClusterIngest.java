@@ -181,7 +181,7 @@ public class ClusterIngest {
             public void onDelete(HasMetadata object, boolean finalStateUnknown) {
                 String key = key(object);
                 if (key != null) {
-                    registry.counter("imageprune.ingest.events", "kind", kind.kind(), "operation", "delete")
+                    registry.counter(IngestMetrics.EVENTS, "kind", kind.kind(), "operation", "delete")
                             .increment();
                     publisher.publish(key, null);
                 }
@@ -202,11 +202,11 @@ public class ClusterIngest {
             if (model == null) {
                 throw new IllegalArgumentException("not a kind pruning reads");
             }
-            registry.counter("imageprune.ingest.events", "kind", kind.kind(), "operation", operation).increment();
+            registry.counter(IngestMetrics.EVENTS, "kind", kind.kind(), "operation", operation).increment();
             publisher.publish(ProjectionKeys.of(model), codec.encode(model));
         } catch (RuntimeException e) {
             // the object stays as last published; the next change or relist retries it
-            registry.counter("imageprune.ingest.events.bad", "kind", kind.kind()).increment();
+            registry.counter(IngestMetrics.EVENTS_BAD, "kind", kind.kind()).increment();
             LOG.errorf("cannot project %s %s/%s: %s", kind.kind(), object.getMetadata().getNamespace(),
                     object.getMetadata().getName(), e.getMessage());
         }

@@ -47,7 +47,7 @@ public class StatePublisher {
                 // the producer has retried until delivery.timeout.ms; the next relist republishes the object
                 LOG.errorf(error, "could not publish %s of %s to %s", value == null ? "tombstone" : "projection",
                         key, topic);
-                registry.counter("imageprune.ingest.publish.failures").increment();
+                registry.counter(IngestMetrics.PUBLISH_FAILURES).increment();
             }
         });
     }

@@ -25,24 +25,71 @@ import static org.awaitility.Awaitility.await;
  * A real single-node KRaft broker with the listeners of a Strimzi cluster: {@code SCRAM} (SASL_SSL, SCRAM-SHA-512,
  * like a {@code KafkaUser} with {@code authentication: scram-sha-512}) and {@code MTLS} (SSL with client
  * certificates, like {@code authentication: tls}), both with a server certificate from a CA made here with
- * {@code keytool}. A plain listener serves only the set-up (creating the SCRAM user). Started once per test JVM.
+ * {@code keytool}. A plain listener serves only the set-up (creating the SCRAM user). Started once per test JVM, in
+ * a JVM of its own that ends with the test JVM.
  */
 public final class SecuredKafka {
     public static final String USER = "imageprune";
     public static final String PASSWORD = "s3cr3t-scram-password";
     private static final String STORE_PASSWORD = "changeit-store";
-    private static SecuredKafka instance;
+    private static final String STARTED = "secured-kafka-test.broker";
 
-    private final KafkaClusterTestKit cluster;
+    private static final String READY = "SECURED-KAFKA-READY ";
+
     private final Path dir;
     private final int scramPort;
     private final int mtlsPort;
 
     private SecuredKafka(Path dir) throws Exception {
         this.dir = dir;
+        // its own JVM: SASL providers are registered JVM-wide by the first class loader that asks, and a Quarkus
+        // test runs the application in class loaders of its own, so an in-process broker would see the client's
+        // SCRAM classes; a separate process is also what production looks like
+        Path log = dir.resolve("broker.log");
+        Process broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Xmx384m", SecuredKafka.class.getName(),
+                dir.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy));
+        String[] ports = new String[1];
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!broker.isAlive()) {
+                throw new IllegalStateException("the secured broker exited: " + Files.readString(log));
+            }
+            for (String line : Files.readAllLines(log)) {
+                if (line.startsWith(READY)) {
+                    ports[0] = line.substring(READY.length());
+                    return true;
+                }
+            }
+            return false;
+        });
+        String[] bound = ports[0].trim().split(" ");
+        scramPort = Integer.parseInt(bound[0]);
+        mtlsPort = Integer.parseInt(bound[1]);
+    }
+
+    /** The broker process: certificates, broker, SCRAM user, then "ready" until its parent's pipe closes. */
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
         makeCertificates(dir);
+        try (KafkaClusterTestKit cluster = start(dir)) {
+            var server = cluster.brokers().values().iterator().next();
+            createUser(cluster.bootstrapServers());
+            System.out.println(READY + server.boundPort(ListenerName.normalised("SCRAM")) + " "
+                    + server.boundPort(ListenerName.normalised("MTLS")));
+            System.out.flush();
+            // the parent holds stdin open while it lives
+            while (System.in.read() != -1) {
+                // nothing to read; waiting for end of stream
+            }
+        }
+        System.exit(0);
+    }
+
+    private static KafkaClusterTestKit start(Path dir) throws Exception {
         String brokerStore = dir.resolve("broker.p12").toString();
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "1")
@@ -64,10 +111,11 @@ public final class SecuredKafka {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
-        var broker = cluster.brokers().values().iterator().next();
-        scramPort = broker.boundPort(ListenerName.normalised("SCRAM"));
-        mtlsPort = broker.boundPort(ListenerName.normalised("MTLS"));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+        return cluster;
+    }
+
+    private static void createUser(String plainBootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", plainBootstrap))) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(USER,
                     new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), PASSWORD))).all()
                     .get(30, TimeUnit.SECONDS);
@@ -77,18 +125,31 @@ public final class SecuredKafka {
         }
     }
 
-    public static synchronized SecuredKafka get() {
-        if (instance == null) {
-            try {
-                Path dir = Files.createTempDirectory("imageprune-secured-kafka");
-                instance = new SecuredKafka(dir);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot start the secured in-process Kafka broker", e);
+    /**
+     * The broker of this test JVM, started on first use. Its address is kept in a system property: Quarkus tests
+     * load this class once per application class loader, and they all share the one broker.
+     */
+    public static SecuredKafka get() {
+        synchronized (System.class) {
+            String started = System.getProperty(STARTED);
+            if (started == null) {
+                try {
+                    SecuredKafka broker = new SecuredKafka(Files.createTempDirectory("imageprune-secured-kafka"));
+                    System.setProperty(STARTED, broker.dir + "\n" + broker.scramPort + "\n" + broker.mtlsPort);
+                    return broker;
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot start the secured Kafka broker", e);
+                }
             }
-            SecuredKafka started = instance;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+            String[] parts = started.split("\n");
+            return new SecuredKafka(Path.of(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
         }
-        return instance;
+    }
+
+    private SecuredKafka(Path dir, int scramPort, int mtlsPort) {
+        this.dir = dir;
+        this.scramPort = scramPort;
+        this.mtlsPort = mtlsPort;
     }
 
     /** The {@code kafka.*} settings of a SCRAM KafkaUser over TLS, as application properties. */
@@ -127,14 +188,6 @@ public final class SecuredKafka {
         Map<String, Object> kafka = new HashMap<>();
         properties.forEach((key, value) -> kafka.put(key.substring("kafka.".length()), value));
         return kafka;
-    }
-
-    private void close() {
-        try {
-            cluster.close();
-        } catch (Exception e) {
-            // the JVM is going away
-        }
     }
 
     /** A CA, a server certificate for localhost signed by it, and a client certificate for the user. */
