@@ -6,19 +6,21 @@ import io.imageprune.policy.ImageExplanation;
 import io.imageprune.policy.PruneOptions;
 import io.imageprune.prune.PruneSettings;
 import io.imageprune.state.LiveGraph;
-import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import java.io.StringWriter;
 
 /**
  * {@code GET /api/v1/images/{name}/explain}: the {@code plan --explain NAME -o json} document on the live graph, for
- * the options in {@link PlanQuery}; 404 when the graph holds no such image.
+ * the options in {@link PlanQuery}; 404 when the graph holds no such image, 422 (with the explanation) when invalid
+ * references refuse the plan, as for {@code GET /api/v1/plan}.
  */
 @Path("/api/v1/images/{name}/explain")
 public class ExplainResource {
@@ -32,14 +34,16 @@ public class ExplainResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response explain(@PathParam("name") String name, @BeanParam PlanQuery query) {
-        PruneOptions options = query.resolve(live, settings);
+    public Response explain(@PathParam("name") String name, @Context UriInfo uri) {
+        PruneOptions options = PlanQuery.resolve(uri, live, settings);
         ImageExplanation explanation = live.read(graph -> new Explainer(graph, options).explain(name));
         if (explanation.verdict() == ImageExplanation.Verdict.UNKNOWN_IMAGE) {
             throw PlanQuery.error(Response.Status.NOT_FOUND, explanation.reason());
         }
         StringWriter json = new StringWriter();
         ExplanationJson.write(explanation, json);
-        return Response.ok(json.toString()).build();
+        boolean refused = explanation.stage2() == ImageExplanation.Stage2.REFUSED;
+        return Response.status(refused ? PlanResource.UNPROCESSABLE : Response.Status.OK.getStatusCode())
+                .entity(json.toString()).build();
     }
 }

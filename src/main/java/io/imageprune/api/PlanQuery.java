@@ -1,64 +1,71 @@
 package io.imageprune.api;
 
-import io.imageprune.cli.GoDuration;
+import io.imageprune.options.InvalidOptionException;
+import io.imageprune.options.OptionValues;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.PruneOptions;
 import io.imageprune.prune.PruneSettings;
 import io.imageprune.state.LiveGraph;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
- * The query parameters shared by every endpoint that plans on the live graph: the option names of {@code plan}.
- * Options not given take the configured defaults ({@code imageprune.plan.*}).
+ * The query parameters shared by every endpoint that plans on the live graph: the option names of {@code plan},
+ * read as strings and parsed by the one option parser, so each means what the flag means ({@code all=1} is true,
+ * {@code all=yes} is a 400). Options not given take the configured defaults ({@code imageprune.plan.*}).
  */
-public class PlanQuery {
-    @QueryParam("keep-tag-revisions")
-    Integer keepTagRevisions;
-    @QueryParam("keep-younger-than")
-    String keepYoungerThan;
-    @QueryParam("prune-over-size-limit")
-    Boolean pruneOverSizeLimit;
-    @QueryParam("all")
-    Boolean all;
-    @QueryParam("namespace")
-    String namespace;
-    @QueryParam("ignore-invalid-refs")
-    Boolean ignoreInvalidRefs;
-    @QueryParam("prune-registry")
-    Boolean pruneRegistry;
-    @QueryParam("keep-pinned-images")
-    Boolean keepPinnedImages;
-    @QueryParam("now")
-    String now;
+final class PlanQuery {
+    static final List<String> PARAMETERS = List.of("keep-tag-revisions", "keep-younger-than",
+            "prune-over-size-limit", "all", "namespace", "ignore-invalid-refs", "prune-registry", "keep-pinned-images",
+            "now");
+
+    private PlanQuery() {
+    }
 
     /**
-     * The run's options, checked in the order a client needs: a graph that is not synced answers 503 whatever the
-     * options, then invalid options answer 400.
+     * The run's options, checked in the order a client needs: a request that can never succeed (unknown parameter,
+     * malformed value, a combination oc refuses) answers 400 whatever the state, then a graph that is not synced
+     * answers 503.
      *
-     * @throws WebApplicationException carrying the 503 or 400 response
+     * @throws WebApplicationException carrying the 400 or 503 response
      */
-    PruneOptions resolve(LiveGraph live, PruneSettings settings) {
+    static PruneOptions resolve(UriInfo uri, LiveGraph live, PruneSettings settings) {
+        Map<String, String> query = QueryParameters.read(uri, PARAMETERS);
+        PruneOptions options;
+        try {
+            PlanFlags flags = new PlanFlags(
+                    value(query, "keep-tag-revisions", OptionValues::integer),
+                    value(query, "keep-younger-than", OptionValues::duration),
+                    value(query, "prune-over-size-limit", OptionValues::bool),
+                    value(query, "all", OptionValues::bool),
+                    value(query, "prune-registry", OptionValues::bool),
+                    value(query, "namespace", OptionValues::namespace),
+                    value(query, "ignore-invalid-refs", OptionValues::bool),
+                    value(query, "keep-pinned-images", OptionValues::bool));
+            Instant now = query.containsKey("now") ? OptionValues.time("now", query.get("now")) : Instant.now();
+            options = flags.resolve(now, settings.configuredDefaults());
+        } catch (InvalidOptionException e) {
+            throw QueryParameters.invalid(e);
+        } catch (PlanFlags.InvalidFlagsException e) {
+            throw QueryParameters.badRequest(e.flag(), e.getMessage());
+        }
         if (!live.synced()) {
             throw error(Response.Status.SERVICE_UNAVAILABLE,
                     "the reference graph is not synced: " + live.notSyncedReason());
         }
-        try {
-            Duration age = keepYoungerThan == null ? null : GoDuration.parse(keepYoungerThan);
-            Instant at = now == null ? Instant.now() : OffsetDateTime.parse(now).toInstant();
-            return new PlanFlags(keepTagRevisions, age, pruneOverSizeLimit, all, pruneRegistry, namespace,
-                    ignoreInvalidRefs, keepPinnedImages).resolve(at, settings.configuredDefaults());
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-            throw error(Response.Status.BAD_REQUEST, e.getMessage());
-        }
+        return options;
+    }
+
+    /** The parsed value, or null ("not given": the default applies). */
+    private static <T> T value(Map<String, String> query, String name, BiFunction<String, String, T> parser) {
+        return query.containsKey(name) ? parser.apply(name, query.get(name)) : null;
     }
 
     static WebApplicationException error(Response.Status status, String message) {

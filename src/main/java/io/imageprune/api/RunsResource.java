@@ -1,5 +1,7 @@
 package io.imageprune.api;
 
+import io.imageprune.options.InvalidOptionException;
+import io.imageprune.options.OptionValues;
 import io.imageprune.prune.PruneRunner;
 import io.imageprune.prune.RunHistory;
 import io.imageprune.prune.RunRefusedException;
@@ -12,10 +14,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -45,14 +48,22 @@ public class RunsResource {
      * Only when {@code imageprune.api.runs.enabled}, and for a caller allowed to delete images (see
      * {@link RunsAuthorizer}); blocking (a worker thread), as the check calls the Kubernetes API.
      *
-     * @param dryRun true forces a dry run; a confirmed run needs imageprune.prune.confirm=true
+     * The one query parameter, {@code dry-run}, is parsed by the option parser like every other boolean: true (or
+     * 1, t, …) forces a dry run, false leaves it to the configuration (a confirmed run needs
+     * imageprune.prune.confirm=true), anything else is a 400 and never a run.
      */
     @POST
-    public Response start(@QueryParam("dry-run") boolean dryRun,
-                          @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    public Response start(@Context UriInfo uri, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Optional<Response> refused = authorizer.check(authorization);
         if (refused.isPresent()) {
             return refused.get();
+        }
+        Map<String, String> query = QueryParameters.read(uri, List.of("dry-run"));
+        boolean dryRun;
+        try {
+            dryRun = query.containsKey("dry-run") && OptionValues.bool("dry-run", query.get("dry-run"));
+        } catch (InvalidOptionException e) {
+            throw QueryParameters.invalid(e);
         }
         try {
             RunReport run = runner.start(RunTrigger.API, RunTargets.ALL, dryRun ? Boolean.TRUE : null);

@@ -27,6 +27,13 @@ public final class AuditEvents {
     public static final String FAILED = TYPE_PREFIX + "action.failed";
     public static final String SKIPPED = TYPE_PREFIX + "action.skipped";
     public static final String RUN_COMPLETED = TYPE_PREFIX + "run.completed";
+    /** Opens a run: its settings and planned counts, before its first action (key and subject: the run id). */
+    public static final String RUN_STARTED = TYPE_PREFIX + "run.started";
+    /**
+     * A request a confirmed run is about to send, acknowledged by the broker before it is sent; the outcome event of
+     * the same action follows (same key, {@code data.actionId} = the outcome's id).
+     */
+    public static final String ACTION_INTENDED = TYPE_PREFIX + "action.intended";
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -65,6 +72,63 @@ public final class AuditEvents {
         return new AuditEvent(id, type, action.target(), out.toString());
     }
 
+    /** The run's opening event, stamped with the time the run started. */
+    public AuditEvent started(RunStart run) {
+        String id = id(run.runId(), "run.started");
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            envelope(json, id, RUN_STARTED, run.runId(), run.startedAt());
+            json.writeObjectFieldStart("data");
+            json.writeStringField("runId", run.runId());
+            json.writeStringField("trigger", run.trigger());
+            json.writeBooleanField("dryRun", run.dryRun());
+            json.writeStringField("targets", run.targets());
+            json.writeStringField("startedAt", text(run.startedAt()));
+            json.writeObjectFieldStart("settings");
+            for (var setting : run.settings().entrySet()) {
+                json.writeStringField(setting.getKey(), setting.getValue());
+            }
+            json.writeEndObject();
+            json.writeObjectFieldStart("planned");
+            for (var count : run.planned().entrySet()) {
+                json.writeNumberField(count.getKey(), count.getValue());
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new AuditEvent(id, RUN_STARTED, run.runId(), out.toString());
+    }
+
+    /**
+     * The intent to send one request, keyed like the action's outcome so that both land in one partition, intent
+     * first. One per action and run: retries of the same request share it.
+     */
+    public AuditEvent intent(String runId, Instant time, Intent intent) {
+        String actionId = intent.actionId(runId);
+        String id = id(runId, "intent", actionId);
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            envelope(json, id, ACTION_INTENDED, intent.target(), time);
+            json.writeObjectFieldStart("data");
+            json.writeStringField("runId", runId);
+            json.writeStringField("actionId", actionId);
+            json.writeStringField("action", intent.kind().eventSuffix());
+            json.writeStringField("kind", intent.kind().name());
+            json.writeStringField("target", intent.target());
+            json.writeStringField("repository", intent.repository());
+            json.writeStringField("digest", intent.digest());
+            json.writeBooleanField("dryRun", false);
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new AuditEvent(id, ACTION_INTENDED, intent.target(), out.toString());
+    }
+
     /** The run's closing event, stamped with the time the run finished. */
     public AuditEvent summary(RunSummary run) {
         String id = id(run.runId(), "run.completed");
@@ -96,6 +160,18 @@ public final class AuditEvents {
             json.writeEndArray();
             json.writeNumberField("saved", run.saved());
             json.writeNumberField("leftForGarbageCollection", run.leftForGarbageCollection());
+            json.writeStringField("state", run.state());
+            json.writeStringField("reason", run.reason());
+            json.writeArrayFieldStart("sentWithoutOutcome");
+            for (Intent intent : run.sentWithoutOutcome()) {
+                json.writeStartObject();
+                json.writeStringField("kind", intent.kind().name());
+                json.writeStringField("target", intent.target());
+                json.writeStringField("repository", intent.repository());
+                json.writeStringField("digest", intent.digest());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {
@@ -110,7 +186,21 @@ public final class AuditEvents {
      * run has one outcome.
      */
     public static String actionId(String runId, ActionRecord action) {
-        return id(runId, action.kind().name(), action.repository(), action.target(), action.digest());
+        return actionId(runId, action.kind(), action.repository(), action.target(), action.digest());
+    }
+
+    static String actionId(String runId, ActionKind kind, String repository, String target, String digest) {
+        return id(runId, kind.name(), repository, target, digest);
+    }
+
+    /** The action kind whose events carry this {@code data.action}, or null. */
+    public static ActionKind kindOf(String eventSuffix) {
+        for (ActionKind kind : ActionKind.values()) {
+            if (kind.eventSuffix().equals(eventSuffix)) {
+                return kind;
+            }
+        }
+        return null;
     }
 
     /** The event type of an action that ended with the given outcome. */
@@ -118,7 +208,7 @@ public final class AuditEvents {
         return switch (outcome) {
             case DONE, ALREADY_GONE -> TYPE_PREFIX + kind.eventSuffix();
             case FAILED -> FAILED;
-            case SAVED, LEFT_FOR_GC -> SKIPPED;
+            case SAVED, LEFT_FOR_GC, DEFERRED -> SKIPPED;
         };
     }
 

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,9 +26,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends the audit events of prune runs to the audit topic: idempotent, acks from all in-sync replicas, keyed by
- * target. Sending never blocks the caller and never fails a run: events are handed to one sender thread (which keeps
- * their order, and alone waits for topic creation, metadata or buffer space when Kafka is slow or away); an event that
- * cannot be delivered is logged and counted ({@code imageprune.audit.publish.failures}), the action itself stands.
+ * target. Outcome and summary events never block the caller and never fail a run: events are handed to one sender
+ * thread (which keeps their order, and alone waits for topic creation, metadata or buffer space when Kafka is slow or
+ * away); an event that cannot be delivered is logged and counted ({@code imageprune.audit.publish.failures}), the action
+ * itself stands. The records a run must not go on without (its start, its intents) go the same way, but their sender
+ * waits for the acknowledgement ({@link #acknowledged}, used by {@link RunJournal}).
  */
 @ApplicationScoped
 public class AuditPublisher {
@@ -38,7 +41,13 @@ public class AuditPublisher {
     private static final Duration MAX_BLOCK = Duration.ofSeconds(10);
     /** Every send completes (acknowledged or failed) within this, which is also what bounds {@link #flush()}. */
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * At shutdown: how long queued events (the summary of a run that stopped) may take to be handed over, and then to
+     * be acknowledged. Bounded so that shutdown ends within the pod's grace period without a broker; an event lost
+     * then is what the next start's run recovery is for.
+     */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMillis(1500);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
     /** How long the end of a run waits for its events; a broker outage must not keep the next run from starting. */
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
 
@@ -71,6 +80,40 @@ public class AuditPublisher {
             AuditEvent event = events.action(runId, dryRun, time, action);
             sender.execute(() -> send(event));
         }
+    }
+
+    /**
+     * Hands the event to the sender thread (behind every event handed over before it, so per-key order holds) and
+     * completes when the broker acknowledged it ({@code acks=all}), or exceptionally when it could not be sent.
+     * Callers bound their wait; the future itself completes within the producer's delivery timeout.
+     */
+    CompletableFuture<Void> acknowledged(AuditEvent event) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        if (!enabled) {
+            acked.completeExceptionally(new IllegalStateException("imageprune.audit.enabled=false"));
+            return acked;
+        }
+        try {
+            sender.execute(() -> send(event, acked));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            acked.completeExceptionally(new IllegalStateException("the audit publisher is shut down", e));
+        }
+        return acked;
+    }
+
+    /** Hands the event to the sender thread without waiting for it (it is logged and counted if it fails). */
+    void publish(AuditEvent event) {
+        if (enabled) {
+            sender.execute(() -> send(event));
+        }
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    AuditEvents events() {
+        return events;
     }
 
     /** Publishes the closing event of a run. */
@@ -112,19 +155,26 @@ public class AuditPublisher {
     }
 
     private void send(AuditEvent event) {
+        send(event, new CompletableFuture<>());
+    }
+
+    private void send(AuditEvent event, CompletableFuture<Void> acked) {
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.key(), event.json());
         record.headers().add("content-type", AuditEvents.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
         try {
             producer().send(record, (metadata, error) -> {
                 if (error == null) {
                     registry.counter(EVENTS, "type", event.type()).increment();
+                    acked.complete(null);
                 } else {
                     failed(event, error);
+                    acked.completeExceptionally(error);
                 }
             });
         } catch (RuntimeException e) {
             // a closed producer or an unserialisable record throws instead of calling back
             failed(event, e);
+            acked.completeExceptionally(e);
         }
     }
 
@@ -159,7 +209,7 @@ public class AuditPublisher {
     void close() {
         sender.shutdown();
         try {
-            if (!sender.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!sender.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warnf("audit events still queued for %s at shutdown were dropped", topic);
                 sender.shutdownNow();
             }

@@ -15,11 +15,33 @@ import java.util.List;
  * @param failures                 the error text of every failed action, in the order they failed
  * @param saved                    actions not attempted because the last-moment re-check found a new reference
  * @param leftForGarbageCollection actions left to the registry's garbage collection
+ * @param state                    SUCCEEDED, FAILED, REFUSED, or INTERRUPTED (the process stopped mid-run and a
+ *                                 later start recovered the run from the audit topic)
+ * @param reason                   why the run was refused, failed as a whole, or was interrupted; else null
+ * @param sentWithoutOutcome       of an interrupted run: the requests whose intent was acknowledged but whose outcome
+ *                                 never reached the topic (they may or may not have happened)
  */
 public record RunSummary(String runId, String trigger, boolean dryRun, Instant startedAt, Instant finishedAt,
                          String refused, PruneStats stats, long bytesReclaimed, List<String> failures, int saved,
-                         int leftForGarbageCollection) {
+                         int leftForGarbageCollection, String state, String reason, List<Intent> sentWithoutOutcome) {
+    public static final String INTERRUPTED = "INTERRUPTED";
+
     public RunSummary {
         failures = failures == null ? List.of() : List.copyOf(failures);
+        sentWithoutOutcome = sentWithoutOutcome == null ? List.of() : List.copyOf(sentWithoutOutcome);
+        if (state == null) {
+            state = refused != null ? "REFUSED" : failures.isEmpty() ? "SUCCEEDED" : "FAILED";
+        }
+        if (reason == null) {
+            reason = refused;
+        }
+    }
+
+    /** A run whose state follows from its refusal and failures alone. */
+    public RunSummary(String runId, String trigger, boolean dryRun, Instant startedAt, Instant finishedAt,
+                      String refused, PruneStats stats, long bytesReclaimed, List<String> failures, int saved,
+                      int leftForGarbageCollection) {
+        this(runId, trigger, dryRun, startedAt, finishedAt, refused, stats, bytesReclaimed, failures, saved,
+                leftForGarbageCollection, null, null, List.of());
     }
 }

@@ -6,13 +6,16 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 
 /**
- * Entry point of the jar. {@code plan} runs without booting the application (it needs no bean, opens no connection
- * and binds no port); {@code publish} boots it with the HTTP listener and the ingest and state roles switched off;
- * anything else runs the command line, whose top command without a subcommand is the service. Anything else runs the command line,
- * whose top command without a subcommand is the service.
+ * Entry point of the jar. {@code plan}, {@code help} and {@code --help} run without booting the application (they need
+ * no bean, open no connection and bind no port); {@code publish} boots it with the HTTP listener and the ingest and
+ * state roles switched off; anything else runs the command line, whose top command without a subcommand is the
+ * service.
  */
 @QuarkusMain
 public class ImagePruneMain implements QuarkusApplication {
+    /** First arguments that run without booting the application. */
+    private static final java.util.Set<String> WITHOUT_CONTAINER =
+            java.util.Set.of("plan", "help", "--help", "-h", "--version", "-V");
     private final CommandLine.IFactory factory;
 
     public ImagePruneMain(CommandLine.IFactory factory) {
@@ -20,9 +23,10 @@ public class ImagePruneMain implements QuarkusApplication {
     }
 
     public static void main(String... args) {
-        if (args.length > 0 && args[0].equals("plan") && !Boolean.getBoolean("imageprune-in-process")) {
-            // plan needs no container at all: skipping the boot keeps it to well under a second of start-up
-            // (the build's in-process main tests set imageprune-in-process: they cannot let the JVM exit)
+        if (args.length > 0 && WITHOUT_CONTAINER.contains(args[0]) && !Boolean.getBoolean("imageprune-in-process")) {
+            // plan and the help need no container at all: skipping the boot keeps them to well under a second of
+            // start-up, and the help never starts the service (the build's in-process main tests set
+            // imageprune-in-process: they cannot let the JVM exit)
             System.exit(new CommandLine(new ImagePruneCommand()).execute(args));
         }
         if (args.length > 0 && args[0].equals("publish")) {

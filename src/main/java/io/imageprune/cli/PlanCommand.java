@@ -3,6 +3,8 @@ package io.imageprune.cli;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
 import io.imageprune.graph.ReferenceGraph;
+import io.imageprune.options.InvalidOptionException;
+import io.imageprune.options.OptionValues;
 import io.imageprune.policy.Explainer;
 import io.imageprune.policy.ImageExplanation;
 import io.imageprune.policy.PlanFlags;
@@ -20,9 +22,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * {@code plan --snapshot FILE}: what {@code oc adm prune images} would prune from a cluster snapshot, and why.
@@ -40,6 +41,7 @@ public class PlanCommand implements Callable<Integer> {
     Path snapshot;
 
     @Option(names = "--keep-tag-revisions", paramLabel = "N", defaultValue = "3",
+            converter = OptionConverters.Int.class,
             description = "Number of newest revisions per tag to keep (default: ${DEFAULT-VALUE}).")
     int keepTagRevisions;
 
@@ -48,10 +50,12 @@ public class PlanCommand implements Callable<Integer> {
     String keepYoungerThan;
 
     @Option(names = "--prune-over-size-limit", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class,
             description = "Prune images exceeding the namespaces' LimitRanges instead of by age and count.")
     Boolean pruneOverSizeLimit;
 
-    @Option(names = "--all", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true", defaultValue = "true",
+    @Option(names = "--all", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class, defaultValue = "true",
             description = "Also delete images not managed by OpenShift (default: ${DEFAULT-VALUE}).")
     boolean allImages;
 
@@ -60,15 +64,18 @@ public class PlanCommand implements Callable<Integer> {
     String namespace;
 
     @Option(names = "--ignore-invalid-refs", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class,
             description = "Skip unparsable image references instead of refusing to plan.")
     boolean ignoreInvalidRefs;
 
     @Option(names = "--prune-registry", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class,
             defaultValue = "true",
             description = "Plan registry deletions (links, blobs, manifests); false: API objects only (default: ${DEFAULT-VALUE}).")
     boolean pruneRegistry;
 
     @Option(names = "--keep-pinned-images", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class,
             defaultValue = "true",
             description = "Never delete an image that a counted referrer names by digest; false gives oc's exact result (default: ${DEFAULT-VALUE}).")
     boolean keepPinnedImages;
@@ -172,19 +179,14 @@ public class PlanCommand implements Callable<Integer> {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         Duration age = null;
         if (parsed.hasMatchedOption("--keep-younger-than")) {
-            try {
-                age = GoDuration.parse(keepYoungerThan);
-            } catch (IllegalArgumentException e) {
-                throw usage("invalid argument \"" + keepYoungerThan + "\" for \"--keep-younger-than\" flag: "
-                        + e.getMessage());
-            }
+            age = parsed(() -> OptionValues.duration("--keep-younger-than", keepYoungerThan));
         }
         PlanFlags flags = new PlanFlags(
                 parsed.hasMatchedOption("--keep-tag-revisions") ? keepTagRevisions : null,
                 age,
                 parsed.hasMatchedOption("--prune-over-size-limit") ? pruneOverSizeLimit : null,
                 allImages, pruneRegistry, namespace, ignoreInvalidRefs, keepPinnedImages);
-        Instant at = now == null ? Instant.now() : parseNow(now);
+        Instant at = now == null ? Instant.now() : parsed(() -> OptionValues.time("--now", now));
         try {
             return flags.resolve(at, PlanFlags.Defaults.OC);
         } catch (PlanFlags.InvalidFlagsException e) {
@@ -192,11 +194,11 @@ public class PlanCommand implements Callable<Integer> {
         }
     }
 
-    private Instant parseNow(String text) {
+    private <T> T parsed(Supplier<T> parse) {
         try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw usage("--now must be an RFC 3339 time such as 2025-01-15T12:00:00Z, not \"" + text + "\"");
+            return parse.get();
+        } catch (InvalidOptionException e) {
+            throw usage(e.getMessage());
         }
     }
 

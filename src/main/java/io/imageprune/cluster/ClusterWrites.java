@@ -9,6 +9,7 @@ import io.imageprune.execute.NotFoundException;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.ingest.ApiObjects;
 import io.imageprune.policy.RemovedRevision;
+import io.imageprune.reference.Identities;
 import io.imageprune.policy.StreamPlan;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,8 +41,10 @@ public class ClusterWrites {
     public record FreshStream(ImageStream api, io.imageprune.model.ImageStream model) {
     }
 
+    /** @throws io.imageprune.reference.Identities.UnsafeIdentityException without a request, for an unsafe name */
     public FreshStream readStream(String repo) {
         int slash = repo.indexOf('/');
+        Identities.requireStream(repo.substring(0, slash), repo.substring(slash + 1));
         ImageStream stream = client.imageStreams().inNamespace(repo.substring(0, slash))
                 .withName(repo.substring(slash + 1)).get();
         return stream == null ? null
@@ -54,6 +57,7 @@ public class ClusterWrites {
      */
     public void writeStatus(FreshStream fresh, StreamPlan plan) throws StreamConflictException, NotFoundException {
         ImageStream stream = fresh.api();
+        Identities.requireStream(stream.getMetadata().getNamespace(), stream.getMetadata().getName());
         Map<String, Set<Integer>> removed = new HashMap<>();
         for (RemovedRevision revision : plan.removedRevisions()) {
             removed.computeIfAbsent(revision.tag(), k -> new HashSet<>()).add(revision.index());
@@ -97,8 +101,12 @@ public class ClusterWrites {
         return PruneExecutor.message(e);
     }
 
-    /** @return false when the image was already gone */
+    /**
+     * @return false when the image was already gone
+     * @throws io.imageprune.reference.Identities.UnsafeIdentityException without a request, for an unsafe name
+     */
     public boolean deleteImage(String name) {
+        Identities.requireDigest("image name", name);
         return !client.images().withName(name).withGracePeriod(0).delete().isEmpty();
     }
 }

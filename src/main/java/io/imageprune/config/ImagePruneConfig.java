@@ -1,13 +1,18 @@
 package io.imageprune.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Every {@code imageprune.*} setting; each can be overridden by an environment variable (IMAGEPRUNE_…). */
+/**
+ * Every {@code imageprune.*} setting; each can be overridden by an environment variable (IMAGEPRUNE_…). Booleans
+ * are Go's ParseBool ({@link StrictBooleanConverter}); values that would weaken a safety setting stop the start
+ * ({@link SafetySettings}).
+ */
 @ConfigMapping(prefix = "imageprune")
 public interface ImagePruneConfig {
     Ingest ingest();
@@ -33,6 +38,7 @@ public interface ImagePruneConfig {
     interface Ingest {
         /** Watch the cluster and publish its objects to the state topic. */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean enabled();
 
         /** Namespaces to watch; empty: all namespaces. Images are cluster-scoped and always watched. */
@@ -41,16 +47,38 @@ public interface ImagePruneConfig {
         /** Names this ingest in its sync markers. */
         @WithDefault("imageprune")
         String id();
+
+        /**
+         * How often the ingest writes a heartbeat sync marker (after flushing every change), and how often it retries
+         * a relist after a publish failure or a lost watch. Must be well below the state side's max-marker-age.
+         */
+        @WithDefault("10s")
+        Duration heartbeat();
     }
 
     interface State {
         /** Consume the state topic into the live reference graph. */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean enabled();
 
         /** How long one poll of the state topic waits for records. */
         @WithDefault("200ms")
         Duration pollTimeout();
+
+        /**
+         * The graph stops counting as synced when the consumer has not read the state topic's end offsets (its lag)
+         * for this long: the broker is unreachable, or the consumer is stuck.
+         */
+        @WithDefault("10s")
+        Duration maxStaleness();
+
+        /**
+         * The graph stops counting as synced when the newest sync marker (listing or heartbeat) of any ingest is older
+         * than this (Kafka record time): the ingest is dead, stuck or cannot publish.
+         */
+        @WithDefault("45s")
+        Duration maxMarkerAge();
     }
 
     interface Kafka {
@@ -100,15 +128,19 @@ public interface ImagePruneConfig {
         String keepYoungerThan();
 
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean all();
 
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean pruneRegistry();
 
         @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
         boolean ignoreInvalidRefs();
 
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean keepPinnedImages();
     }
 
@@ -123,6 +155,7 @@ public interface ImagePruneConfig {
 
         /** oc's --force-insecure: plain HTTP or unverified TLS. */
         @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
         boolean forceInsecure();
 
         /** oc's --certificate-authority: a PEM bundle trusted for the registry's TLS certificate. */
@@ -146,6 +179,7 @@ public interface ImagePruneConfig {
     interface Prune {
         /** oc's --confirm: false means every run is a dry run that changes nothing. */
         @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
         boolean confirm();
 
         /** Cron expression (quarkus-scheduler, 6 fields) of full runs; {@code off} disables them. */
@@ -154,6 +188,7 @@ public interface ImagePruneConfig {
 
         /** Run targeted passes when objects become eligible (event-driven pruning). */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean eventDriven();
 
         /** Quiet time after an object becomes eligible before the targeted pass starts, to batch bursts. */
@@ -186,6 +221,35 @@ public interface ImagePruneConfig {
         @WithDefault("0.5")
         double maxImageDeletionShare();
 
+        /** A run that would delete more layer (and config) links than this is refused. */
+        @WithDefault("100000")
+        int maxLayerLinkDeletions();
+
+        /** A run that would delete more manifest links than this is refused. */
+        @WithDefault("20000")
+        int maxManifestLinkDeletions();
+
+        /** A run that would delete more blobs from global storage (manifest blobs included) than this is refused. */
+        @WithDefault("100000")
+        int maxBlobDeletions();
+
+        /** The rolling window of the per-window budgets below, over all passes of this replica. */
+        @WithDefault("1h")
+        Duration deletionWindow();
+
+        /** Images deleted within any deletion window at most; more wait for a later pass (deferred, not refused). */
+        @WithDefault("20000")
+        int maxImageDeletionsPerWindow();
+
+        @WithDefault("200000")
+        int maxLayerLinkDeletionsPerWindow();
+
+        @WithDefault("40000")
+        int maxManifestLinkDeletionsPerWindow();
+
+        @WithDefault("200000")
+        int maxBlobDeletionsPerWindow();
+
         /** Runs kept for GET /api/v1/runs/{id}. */
         @WithDefault("50")
         int history();
@@ -194,17 +258,34 @@ public interface ImagePruneConfig {
     interface Audit {
         /** Publish one CloudEvent per action to the audit topic. */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean enabled();
 
         /** The CloudEvents {@code source} of every event. */
         @WithDefault("/imageprune")
         String source();
+
+        /**
+         * How long a confirmed run waits for the broker to acknowledge the intent of a request before sending it;
+         * an intent not acknowledged in time means the request is not sent and the run stops deleting.
+         */
+        @WithDefault("10s")
+        Duration intentTimeout();
+
+        /** How far back the leading replica reads the audit topic at start to rebuild runs and deletion totals. */
+        @WithDefault("24h")
+        Duration recoveryWindow();
+
+        /** How long reading that window back may take; recovery tries again after a failure or timeout. */
+        @WithDefault("2m")
+        Duration recoveryTimeout();
     }
 
     /** Hot standby: every replica keeps the graph, only the holder of a Lease prunes. */
     interface Leader {
         /** Elect a leader through a coordination.k8s.io Lease; false: this replica always prunes. */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean enabled();
 
         @WithDefault("imageprune")
@@ -232,6 +313,7 @@ public interface ImagePruneConfig {
          * ignoreInvalidImageReferences and logLevel replace the imageprune.* values while the resource exists.
          */
         @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
         boolean enabled();
 
         @WithDefault("cluster")
@@ -246,6 +328,7 @@ public interface ImagePruneConfig {
         interface Runs {
             /** Accept {@code POST /api/v1/runs} at all; false answers 403 to every request. */
             @WithDefault("false")
+            @WithConverter(StrictBooleanConverter.class)
             boolean enabled();
 
             /**
@@ -254,6 +337,7 @@ public interface ImagePruneConfig {
              * authenticates and authorizes every request: then anyone who reaches the port can start a run.
              */
             @WithDefault("true")
+            @WithConverter(StrictBooleanConverter.class)
             boolean authenticate();
         }
     }

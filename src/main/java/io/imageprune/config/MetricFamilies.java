@@ -7,6 +7,7 @@ import io.imageprune.execute.Outcome;
 import io.imageprune.ingest.IngestMetrics;
 import io.imageprune.prune.LeaderElection;
 import io.imageprune.prune.PruneMetrics;
+import io.imageprune.prune.RunRecovery;
 import io.imageprune.state.StateMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -39,6 +40,8 @@ public class MetricFamilies {
         auditTypes.add(AuditEvents.RUN_COMPLETED);
         auditTypes.forEach(type -> Counter.builder(AuditPublisher.EVENTS).tag("type", type).register(registry));
         Counter.builder(AuditPublisher.FAILURES).register(registry);
+        Counter.builder(RunRecovery.INTERRUPTED_RUNS).register(registry);
+        Counter.builder(RunRecovery.FAILURES).register(registry);
         if (!(config.state().enabled() && config.leader().enabled())) {
             // no election here (LeaderElection registers the gauge when there is one): a state role without it
             // always prunes; a process without the state role never does

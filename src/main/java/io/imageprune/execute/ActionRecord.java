@@ -10,7 +10,7 @@ import io.imageprune.policy.Rule;
  * @param digest     the digest acted on, "" for stream updates
  * @param bytes      bytes this action reclaims when it succeeds (layer blobs only; 0 otherwise)
  * @param rule       the rule that decided the action
- * @param error      the failure text for {@link Outcome#FAILED}, the reason for {@link Outcome#SAVED}, else null
+ * @param error      the failure text for {@link Outcome#FAILED}, the reason for an action not attempted, else null
  */
 public record ActionRecord(ActionKind kind, String target, String repository, String digest, long bytes, Rule rule,
                            Outcome outcome, String error) {

@@ -1,6 +1,5 @@
 package io.imageprune.execute;
 
-import io.imageprune.model.ImageStream;
 import io.imageprune.policy.ImagePlan;
 import io.imageprune.policy.ImageStage;
 import io.imageprune.policy.Planner;
@@ -8,10 +7,6 @@ import io.imageprune.policy.Rule;
 import io.imageprune.policy.StreamPlan;
 import io.imageprune.policy.StreamStage;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Carries out a plan with oc's failure semantics (spec §6.4, §7, §10), serially and in plan order, with safety rule
@@ -44,87 +39,84 @@ public final class PruneExecutor {
         }
         boolean pruneRegistry = planner.options().pruneRegistry();
         StreamStage streams = planner.planStreams();
+        warnUnreadable(streams, ledger);
+        StageOne stageOne = new StageOne();
+        for (StreamPlan plan : streams.plans()) {
+            stream(new StreamStep(plan, pruneRegistry, ledger, stageOne));
+        }
+        ImageStage images = planner.planImages(stageOne.overrides());
+        if (images.failure() != null) {
+            ledger.failure(images.failure());
+        }
+        for (ImagePlan plan : images.plans()) {
+            image(new ImageStep(plan, ledger));
+        }
+        return ledger.result(planner.invalidReferences(), false);
+    }
+
+    /** Streams left alone on purpose because their images' metadata cannot be read: a warning, as oc prints. */
+    public static void warnUnreadable(StreamStage streams, RunLedger ledger) {
         streams.untouched().forEach((repo, rule) -> {
             if (rule == Rule.UNREADABLE_STREAM) {
                 ledger.warning("imagestream " + repo + ": " + rule.description());
             }
         });
-        Map<String, ImageStream> afterStage1 = new HashMap<>();
-        for (StreamPlan plan : streams.plans()) {
-            stream(plan, pruneRegistry, afterStage1, ledger);
-        }
-        ImageStage images = planner.planImages(afterStage1);
-        if (images.failure() != null) {
-            ledger.failure(images.failure());
-        }
-        for (ImagePlan plan : images.plans()) {
-            image(plan, ledger);
-        }
-        return ledger.result(planner.invalidReferences(), false);
     }
 
-    private void stream(StreamPlan plan, boolean pruneRegistry, Map<String, ImageStream> afterStage1,
-                        RunLedger ledger) {
+    private void stream(StreamStep step) {
+        StreamPlan plan = step.planned();
         try {
             cluster.updateStreamStatus(plan);
+            step.written(plan);
         } catch (NotFoundException gone) {
-            afterStage1.put(plan.repo(), null);
-            ledger.stream(plan, Outcome.ALREADY_GONE, null);
-            return;
+            step.gone();
         } catch (Exception e) {
-            ledger.stream(plan, Outcome.FAILED, message(e));
-            return;
+            step.failed(message(e));
         }
-        afterStage1.put(plan.repo(), plan.pruned());
-        ledger.stream(plan, Outcome.DONE, null);
-        if (!pruneRegistry) {
-            return;
+        for (String blob : step.layerLinks()) {
+            Call call = () -> registry.deleteLayerLink(step.repo(), blob);
+            String error = call.failure();
+            step.layerLink(blob, error == null ? Outcome.DONE : Outcome.FAILED, error);
         }
-        for (String blob : plan.layerLinkDeletions()) {
-            try {
-                registry.deleteLayerLink(plan.repo(), blob);
-                ledger.layerLink(plan.repo(), blob, Outcome.DONE, null);
-            } catch (Exception e) {
-                ledger.layerLink(plan.repo(), blob, Outcome.FAILED, message(e));
-            }
-        }
-        for (String manifest : plan.manifestLinkDeletions()) {
-            try {
-                registry.deleteManifestLink(plan.repo(), manifest);
-                ledger.manifestLink(plan.repo(), manifest, Outcome.DONE, null);
-            } catch (Exception e) {
-                ledger.manifestLink(plan.repo(), manifest, Outcome.FAILED, message(e));
-            }
+        for (String manifest : step.manifestLinks()) {
+            Call call = () -> registry.deleteManifestLink(step.repo(), manifest);
+            String error = call.failure();
+            step.manifestLink(manifest, error == null ? Outcome.DONE : Outcome.FAILED, error);
         }
     }
 
-    private void image(ImagePlan plan, RunLedger ledger) {
-        boolean anyDeleted = false;
-        boolean anyFailed = false;
-        List<String> digests = new ArrayList<>(plan.blobDeletions());
-        if (plan.deleteManifestBlob()) {
-            digests.add(plan.name());
+    private void image(ImageStep step) {
+        for (String digest : step.blobs()) {
+            Call call = () -> registry.deleteBlob(digest);
+            String error = call.failure();
+            step.blob(digest, error == null ? Outcome.DONE : Outcome.FAILED, error);
         }
-        for (String digest : digests) {
-            try {
-                registry.deleteBlob(digest);
-                ledger.blob(plan, digest, Outcome.DONE, null);
-                anyDeleted = true;
-            } catch (Exception e) {
-                ledger.blob(plan, digest, Outcome.FAILED, message(e));
-                anyFailed = true;
-            }
-        }
-        if (anyFailed && !anyDeleted) {
+        if (!step.mayDeleteImage()) {
             return;
         }
         try {
-            cluster.deleteImage(plan.name());
-            ledger.image(plan, Outcome.DONE, null);
+            cluster.deleteImage(step.name());
+            step.image(Outcome.DONE, null);
         } catch (NotFoundException gone) {
-            ledger.image(plan, Outcome.ALREADY_GONE, null);
+            step.image(Outcome.ALREADY_GONE, null);
         } catch (Exception e) {
-            ledger.image(plan, Outcome.FAILED, message(e));
+            step.image(Outcome.FAILED, message(e));
+        }
+    }
+
+    /** A registry deletion; "already gone" is the deleter's success. */
+    @FunctionalInterface
+    private interface Call {
+        void run() throws Exception;
+
+        /** Makes the call: null when it succeeded, else oc's failure text. */
+        default String failure() {
+            try {
+                run();
+                return null;
+            } catch (Exception e) {
+                return message(e);
+            }
         }
     }
 

@@ -41,7 +41,7 @@ public final class RunLedger {
         this(action -> { });
     }
 
-    /** A stream status write (its outcome: DONE, ALREADY_GONE when the stream was deleted, or FAILED). */
+    /** A stream status write: DONE, ALREADY_GONE when the stream was deleted, FAILED, SAVED or DEFERRED. */
     public void stream(StreamPlan plan, Outcome outcome, String error) {
         Rule rule = plan.removedRevisions().get(0).rule();
         ActionRecord action = new ActionRecord(ActionKind.STREAM_UPDATE, plan.repo(), plan.repo(), "", 0, rule,
@@ -69,7 +69,7 @@ public final class RunLedger {
         ActionRecord action = new ActionRecord(kind, digest, repo, digest, 0, Rule.LAST_LINK_IN_REPOSITORY, outcome,
                 failure);
         synchronized (this) {
-            if (attempted(outcome)) {
+            if (outcome.attempted()) {
                 (kind == ActionKind.LAYER_LINK ? layerLinks : manifestLinks).add(new LinkDeletion(repo, digest));
             }
             if (outcome.succeeded()) {
@@ -92,7 +92,7 @@ public final class RunLedger {
         ActionRecord action = new ActionRecord(ActionKind.BLOB, digest, "", digest, bytes,
                 Rule.LAST_IMAGE_USING_BLOB, outcome, failure);
         synchronized (this) {
-            if (attempted(outcome)) {
+            if (outcome.attempted()) {
                 blobs.add(digest);
             }
             if (outcome.succeeded()) {
@@ -103,14 +103,14 @@ public final class RunLedger {
         }
     }
 
-    /** The Image object: DONE, ALREADY_GONE (deleted by someone else; not counted, as oc), FAILED or SAVED. */
+    /** The Image object: DONE, ALREADY_GONE (deleted by someone else; not counted, as oc), FAILED, SAVED, DEFERRED. */
     public void image(ImagePlan plan, Outcome outcome, String error) {
         String name = plan.name();
         String failure = outcome == Outcome.FAILED ? "image " + name + ": failed to delete image " + name + ": " + error
                 : error;
         ActionRecord action = new ActionRecord(ActionKind.IMAGE, name, "", name, 0, plan.rule(), outcome, failure);
         synchronized (this) {
-            if (attempted(outcome)) {
+            if (outcome.attempted()) {
                 imageDeletions.add(name);
             }
             if (outcome == Outcome.DONE) {
@@ -144,10 +144,6 @@ public final class RunLedger {
             failures.add(action.error());
         }
         listener.accept(action);
-    }
-
-    private static boolean attempted(Outcome outcome) {
-        return outcome != Outcome.SAVED && outcome != Outcome.LEFT_FOR_GC;
     }
 
     /** Layer sizes are recorded on the image that holds them; configs and manifests have none (0). */

@@ -8,6 +8,7 @@ import io.imageprune.model.ReferrerKind;
 import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
 import io.imageprune.reference.ExtractedReferences;
+import io.imageprune.reference.Identities;
 import io.imageprune.reference.ImageRef;
 import io.imageprune.reference.ReferrerReferences;
 
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The cluster as pruning sees it, kept up to date one object at a time. Every put or remove adjusts the counters
@@ -52,6 +54,9 @@ public final class ReferenceGraph {
     private final Map<String, ReferrerEntry> conditionalPods = new HashMap<>();
     private final Map<String, ReferrerEntry> referrersWithErrors = new HashMap<>();
     private final int[] referrersPerKind = new int[ReferrerKind.values().length];
+    /** Images and streams carrying an identity that must not reach a URL ({@link Identities}), with the problems. */
+    private final Map<String, List<String>> unsafeImages = new HashMap<>();
+    private final Map<String, List<String>> unsafeStreams = new HashMap<>();
 
     /**
      * Puts any model object the graph holds (Image, ImageStream, Referrer, LimitRange), replacing the one with the
@@ -79,6 +84,10 @@ public final class ReferenceGraph {
         removeImage(image.name());
         images.put(image.name(), image);
         namedButUnknown.remove(image.name());
+        List<String> problems = Identities.problems(image);
+        if (!problems.isEmpty()) {
+            unsafeImages.put(image.name(), problems);
+        }
         List<String> blobs = image.blobs();
         if (blobs == null) {
             unreadableImages.add(image.name());
@@ -102,6 +111,7 @@ public final class ReferenceGraph {
         if (old == null) {
             return false;
         }
+        unsafeImages.remove(name);
         if (revisionsByImage.containsKey(name)) {
             namedButUnknown.add(name);
         }
@@ -132,6 +142,10 @@ public final class ReferenceGraph {
     public void putStream(ImageStream stream) {
         removeStream(stream.namespace(), stream.name());
         streams.put(stream.repo(), stream);
+        List<String> problems = Identities.problems(stream);
+        if (!problems.isEmpty()) {
+            unsafeStreams.put(stream.repo(), problems);
+        }
         contributeStream(stream, 1);
     }
 
@@ -140,6 +154,7 @@ public final class ReferenceGraph {
         if (old == null) {
             return false;
         }
+        unsafeStreams.remove(old.repo());
         contributeStream(old, -1);
         return true;
     }
@@ -289,6 +304,57 @@ public final class ReferenceGraph {
     /** Referrers with at least one unparsable reference, in no particular order. */
     public Collection<ReferrerEntry> referrersWithErrors() {
         return Collections.unmodifiableCollection(referrersWithErrors.values());
+    }
+
+    /** Whether the image carries an identity that must not reach a URL: it and everything it names are kept. */
+    public boolean unsafeImage(String name) {
+        return unsafeImages.containsKey(name);
+    }
+
+    /** Whether the stream's namespace or name must not reach a URL: the stream is left alone. */
+    public boolean unsafeStream(String repo) {
+        return unsafeStreams.containsKey(repo);
+    }
+
+    /** The images carrying an identity that must not reach a URL. */
+    public Set<String> unsafeImages() {
+        return Collections.unmodifiableSet(unsafeImages.keySet());
+    }
+
+    /** Images and streams carrying an identity that must not reach a URL. */
+    public int unsafeIdentityCount() {
+        return unsafeImages.size() + unsafeStreams.size();
+    }
+
+    /** The problem of an object the graph holds, or an empty list (for any other object, too). */
+    public List<String> identityProblems(Object object) {
+        List<String> problems = null;
+        if (object instanceof Image image) {
+            problems = unsafeImages.get(image.name());
+        } else if (object instanceof ImageStream stream) {
+            problems = unsafeStreams.get(stream.repo());
+        }
+        return problems == null ? List.of() : problems;
+    }
+
+    /**
+     * Every identity problem: the images' in name order, then the streams' in repository order (deterministic, so a
+     * refusal reads the same on every run).
+     *
+     * @param namespace "" for all streams, otherwise only that namespace's (images are cluster-scoped: always all)
+     */
+    public List<String> identityProblems(String namespace) {
+        if (unsafeImages.isEmpty() && unsafeStreams.isEmpty()) {
+            return List.of();
+        }
+        List<String> problems = new java.util.ArrayList<>();
+        new TreeMap<>(unsafeImages).values().forEach(problems::addAll);
+        new TreeMap<>(unsafeStreams).forEach((repo, streamProblems) -> {
+            if (namespace.isEmpty() || namespace.equals(streams.get(repo).namespace())) {
+                problems.addAll(streamProblems);
+            }
+        });
+        return problems;
     }
 
     /** Pods that count only while young; every other referrer's references are in the always-used counters. */

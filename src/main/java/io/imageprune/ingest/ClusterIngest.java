@@ -6,9 +6,11 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.model.Times;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.projection.SyncMarker;
+import io.imageprune.reference.Identities;
 import io.imageprune.state.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,14 +25,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Lists and watches every kind pruning reads (fabric8 informers: list, watch, relist after 410 or a lost connection)
  * and publishes each change to the state topic. After the complete listing it tombstones what the topic still holds
  * but the cluster no longer has (deleted while the ingest was down) and then publishes a sync marker.
+ *
+ * <p>Then, every {@code imageprune.ingest.heartbeat}, it flushes what it published and writes the marker again (a
+ * heartbeat: the state side takes a graph without a recent marker as stale). A publish that failed or a watch that was
+ * lost means changes the informers will never deliver again may be missing from the topic: the ingest writes a marker
+ * carrying the fault at once, and relists (republishes every object its informers hold, tombstones what they lack)
+ * before it writes a marker without a fault again. All markers are written on one thread, in order.
  */
 @ApplicationScoped
 public class ClusterIngest {
@@ -44,10 +57,22 @@ public class ClusterIngest {
     private final TopicKeys topicKeys;
     private final MeterRegistry registry;
     private final ProjectionCodec codec = new ProjectionCodec();
-    private final List<SharedIndexInformer<HasMetadata>> informers = new ArrayList<>();
+    private final List<SharedIndexInformer<HasMetadata>> informers = new CopyOnWriteArrayList<>();
     private final Map<String, String> kindStatus = new ConcurrentHashMap<>();
     private volatile long epoch;
     private ApiObjects apiObjects;
+    /** Every fault counts; a relist is good only if none happened while it ran. */
+    private final AtomicLong faults = new AtomicLong();
+    /** The first fault since the last marker without one, or null while the topic has everything. */
+    private final AtomicReference<String> fault = new AtomicReference<>();
+    private volatile SyncMarker lastMarker;
+    /** Guarded by {@link #markerLock}, not by {@link #start()}'s lock: shutdown must never wait for a listing. */
+    private volatile ScheduledExecutorService markers;
+    private final Object markerLock = new Object();
+    private Set<SharedIndexInformer<HasMetadata>> notWatchingBefore = Set.of();
+    /** Set once at shutdown: a listing in progress ends and no informer starts any more. */
+    private volatile boolean closed;
+    private volatile Thread starting;
 
     /** The client is resolved on start only: building it reads the kubeconfig and sets up TLS. */
     public ClusterIngest(ImagePruneConfig config, Instance<OpenShiftClient> clients, StatePublisher publisher,
@@ -60,23 +85,49 @@ public class ClusterIngest {
         this.registry = registry;
     }
 
-    /** Starts in the background: listing a large cluster takes a while and must not hold up the HTTP endpoints. */
+    /**
+     * Starts in the background: listing a large cluster takes a while and must not hold up the HTTP endpoints. On a
+     * thread of its own, which {@link #shutDown()} interrupts.
+     */
     public void startInBackground() {
-        CompletableFuture.runAsync(this::start).exceptionally(e -> {
-            LOG.errorf(e, "ingest failed to start; no sync marker is published, so nothing will be pruned");
-            return null;
-        });
+        Thread thread = new Thread(() -> {
+            try {
+                start();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.errorf(e, "ingest failed to start; no sync marker is published, so nothing will be pruned");
+                }
+            } finally {
+                starting = null;
+            }
+        }, "imageprune-ingest-start");
+        thread.setDaemon(true);
+        starting = thread;
+        thread.start();
     }
 
+    /**
+     * Shutdown: ends a listing in progress at once and stops watching. The listing holds {@link #start()}'s lock and
+     * may wait minutes for an unreachable API server or broker, so this neither takes that lock nor waits for it.
+     */
     @PreDestroy
-    void close() {
+    public void shutDown() {
+        closed = true;
+        Thread thread = starting;
+        if (thread != null) {
+            // every wait of the listing (topic creation, the informers' lists, publishing) ends on an interrupt
+            thread.interrupt();
+        }
         stop();
     }
 
     /** Stops watching; changes made meanwhile reach the topic with the next {@link #start()}'s listing. */
-    public synchronized void stop() {
-        informers.forEach(SharedIndexInformer::close);
-        informers.clear();
+    public void stop() {
+        stopMarkers();
+        synchronized (informers) {
+            informers.forEach(SharedIndexInformer::close);
+            informers.clear();
+        }
         kindStatus.clear();
     }
 
@@ -96,19 +147,54 @@ public class ClusterIngest {
         } catch (Exception e) {
             throw new IllegalStateException("cannot prepare the state topic: " + e, e);
         }
-        epoch = System.currentTimeMillis();
+        epoch = Math.max(epoch + 1, System.currentTimeMillis());
+        publisher.onFailure(this::fault);
+        // a complete listing repairs whatever an earlier fault lost; one that happens during it is counted
+        fault.set(null);
+        long faultsBefore = faults.get();
         client = clients.get();
         apiObjects = new ApiObjects(client.getKubernetesSerialization());
         List<String> namespaces = config.ingest().namespaces().orElse(List.of());
         boolean complete = true;
         for (WatchedKind kind : WatchedKind.ALL) {
             complete &= watch(kind, namespaces);
+            if (closed) {
+                return;
+            }
         }
         if (!complete) {
             LOG.errorf("not every kind could be listed (%s): no sync marker, so the graph never counts as synced",
                     kindStatus());
             return;
         }
+        ScheduledExecutorService markers = startMarkers();
+        if (markers == null) {
+            return;
+        }
+        String early = fault.get();
+        if (early != null) {
+            markers.execute(() -> writeMarker(faultMarker(early)));
+        }
+        try {
+            SyncMarker marker = completeListing(false);
+            if (faults.get() != faultsBefore) {
+                fault("a publish failed during the listing");
+            } else {
+                markers.execute(() -> writeMarker(marker));
+            }
+        } catch (RuntimeException e) {
+            fault("the listing could not be completed: " + e);
+        }
+    }
+
+    /**
+     * What follows a listing: tombstones for what the topic holds but the informers do not, after everything they
+     * hold reached the topic (republished first when {@code republish}).
+     *
+     * @return the marker to write once nothing failed meanwhile
+     */
+    private SyncMarker completeListing(boolean republish) {
+        List<String> namespaces = config.ingest().namespaces().orElse(List.of());
         Set<String> listed = new HashSet<>();
         Map<String, Integer> perKind = new TreeMap<>();
         for (SharedIndexInformer<HasMetadata> informer : informers) {
@@ -117,6 +203,10 @@ public class ClusterIngest {
                 if (key != null) {
                     listed.add(key);
                     perKind.merge(object.getKind(), 1, Integer::sum);
+                    if (republish) {
+                        WatchedKind.ALL.stream().filter(k -> k.kind().equals(object.getKind())).findFirst()
+                                .ifPresent(kind -> changed(kind, object, "relist"));
+                    }
                 }
             }
         }
@@ -128,11 +218,134 @@ public class ClusterIngest {
                 tombstones++;
             }
         }
-        SyncMarker marker = new SyncMarker(config.ingest().id(), epoch, Instant.now(), perKind);
+        publisher.flush();
+        LOG.infof("%s the cluster (%s), removed %d objects deleted meanwhile, sync marker epoch %d",
+                republish ? "relisted" : "listed", perKind, tombstones, epoch);
+        return new SyncMarker(config.ingest().id(), epoch, Instant.now(), perKind);
+    }
+
+    // ------------------------------------------------------------------------------------ heartbeats and faults
+
+    /** The marker thread, started now if needed; null once shut down. */
+    private ScheduledExecutorService startMarkers() {
+        synchronized (markerLock) {
+            if (closed) {
+                return null;
+            }
+            if (markers != null) {
+                return markers;
+            }
+            long every = config.ingest().heartbeat().toMillis();
+            if (every <= 0) {
+                throw new IllegalArgumentException("imageprune.ingest.heartbeat must be positive, got "
+                        + config.ingest().heartbeat());
+            }
+            markers = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "imageprune-ingest-markers");
+                thread.setDaemon(true);
+                return thread;
+            });
+            markers.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+            return markers;
+        }
+    }
+
+    private void stopMarkers() {
+        synchronized (markerLock) {
+            if (markers != null) {
+                markers.shutdownNow();
+                markers = null;
+            }
+        }
+    }
+
+    /** The ingest's topic may lack changes from now on; says so on the topic at once (once per fault). */
+    private void fault(String why) {
+        faults.incrementAndGet();
+        registry.counter(IngestMetrics.FAULTS).increment();
+        if (fault.compareAndSet(null, why)) {
+            LOG.errorf("ingest fault: %s; the graph is stale until the ingest has relisted", why);
+            ScheduledExecutorService executor = markers;
+            try {
+                if (executor != null) {
+                    executor.execute(() -> writeMarker(faultMarker(why)));
+                }
+            } catch (RejectedExecutionException stopping) {
+                // the ingest is stopping: the next start lists everything anyway
+            }
+        }
+    }
+
+    private SyncMarker faultMarker(String why) {
+        SyncMarker last = lastMarker;
+        return (last != null ? last : new SyncMarker(config.ingest().id(), epoch, Times.ZERO, Map.of())).withFault(why);
+    }
+
+    /** On the marker thread: relist after a fault, else a heartbeat marker once everything published is acked. */
+    private void beat() {
+        try {
+            String lost = lostWatches();
+            if (lost != null) {
+                fault("watch lost: " + lost);
+                return;
+            }
+            String why = fault.get();
+            long before = faults.get();
+            if (why != null) {
+                relist(why, before);
+                return;
+            }
+            SyncMarker last = lastMarker;
+            publisher.flush();
+            if (last != null && faults.get() == before && fault.get() == null) {
+                writeMarker(last.withFault(null));
+            }
+        } catch (RuntimeException e) {
+            fault("heartbeat failed: " + e);
+        }
+    }
+
+    private void relist(String why, long faultsBefore) {
+        epoch = Math.max(epoch + 1, System.currentTimeMillis());
+        LOG.infof("relisting after: %s", why);
+        SyncMarker marker = completeListing(true);
+        // cleared first: a fault from here on writes its own marker after this one
+        if (!fault.compareAndSet(why, null)) {
+            return;
+        }
+        if (faults.get() != faultsBefore) {
+            fault.compareAndSet(null, "a publish failed during the relist");
+            return;
+        }
+        writeMarker(marker);
+        registry.counter(IngestMetrics.RELISTS).increment();
+    }
+
+    private void writeMarker(SyncMarker marker) {
+        if (marker.fault() == null) {
+            lastMarker = marker;
+        }
         publisher.publish(marker.key(), codec.encode(marker));
         publisher.flush();
-        LOG.infof("listed the cluster (%s), removed %d objects deleted while the ingest was away, published sync "
-                + "marker epoch %d", perKind, tombstones, epoch);
+    }
+
+    /**
+     * Informers that were not watching at this beat and the one before (a watch that is merely being renewed is not
+     * lost), or null. A relist follows once they watch again.
+     */
+    private String lostWatches() {
+        Set<SharedIndexInformer<HasMetadata>> notWatching = new HashSet<>();
+        List<String> lost = new ArrayList<>();
+        for (SharedIndexInformer<HasMetadata> informer : informers) {
+            if (!informer.isWatching()) {
+                notWatching.add(informer);
+                if (notWatchingBefore.contains(informer)) {
+                    lost.add(informer.getApiTypeClass().getSimpleName());
+                }
+            }
+        }
+        notWatchingBefore = notWatching;
+        return lost.isEmpty() ? null : String.join(", ", lost);
     }
 
     private boolean watch(WatchedKind kind, List<String> namespaces) {
@@ -145,11 +358,21 @@ public class ClusterIngest {
                     started.add(startInformer(kind, kind.inNamespace(client, namespace).runnableInformer(0)));
                 }
             }
-            informers.addAll(started);
+            synchronized (informers) {
+                if (closed) {
+                    // shutDown() has already closed what was there
+                    started.forEach(SharedIndexInformer::close);
+                    return false;
+                }
+                informers.addAll(started);
+            }
             kindStatus.put(kind.kind(), "watching");
             return true;
         } catch (Exception e) {
             started.forEach(SharedIndexInformer::close);
+            if (closed) {
+                return false;
+            }
             int status = statusOf(e);
             if (status != 0 && status == kind.toleratedStatus()) {
                 String why = status == 404 ? "API not available, treated as empty (as oc does)"
@@ -192,6 +415,9 @@ public class ClusterIngest {
         } catch (java.util.concurrent.ExecutionException e) {
             informer.close();
             throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            informer.close();
+            throw e;
         }
         return informer;
     }
@@ -203,12 +429,26 @@ public class ClusterIngest {
                 throw new IllegalArgumentException("not a kind pruning reads");
             }
             registry.counter(IngestMetrics.EVENTS, "kind", kind.kind(), "operation", operation).increment();
+            reportUnsafeIdentities(kind, model);
             publisher.publish(ProjectionKeys.of(model), codec.encode(model));
         } catch (RuntimeException e) {
             // the object stays as last published; the next change or relist retries it
             registry.counter(IngestMetrics.EVENTS_BAD, "kind", kind.kind()).increment();
             LOG.errorf("cannot project %s %s/%s: %s", kind.kind(), object.getMetadata().getNamespace(),
                     object.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    /**
+     * An object whose identity must not reach a URL is published all the same: dropped, it would stop protecting
+     * what it holds. The planner refuses on it (or keeps it and all it names); here it is logged and counted.
+     */
+    private void reportUnsafeIdentities(WatchedKind kind, Object model) {
+        List<String> problems = Identities.problems(model);
+        if (!problems.isEmpty()) {
+            registry.counter(IngestMetrics.IDENTITIES_INVALID, "kind", kind.kind()).increment();
+            problems.forEach(problem -> LOG.warnf("identity not safe in a URL, treated as an invalid reference: %s",
+                    problem));
         }
     }
 

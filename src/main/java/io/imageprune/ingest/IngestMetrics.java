@@ -10,6 +10,9 @@ public final class IngestMetrics {
     static final String EVENTS = "imageprune.ingest.events";
     static final String EVENTS_BAD = "imageprune.ingest.events.bad";
     static final String PUBLISH_FAILURES = "imageprune.ingest.publish.failures";
+    static final String FAULTS = "imageprune.ingest.faults";
+    static final String RELISTS = "imageprune.ingest.relists";
+    static final String IDENTITIES_INVALID = "imageprune.ingest.identities.invalid";
 
     private IngestMetrics() {
     }
@@ -20,7 +23,10 @@ public final class IngestMetrics {
                 Counter.builder(EVENTS).tag("kind", kind.kind()).tag("operation", operation).register(registry);
             }
             Counter.builder(EVENTS_BAD).tag("kind", kind.kind()).register(registry);
+            Counter.builder(IDENTITIES_INVALID).tag("kind", kind.kind()).register(registry);
         }
         Counter.builder(PUBLISH_FAILURES).register(registry);
+        Counter.builder(FAULTS).register(registry);
+        Counter.builder(RELISTS).register(registry);
     }
 }

@@ -42,6 +42,12 @@ public record Image(String name, Instant created, boolean managed, String mediaT
         return OCI_INDEX.equals(mediaType) || MANIFEST_LIST.equals(mediaType);
     }
 
+    /** Whether the config is one of the image's blobs: a schema 2 or OCI image manifest naming one. */
+    public boolean configIsBlob() {
+        return !isIndex() && !configDigest.isEmpty()
+                && (MANIFEST_SCHEMA2.equals(mediaType) || MANIFEST_OCI.equals(mediaType));
+    }
+
     /**
      * The blobs this image holds in the registry besides its manifest (spec §8): every layer, duplicates kept, then
      * the config for schema 2 and OCI image manifests.
@@ -52,8 +58,7 @@ public record Image(String name, Instant created, boolean managed, String mediaT
         if (!isIndex() && !hasMetadata) {
             return null;
         }
-        boolean withConfig = !isIndex() && !configDigest.isEmpty()
-                && (MANIFEST_SCHEMA2.equals(mediaType) || MANIFEST_OCI.equals(mediaType));
+        boolean withConfig = configIsBlob();
         String[] blobs = new String[layers.size() + (withConfig ? 1 : 0)];
         for (int i = 0; i < layers.size(); i++) {
             blobs[i] = layers.get(i).name();

@@ -40,6 +40,9 @@ public final class LastMomentCheck {
      * @param removedByRun repository → revisions this run removed from it (written successfully)
      */
     public String imageSaved(String name, Map<String, List<RemovedRevision>> removedByRun) {
+        if (graph.unsafeImage(name)) {
+            return "the image now names a digest that is not safe in a URL";
+        }
         if (options.keepPinnedImages() && references.pinned(name)) {
             return "a referrer now names the image by digest";
         }

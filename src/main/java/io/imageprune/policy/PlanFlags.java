@@ -19,22 +19,30 @@ public record PlanFlags(Integer keepTagRevisions, Duration keepYoungerThan, Bool
 
     /** A flag combination oc rejects; the message is oc's. */
     public static final class InvalidFlagsException extends IllegalArgumentException {
-        public InvalidFlagsException(String message) {
+        private final String flag;
+
+        public InvalidFlagsException(String flag, String message) {
             super(message);
+            this.flag = flag;
+        }
+
+        /** The flag the message is about, without dashes: {@code keep-tag-revisions}. */
+        public String flag() {
+            return flag;
         }
     }
 
     public PruneOptions resolve(Instant now, Defaults defaults) {
         boolean sizeMode = pruneOverSizeLimit != null;
         if (sizeMode && (keepTagRevisions != null || keepYoungerThan != null)) {
-            throw new InvalidFlagsException(
+            throw new InvalidFlagsException("prune-over-size-limit",
                     "--prune-over-size-limit cannot be specified with --keep-tag-revisions nor --keep-younger-than");
         }
         if (keepYoungerThan != null && keepYoungerThan.isNegative()) {
-            throw new InvalidFlagsException("--keep-younger-than must be greater than or equal to 0");
+            throw new InvalidFlagsException("keep-younger-than", "--keep-younger-than must be greater than or equal to 0");
         }
         if (keepTagRevisions != null && keepTagRevisions < 0) {
-            throw new InvalidFlagsException("--keep-tag-revisions must be greater than or equal to 0");
+            throw new InvalidFlagsException("keep-tag-revisions", "--keep-tag-revisions must be greater than or equal to 0");
         }
         // Giving --prune-over-size-limit (even =false) unsets the two age/count options (spec §1).
         return PruneOptions.library(now,

@@ -8,6 +8,7 @@ import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
 import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
+import io.imageprune.reference.Identities;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -114,8 +115,14 @@ public final class Planner {
         return options.clusterWide() || stream.namespace().equals(options.namespace());
     }
 
-    /** Spec §6.1 and the unreadable-metadata skip of §6.2: the stream is left alone as a whole, or null. */
+    /**
+     * Spec §6.1 and the unreadable-metadata skip of §6.2, after the stream whose identity must not reach a URL: the
+     * stream is left alone as a whole, or null.
+     */
     private Rule streamSkip(ImageStream stream, RepositoryCounts counts) {
+        if (!Identities.problems(stream).isEmpty()) {
+            return Rule.UNSAFE_STREAM;
+        }
         if (!options.pruneOverSizeLimit() && stream.created().isAfter(options.threshold())) {
             return Rule.YOUNG_STREAM;
         }
@@ -222,6 +229,10 @@ public final class Planner {
         if (image == null) {
             return Rule.DANGLING;
         }
+        if (graph.unsafeImage(image.name())) {
+            // removing the revision would delete links of the names it carries
+            return Rule.UNSAFE_IMAGE;
+        }
         if (options.pruneOverSizeLimit()) {
             if (!exceedsLimits(image, stream.namespace())) {
                 return Rule.WITHIN_LIMITS;
@@ -279,9 +290,10 @@ public final class Planner {
         }
         Set<String> used = usedImages(streamsAfterStage1);
         Set<String> pinned = options.keepPinnedImages() ? pinnedImages() : Set.of();
+        Set<String> unsafe = unsafeImagesAndChildren();
         List<Image> deleted = new ArrayList<>();
         for (Image image : graph.images()) {
-            if (decideImage(image, used, pinned).removes()) {
+            if (decideImage(image, used, pinned, unsafe).removes()) {
                 deleted.add(image);
             }
         }
@@ -316,11 +328,12 @@ public final class Planner {
     public Map<String, Rule> imageRules(Map<String, ImageStream> streamsAfterStage1, Set<String> names) {
         Set<String> used = usedImages(streamsAfterStage1);
         Set<String> pinned = options.keepPinnedImages() ? pinnedImages() : Set.of();
+        Set<String> unsafe = unsafeImagesAndChildren();
         Map<String, Rule> rules = new HashMap<>();
         for (String name : names) {
             Image image = graph.image(name);
             if (image != null) {
-                rules.put(name, decideImage(image, used, pinned));
+                rules.put(name, decideImage(image, used, pinned, unsafe));
             }
         }
         return rules;
@@ -364,8 +377,14 @@ public final class Planner {
         return digests;
     }
 
-    /** Spec §7.3 rules 1-3, then safety rule 1. */
-    private Rule decideImage(Image image, Set<String> used, Set<String> pinned) {
+    /**
+     * An image whose identity must not reach a URL is kept with everything it names, whatever oc's rules say; then
+     * spec §7.3 rules 1-3, then safety rule 1.
+     */
+    private Rule decideImage(Image image, Set<String> used, Set<String> pinned, Set<String> unsafe) {
+        if (unsafe.contains(image.name())) {
+            return graph.unsafeImage(image.name()) ? Rule.UNSAFE_IMAGE : Rule.NAMED_BY_UNSAFE_IMAGE;
+        }
         if (used.contains(image.name())) {
             return Rule.IMAGE_IN_STREAM;
         }
@@ -415,6 +434,16 @@ public final class Planner {
         }
         addManifestListChildren(pinned);
         return pinned;
+    }
+
+    /** The images whose identity must not reach a URL, with everything their manifest lists name. */
+    private Set<String> unsafeImagesAndChildren() {
+        if (graph.unsafeImages().isEmpty()) {
+            return Set.of();
+        }
+        Set<String> unsafe = new HashSet<>(graph.unsafeImages());
+        addManifestListChildren(unsafe);
+        return unsafe;
     }
 
     /** Adds the children of every manifest list in the set, and theirs, to the set. */

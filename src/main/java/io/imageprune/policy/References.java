@@ -43,7 +43,7 @@ final class References {
         References refs;
         if (options.clusterWide()) {
             refs = new References(graph.alwaysUsedTags(), graph.alwaysUsedImages(), graph.alwaysPinnedDigests(),
-                    invalidReferences(graph.referrersWithErrors(), options));
+                    withIdentityProblems(invalidReferences(graph.referrersWithErrors(), options), graph, ""));
             for (ReferrerEntry pod : graph.conditionalPods()) {
                 if (pod.counts(options.threshold())) {
                     refs.addExtra(pod.references());
@@ -53,9 +53,9 @@ final class References {
             List<ReferrerEntry> inNamespace = graph.referrers().stream()
                     .filter(e -> e.referrer().namespace().equals(options.namespace()))
                     .toList();
-            refs = new References(new Counts(), new Counts(), new Counts(),
+            refs = new References(new Counts(), new Counts(), new Counts(), withIdentityProblems(
                     invalidReferences(inNamespace.stream().filter(e -> !e.references().errors().isEmpty()).toList(),
-                            options));
+                            options), graph, options.namespace()));
             for (ReferrerEntry entry : inNamespace) {
                 if (entry.counts(options.threshold())) {
                     refs.addExtra(entry.references());
@@ -81,6 +81,21 @@ final class References {
         return messages;
     }
 
+    /**
+     * Objects whose identity must not reach a URL count as objects with invalid references: after oc's messages,
+     * so oc's own order and texts stay as they are.
+     */
+    private static List<String> withIdentityProblems(List<String> invalidReferences, ReferenceGraph graph,
+                                                     String namespace) {
+        List<String> identities = graph.identityProblems(namespace);
+        if (identities.isEmpty()) {
+            return invalidReferences;
+        }
+        List<String> all = new ArrayList<>(invalidReferences);
+        all.addAll(identities);
+        return all;
+    }
+
     private void addExtra(ExtractedReferences refs) {
         for (ImageRef ref : refs.refs()) {
             (ref.type() == ImageRef.Type.TAG ? extraTags : extraImages).add(ref.key());
@@ -102,7 +117,10 @@ final class References {
         return alwaysPinned.contains(digest) || extraPinned.contains(digest);
     }
 
-    /** Invalid-reference messages of counted referrers in oc's collection order, duplicates kept. */
+    /**
+     * Invalid-reference messages of counted referrers in oc's collection order, duplicates kept, then the identity
+     * problems of images and streams.
+     */
     List<String> errors() {
         return errors;
     }

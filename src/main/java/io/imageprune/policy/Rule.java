@@ -5,6 +5,8 @@ public enum Rule {
     // stage 1, per stream
     YOUNG_STREAM(false, "the stream is younger than keep-younger-than"),
     UNREADABLE_STREAM(false, "an image of the stream has no readable metadata, so the stream is left alone"),
+    UNSAFE_STREAM(false, "the stream's namespace or name is not safe in a URL (an invalid reference, ignored): the "
+            + "stream is left alone"),
     // stage 1, per revision (spec §6.3, in order)
     YOUNG_REVISION(false, "the revision is younger than keep-younger-than"),
     TAG_IN_USE(false, "current revision of a tag that a referrer uses"),
@@ -16,6 +18,11 @@ public enum Rule {
     EXCEEDS_LIMITS(true, "the image exceeds the namespace's image size limit and is not in use"),
     // stage 1, registry links
     LAST_LINK_IN_REPOSITORY(true, "no remaining revision of the repository uses it"),
+    // a revision (stage 1) or image (stage 2) with an identity not safe in a URL, with ignore-invalid-refs
+    UNSAFE_IMAGE(false, "the image names a digest that is not safe in a URL (an invalid reference, ignored): it and "
+            + "everything it names are kept"),
+    NAMED_BY_UNSAFE_IMAGE(false, "a manifest list whose identity is not safe in a URL names the image: kept with "
+            + "everything that list names"),
     // stage 2, per image (spec §7.3, in order, then the safety rule)
     IMAGE_IN_STREAM(false, "a remaining stream revision (or a kept manifest list) uses the image"),
     UNMANAGED(false, "the image is not managed by OpenShift and --all=false"),

@@ -49,7 +49,12 @@ import java.util.regex.Pattern;
  *  "containers":[{"name":"c","init":false,"image":"…"}],"buildSource":null}
  * {"v":1,"kind":"LimitRange","namespace":"ns","name":"l","imageMaxStorage":[1024]}
  * {"v":1,"kind":"SyncMarker","ingestId":"i","epoch":3,"listedAt":"…","objectsPerKind":{"Image":10}}
+ * {"v":1,"kind":"SyncMarker","ingestId":"i","epoch":3,"listedAt":"…","objectsPerKind":{"Image":10},
+ *  "fault":"could not publish Pod/ns/p: …"}
  * </pre>
+ *
+ * A sync marker's {@code fault} is written only when there is one, so a marker without a fault is byte for byte what
+ * earlier versions wrote, and their markers read as markers without a fault.
  *
  * Field names are the record component names; a referrer's {@code kind} is {@link ReferrerKind#kind()}. Timestamps
  * are RFC 3339 in UTC with as many fraction digits as needed (nanosecond exact); {@link Times#ZERO} is written as
@@ -94,6 +99,7 @@ public final class ProjectionCodec {
     private static final SerializedString F_EPOCH = new SerializedString("epoch");
     private static final SerializedString F_LISTED_AT = new SerializedString("listedAt");
     private static final SerializedString F_OBJECTS_PER_KIND = new SerializedString("objectsPerKind");
+    private static final SerializedString F_FAULT = new SerializedString("fault");
 
     private static final SerializedString K_IMAGE = new SerializedString(ProjectionKeys.IMAGE);
     private static final SerializedString K_IMAGE_STREAM = new SerializedString(ProjectionKeys.IMAGE_STREAM);
@@ -329,6 +335,10 @@ public final class ProjectionCodec {
             g.writeNumber(e.getValue().intValue());
         }
         g.writeEndObject();
+        if (m.fault() != null) {
+            g.writeFieldName(F_FAULT);
+            g.writeString(m.fault());
+        }
     }
 
     private static void writeTime(JsonGenerator g, SerializableString field, Instant t) throws IOException {
@@ -716,6 +726,7 @@ public final class ProjectionCodec {
         long epoch = 0;
         Instant listedAt = null;
         Map<String, Integer> objectsPerKind = null;
+        String fault = null;
         String field;
         while ((field = p.nextFieldName()) != null) {
             p.nextToken();
@@ -727,6 +738,7 @@ public final class ProjectionCodec {
                 }
                 case "listedAt" -> listedAt = time(p, field);
                 case "objectsPerKind" -> objectsPerKind = readCounts(p, field);
+                case "fault" -> fault = string(p, field);
                 default -> p.skipChildren();
             }
         }
@@ -734,7 +746,7 @@ public final class ProjectionCodec {
         if (!hasEpoch) {
             throw new Bad("epoch", "is missing");
         }
-        return new SyncMarker(ingestId, epoch, listedAt, objectsPerKind);
+        return new SyncMarker(ingestId, epoch, listedAt, objectsPerKind, fault);
     }
 
     private static Map<String, Integer> readCounts(JsonParser p, String field) throws IOException {

@@ -9,15 +9,26 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Written to {@code imageprune.cluster-state} after each full listing, under the key {@code SyncMarker//<ingestId>}:
- * once a consumer has applied this record, it has seen everything that listing saw.
+ * Written to {@code imageprune.cluster-state} under the key {@code SyncMarker//<ingestId>} after each full listing and
+ * then at a fixed interval as a heartbeat: once a consumer has applied a marker without a {@code fault}, it has seen
+ * everything the ingest saw when it wrote the marker (the ingest flushes every change before it). A marker with a
+ * {@code fault} says the opposite: the ingest lost changes (a publish failed, a watch was lost) and has not relisted
+ * yet; the graph is not to be trusted until a later marker without a fault arrives. How old a marker is comes from
+ * its Kafka record timestamp, so markers written before the fault field existed still count.
  *
  * @param ingestId       the identity of the ingest instance that listed (never contains {@code /})
  * @param epoch          increases with every full listing of that ingest instance
  * @param listedAt       when the listing finished ({@link Times#ZERO} when absent)
  * @param objectsPerKind how many objects of each kind the listing produced, sorted by kind
+ * @param fault          why the ingest's changes since {@code epoch} cannot be trusted, or null (absent on the topic)
  */
-public record SyncMarker(String ingestId, long epoch, Instant listedAt, Map<String, Integer> objectsPerKind) {
+public record SyncMarker(String ingestId, long epoch, Instant listedAt, Map<String, Integer> objectsPerKind,
+                         String fault) {
+    /** A marker without a fault: the listing of {@code epoch} and every change since reached the topic. */
+    public SyncMarker(String ingestId, long epoch, Instant listedAt, Map<String, Integer> objectsPerKind) {
+        this(ingestId, epoch, listedAt, objectsPerKind, null);
+    }
+
     public SyncMarker {
         Objects.requireNonNull(ingestId, "ingestId");
         listedAt = Times.orZero(listedAt);
@@ -29,6 +40,11 @@ public record SyncMarker(String ingestId, long epoch, Instant listedAt, Map<Stri
                     Objects.requireNonNull(count, "objectsPerKind value")));
             objectsPerKind = Collections.unmodifiableSortedMap(sorted);
         }
+    }
+
+    /** This marker with the given fault (null: none). */
+    public SyncMarker withFault(String why) {
+        return new SyncMarker(ingestId, epoch, listedAt, objectsPerKind, why);
     }
 
     /** {@code SyncMarker//<ingestId>}. */

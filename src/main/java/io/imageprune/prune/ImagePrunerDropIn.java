@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.imageprune.cli.GoDuration;
+import io.imageprune.options.OptionValues;
 import io.imageprune.config.ImagePruneConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -90,7 +90,7 @@ public class ImagePrunerDropIn {
         Map<String, Object> spec = pruner.get("spec");
         boolean suspended = spec != null && Boolean.TRUE.equals(spec.get("suspend"));
         try {
-            PruneSettings.Values values = values(spec == null ? Map.of() : spec);
+            PruneSettings.Values values = values(spec == null ? Map.of() : spec, name);
             logLevel(spec == null ? null : (String) spec.get("logLevel"));
             settings.use(values);
             observed = new Observed(true, suspended, null);
@@ -103,25 +103,44 @@ public class ImagePrunerDropIn {
         }
     }
 
-    private PruneSettings.Values values(Map<String, Object> spec) {
-        int keepTagRevisions = spec.get("keepTagRevisions") instanceof Number n ? n.intValue()
-                : DEFAULT_KEEP_TAG_REVISIONS;
+    /**
+     * The resource's values, each read by the option parser (the API server checks the CRD's types, but a value it
+     * lets through that would wrap, such as keepTagRevisions 1e10, or a negative one, must not weaken a run).
+     *
+     * @throws IllegalArgumentException naming the field and the value; the last good settings then stay
+     */
+    static PruneSettings.Values values(Map<String, Object> spec, String name) {
+        String field = "imagepruner/" + name + " spec.";
+        Object revisions = spec.get("keepTagRevisions");
+        int keepTagRevisions = revisions == null ? DEFAULT_KEEP_TAG_REVISIONS
+                : OptionValues.integer(field + "keepTagRevisions", number(revisions));
         if (keepTagRevisions < 0) {
             throw new IllegalArgumentException("keepTagRevisions must not be negative");
         }
         Duration keepYoungerThan = DEFAULT_KEEP_YOUNGER_THAN;
-        if (spec.get("keepYoungerThanDuration") instanceof String text) {
-            keepYoungerThan = GoDuration.parse(text);
-        } else if (spec.get("keepYoungerThan") instanceof Number nanos) {
-            keepYoungerThan = Duration.ofNanos(nanos.longValue());
+        if (spec.get("keepYoungerThanDuration") != null) {
+            Object text = spec.get("keepYoungerThanDuration");
+            keepYoungerThan = OptionValues.duration(field + "keepYoungerThanDuration",
+                    text instanceof String string ? string : String.valueOf(text));
+        } else if (spec.get("keepYoungerThan") != null) {
+            keepYoungerThan = Duration.ofNanos(OptionValues.longInteger(field + "keepYoungerThan",
+                    number(spec.get("keepYoungerThan"))));
         }
         if (keepYoungerThan.isNegative()) {
             throw new IllegalArgumentException("keepYoungerThanDuration must not be negative");
         }
-        boolean ignoreInvalid = Boolean.TRUE.equals(spec.get("ignoreInvalidImageReferences"));
+        Object ignore = spec.get("ignoreInvalidImageReferences");
+        boolean ignoreInvalid = ignore != null && (ignore instanceof Boolean b ? b
+                : OptionValues.bool(field + "ignoreInvalidImageReferences", String.valueOf(ignore)));
         String schedule = spec.get("schedule") instanceof String s && !s.isBlank() ? s : DEFAULT_SCHEDULE;
         return new PruneSettings.Values(keepTagRevisions, keepYoungerThan, ignoreInvalid, schedule,
                 "imagepruner/" + name);
+    }
+
+    /** A JSON integer as its digits; anything else (a string, 3.5, 1e10) as text the integer parser refuses. */
+    private static String number(Object value) {
+        return value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger
+                ? value.toString() : "(" + value.getClass().getSimpleName() + ") " + value;
     }
 
     /** The operator's levels: Normal, Debug, Trace, TraceAll. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.imageprune.config.BoundedStop;
 import io.imageprune.config.ImagePruneConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +30,8 @@ public class LeaderElection {
                            Duration renewDeadline, Duration retryPeriod) {
     }
 
+    private static final Duration RELEASE_WAIT = Duration.ofMillis(1500);
+
     private final KubernetesClient client;
     private final Settings settings;
     private volatile boolean leading;
@@ -36,6 +39,7 @@ public class LeaderElection {
     private volatile String leader;
     private volatile boolean active;
     private CompletableFuture<?> election;
+    private final java.util.List<Runnable> onLeading = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Inject
     public LeaderElection(KubernetesClient client, ImagePruneConfig config, MeterRegistry registry) {
@@ -91,7 +95,13 @@ public class LeaderElection {
         });
     }
 
+    /** Called each time this replica becomes the leader, before {@link #leading()} turns true. */
+    public void onLeading(Runnable listener) {
+        onLeading.add(listener);
+    }
+
     private void startedLeading() {
+        onLeading.forEach(Runnable::run);
         leading = true;
         LOG.infof("%s holds lease %s/%s and prunes", settings.identity(), settings.namespace(), settings.leaseName());
     }
@@ -112,13 +122,24 @@ public class LeaderElection {
         return leader;
     }
 
-    /** Gives the lease up (released at once, so a standby takes over without waiting for it to expire). */
+    /**
+     * Gives the lease up (released at once, so a standby takes over without waiting for it to expire). Releasing is a
+     * call to the API server, which may not answer: after {@link #RELEASE_WAIT} the lease is left to expire.
+     */
     @PreDestroy
-    public synchronized void stop() {
-        active = false;
-        leading = false;
-        if (election != null) {
-            election.cancel(true);
+    public void stop() {
+        CompletableFuture<?> running;
+        synchronized (this) {
+            if (!active) {
+                return;
+            }
+            active = false;
+            leading = false;
+            running = election;
+        }
+        if (running != null) {
+            // the elector's cancel waits for its lock, which a renewal holds while its request is on its way
+            BoundedStop.run("lease release", RELEASE_WAIT, () -> running.cancel(true));
         }
     }
 }

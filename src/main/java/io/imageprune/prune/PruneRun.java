@@ -3,20 +3,18 @@ package io.imageprune.prune;
 import io.imageprune.execute.ActionRecord;
 import io.imageprune.execute.PruneResult;
 import io.imageprune.execute.RunLedger;
+import io.imageprune.execute.StageOne;
 import io.imageprune.model.Image;
-import io.imageprune.model.ImageStream;
 import io.imageprune.policy.ImagePlan;
 import io.imageprune.policy.PruneOptions;
 import io.imageprune.policy.RemovedRevision;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /** One run while it executes and afterwards: its identity, what it has done so far, and what stage 2 must know. */
@@ -30,10 +28,8 @@ final class PruneRun {
     final PruneOptions options;
     final Instant startedAt;
     final RunLedger ledger;
-    /** Stage 1's outcome per stream for stage 2: the written copy, or null when the stream was gone. */
-    final Map<String, ImageStream> streamsAfterStage1 = Collections.synchronizedMap(new HashMap<>());
-    /** Revisions each successfully written stream lost: the graph may not show the write yet (safety rule 4). */
-    final Map<String, List<RemovedRevision>> removedByRun = new ConcurrentHashMap<>();
+    /** What stage 1 leaves for stage 2, and the revisions the run removed (safety rule 4). */
+    final StageOne stageOne = new StageOne();
     private final Map<String, Map<String, Integer>> outcomes = new TreeMap<>();
     /** digest → images stage 2 deletes that hold it (an image holds its own manifest). */
     private Map<String, List<Image>> blobHolders = Map.of();
@@ -80,6 +76,11 @@ final class PruneRun {
         blobHolders = holders;
     }
 
+    /** Revisions each successfully written stream lost: the graph may not show the write yet (safety rule 4). */
+    Map<String, List<RemovedRevision>> removedByRun() {
+        return stageOne.removedByRun();
+    }
+
     List<Image> holders(String digest) {
         return blobHolders.getOrDefault(digest, List.of());
     }
@@ -114,6 +115,7 @@ final class PruneRun {
             outcomes.forEach((kind, counts) -> actions.put(kind, Map.copyOf(counts)));
         }
         return new RunReport(id, trigger.label(), state.name(), dryRun, targets.describe(), startedAt, finishedAt,
-                reason, done.stats().toString(), done.stats(), done.bytesReclaimed(), done.failures(), actions);
+                reason, done.stats().toString(), done.stats(), done.bytesReclaimed(), done.failures(), actions,
+                List.of());
     }
 }

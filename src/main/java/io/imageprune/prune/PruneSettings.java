@@ -1,7 +1,7 @@
 package io.imageprune.prune;
 
-import io.imageprune.cli.GoDuration;
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.options.OptionValues;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.PruneOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +34,8 @@ public class PruneSettings {
     public PruneSettings(ImagePruneConfig config) {
         this.config = config;
         this.configured = new Values(config.plan().keepTagRevisions(),
-                GoDuration.parse(config.plan().keepYoungerThan()), config.plan().ignoreInvalidRefs(),
+                OptionValues.duration("imageprune.plan.keep-younger-than", config.plan().keepYoungerThan()),
+                config.plan().ignoreInvalidRefs(),
                 config.prune().schedule(), "configuration");
         this.current = configured;
     }

@@ -1,5 +1,6 @@
 package io.imageprune.prune;
 
+import io.imageprune.cluster.ClusterLocation;
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.state.LiveGraph;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,10 +28,12 @@ public class PrunerStatus {
     private final Instance<PruneTriggers> triggers;
     private final Instance<ImagePrunerDropIn> dropIn;
     private final Instance<LeaderElection> leader;
+    private final ClusterLocation cluster;
 
     public PrunerStatus(LiveGraph live, ImagePruneConfig config, PruneSettings settings, RunHistory history,
                         Instance<PruneTriggers> triggers, Instance<ImagePrunerDropIn> dropIn,
-                        Instance<LeaderElection> leader) {
+                        Instance<LeaderElection> leader, ClusterLocation cluster) {
+        this.cluster = cluster;
         this.live = live;
         this.config = config;
         this.settings = settings;
@@ -98,6 +101,11 @@ public class PrunerStatus {
     }
 
     private Condition degraded() {
+        boolean needsCluster = config.ingest().enabled() || config.imagePruner().enabled()
+                || config.state().enabled() && config.leader().enabled();
+        if (needsCluster && !cluster.where().known()) {
+            return new Condition("Degraded", "True", "NoKubeconfig", cluster.where().from());
+        }
         if (config.imagePruner().enabled()) {
             ImagePrunerDropIn.Observed observed = dropIn.get().observed();
             if (observed.error() != null) {

@@ -2,6 +2,7 @@ package io.imageprune.registry;
 
 import io.imageprune.config.ImagePruneConfig.RegistryFlavour;
 import io.imageprune.execute.RegistryDeleter;
+import io.imageprune.reference.Identities;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -52,12 +53,35 @@ public final class RegistryClient implements AutoCloseable {
 
     /** {@code DELETE /v2/<repo>/blobs/<digest>}: unlinks a layer or config from a repository. */
     public Uni<Void> deleteLayerLink(String repo, String digest) {
-        return call(() -> api.deleteLayerLink(repo, digest), "v2/" + repo + "/blobs/" + digest);
+        return linkCall(repo, digest, "blobs", api::deleteLayerLink);
     }
 
     /** {@code DELETE /v2/<repo>/manifests/<digest>}: unlinks a manifest from a repository. */
     public Uni<Void> deleteManifestLink(String repo, String digest) {
-        return call(() -> api.deleteManifestLink(repo, digest), "v2/" + repo + "/manifests/" + digest);
+        return linkCall(repo, digest, "manifests", api::deleteManifestLink);
+    }
+
+    /**
+     * The identities are checked right before the request is built, whatever checked them earlier, and every path
+     * segment is percent-encoded: a value that could change the request's path, query or fragment is never sent.
+     */
+    private Uni<Void> linkCall(String repo, String digest, String kind,
+                               java.util.function.BiFunction<String, String, Uni<Response>> request) {
+        try {
+            Identities.requireRepository("repository", repo);
+            Identities.requireDigest("digest", digest);
+        } catch (Identities.UnsafeIdentityException e) {
+            return refused(e);
+        }
+        String encodedRepo = PathSegments.encodePath(repo);
+        String encodedDigest = PathSegments.encode(digest);
+        return call(() -> request.apply(encodedRepo, encodedDigest),
+                "v2/" + encodedRepo + "/" + kind + "/" + encodedDigest);
+    }
+
+    private static Uni<Void> refused(Identities.UnsafeIdentityException e) {
+        return Uni.createFrom().failure(new RegistryException("request not sent: " + e.getMessage(), false, 0, null,
+                e));
     }
 
     /** {@code DELETE /admin/blobs/<digest>}: removes a blob from storage; refused unless {@link #deletesGlobalBlobs()}. */
@@ -68,7 +92,13 @@ public final class RegistryClient implements AutoCloseable {
                             + " registry has no /admin/blobs; its garbage collector removes unlinked blobs",
                     false, 0, null, null));
         }
-        return call(() -> api.deleteBlob(digest), "admin/blobs/" + digest);
+        try {
+            Identities.requireDigest("digest", digest);
+        } catch (Identities.UnsafeIdentityException e) {
+            return refused(e);
+        }
+        String encodedDigest = PathSegments.encode(digest);
+        return call(() -> api.deleteBlob(encodedDigest), "admin/blobs/" + encodedDigest);
     }
 
     /** A blocking view for the synchronous core; each call waits at most the per-request timeout. */

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -52,10 +53,11 @@ public class DeadLetters {
         producer.flush();
     }
 
+    /** Bounded: an unreachable broker must not hold up shutdown; the record stays in the state topic anyway. */
     @PreDestroy
     synchronized void close() {
         if (producer != null) {
-            producer.close();
+            producer.close(Duration.ofSeconds(1));
         }
     }
 }

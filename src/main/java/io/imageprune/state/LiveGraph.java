@@ -3,11 +3,14 @@ package io.imageprune.state;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.model.ReferrerKind;
 import io.imageprune.projection.SyncMarker;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -18,17 +21,23 @@ import java.util.function.Function;
 /**
  * The reference graph the state consumer keeps, shared with the REST API: one writer (the consumer, in batches) and
  * any number of readers (planning). Also holds whether the graph may be trusted: "synced" only after the consumer
- * caught up with the topic and saw the ingest's sync marker.
+ * caught up with the topic and saw the ingest's sync marker, and only while it is fresh ({@link Freshness}: the broker
+ * answers, the lag is known, and a recent sync marker newer than every fault seen was read). Synced, its reason and
+ * the lag are evaluated at the moment they are asked for, so a consumer stuck on a dead broker cannot hold them.
  */
 @ApplicationScoped
 public class LiveGraph {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Freshness freshness;
     private ReferenceGraph graph = new ReferenceGraph();
     private volatile boolean synced;
     private volatile String notSyncedReason = "the state consumer has not started";
     private volatile SyncMarker lastMarker;
-    private volatile long lag = -1;
     private final List<RecordApplier.ChangeListener> listeners = new CopyOnWriteArrayList<>();
+
+    public LiveGraph(ImagePruneConfig config) {
+        this.freshness = new Freshness(config.state().maxStaleness(), config.state().maxMarkerAge());
+    }
 
     public <T> T read(Function<ReferenceGraph, T> reader) {
         lock.readLock().lock();
@@ -54,7 +63,7 @@ public class LiveGraph {
         markNotSynced(reason);
         write(g -> graph = new ReferenceGraph());
         lastMarker = null;
-        lag = -1;
+        freshness.reset();
     }
 
     /** Registers a listener told of every object change applied to the graph (on the consumer's thread). */
@@ -69,12 +78,22 @@ public class LiveGraph {
     }
 
     public boolean synced() {
-        return synced;
+        return synced && freshness.problem(Instant.now()) == null;
     }
 
-    /** Why the graph is not synced, or null when it is. */
+    /** Why the graph is not synced, or null when it is; an unreachable broker is named first. */
     public String notSyncedReason() {
-        return synced ? null : notSyncedReason;
+        Instant now = Instant.now();
+        String unreachable = freshness.unreachable(now);
+        if (unreachable != null) {
+            return unreachable;
+        }
+        return synced ? freshness.problem(now) : notSyncedReason;
+    }
+
+    /** Whether the consumer has replayed up to the sync barrier (freshness aside). */
+    boolean isMarkedSynced() {
+        return synced;
     }
 
     void markSynced() {
@@ -90,17 +109,52 @@ public class LiveGraph {
         return lastMarker;
     }
 
-    void lastMarker(SyncMarker marker) {
+    /** A sync marker was applied; {@code writtenAt} is its record's timestamp. */
+    void marker(SyncMarker marker, Instant writtenAt) {
         lastMarker = marker;
+        freshness.marker(marker, writtenAt);
     }
 
-    /** Records between the consumer's position and the end of the topic, -1 when unknown. */
+    /**
+     * Records between the consumer's position and the end of the topic as last read, -1 when unknown: never read,
+     * or not within {@code imageprune.state.max-staleness} (an unknown lag never counts as 0).
+     */
     public long lag() {
-        return lag;
+        return freshness.lag(Instant.now());
     }
 
-    void lag(long lag) {
-        this.lag = lag;
+    /** The consumer read the end offsets at {@code at}: the broker answered, {@code lag} records are not applied. */
+    void contact(Instant at, long lag) {
+        freshness.contact(at, lag);
+    }
+
+    /** The consumer could not read the end offsets. */
+    void unreachable(Instant at, String cause) {
+        freshness.unreachable(at, cause);
+    }
+
+    Duration maxStaleness() {
+        return freshness.maxStaleness();
+    }
+
+    /** Seconds since the consumer last read the end offsets, -1 when never. */
+    public double stalenessSeconds() {
+        return freshness.stalenessSeconds(Instant.now());
+    }
+
+    /** Seconds since the newest sync marker without a fault was written, -1 when none was read. */
+    public double markerAgeSeconds() {
+        return freshness.markerAgeSeconds(Instant.now());
+    }
+
+    /** The Kafka connection as the consumer sees it: state, since when unreachable, the position's age. */
+    public Map<String, Object> kafkaStatus() {
+        return freshness.kafkaStatus(Instant.now());
+    }
+
+    /** The newest sync marker's age and the last ingest fault seen. */
+    public Map<String, Object> markerStatus() {
+        return freshness.markerStatus(Instant.now());
     }
 
     /** Objects in the graph per kind, from the graph's counters (no walk over its objects). */

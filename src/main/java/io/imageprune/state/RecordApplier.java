@@ -8,12 +8,15 @@ import io.imageprune.projection.ObjectKey;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.projection.SyncMarker;
+import org.jboss.logging.Logger;
 
 /**
  * Applies one record of the state topic to a graph: a projection replaces the object, a tombstone removes it.
  * Applying the same record twice leaves the graph as applying it once, so redelivery is harmless.
  */
 public final class RecordApplier {
+    private static final Logger LOG = Logger.getLogger(RecordApplier.class);
+
     /** What a record was, for metrics and the sync barrier. */
     public enum Outcome { PUT, REMOVED, ABSENT, SYNC_MARKER }
 
@@ -59,6 +62,9 @@ public final class RecordApplier {
         }
         Object before = listener == null ? null : current(graph, id);
         graph.put(object);
+        // kept in the graph (dropped, it would stop protecting what it holds); the planner treats it as invalid
+        graph.identityProblems(object).forEach(problem -> LOG.warnf(
+                "identity not safe in a URL, treated as an invalid reference: %s", problem));
         if (listener != null) {
             listener.changed(before, object);
         }

@@ -15,12 +15,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Replays {@code imageprune.cluster-state} from the beginning on every start and then follows it, applying each record
  * to the {@link LiveGraph}. The graph is synced once the consumer has reached the end offsets it saw after the newest
- * sync marker. Records that cannot be read go to the dead-letter topic and never block the partition.
+ * sync marker, and stays so only while it keeps reading the end offsets (at least every second, with a timeout): a
+ * broker that stops answering makes the graph stale within {@code imageprune.state.max-staleness}, and when it answers
+ * again the consumer goes on from its position. Records that cannot be read go to the dead-letter topic and never
+ * block the partition.
  */
 @ApplicationScoped
 public class StateConsumer {
@@ -43,6 +48,8 @@ public class StateConsumer {
     private final StateMetrics metrics;
     private final RecordApplier applier;
     private final RecordSignature signing;
+    /** What the container's own shutdown waits for the consumer thread when no one stopped it before. */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
     private final AtomicReference<KafkaConsumer<String, byte[]>> current = new AtomicReference<>();
     private volatile boolean running;
     private Thread thread;
@@ -60,9 +67,17 @@ public class StateConsumer {
         this.signing = RecordSignature.of(config.kafka().signing().keys().orElse(List.of()));
     }
 
+    /**
+     * Shutdown: stops like {@link #stop()}, but also interrupts whatever the consumer waits for (topic creation or
+     * metadata from an unreachable broker, the pause between retries) and waits for it at most {@code bound}.
+     */
+    public void shutDown(Duration bound) {
+        stop(bound, true);
+    }
+
     @PreDestroy
     void close() {
-        stop();
+        shutDown(SHUTDOWN_WAIT);
     }
 
     public synchronized void start() {
@@ -75,15 +90,22 @@ public class StateConsumer {
         thread.start();
     }
 
-    public synchronized void stop() {
+    public void stop() {
+        stop(Duration.ofSeconds(30), false);
+    }
+
+    private synchronized void stop(Duration wait, boolean interrupt) {
         running = false;
         KafkaConsumer<String, byte[]> consumer = current.get();
         if (consumer != null) {
             consumer.wakeup();
         }
         if (thread != null) {
+            if (interrupt) {
+                thread.interrupt();
+            }
             try {
-                thread.join(Duration.ofSeconds(30).toMillis());
+                thread.join(Math.max(1, wait.toMillis()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -137,11 +159,14 @@ public class StateConsumer {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> target = consumer.endOffsets(partitions);
             boolean markerSeen = false;
+            boolean markerPending = false;
             long replayStart = System.nanoTime();
             long replayed = 0;
+            Duration checkEvery = endOffsetsInterval();
+            long nextCheck = 0;
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(config.state().pollTimeout());
-                SyncMarker[] marker = new SyncMarker[1];
+                SeenMarker[] marker = new SeenMarker[1];
                 replayed += records.count();
                 if (!records.isEmpty()) {
                     metrics.batchApply().record(() -> live.write(graph -> {
@@ -151,20 +176,28 @@ public class StateConsumer {
                     }));
                 }
                 if (marker[0] != null) {
-                    live.lastMarker(marker[0]);
+                    live.marker(marker[0].marker(), marker[0].writtenAt());
+                    markerPending = true;
+                }
+                if (!markerPending && System.nanoTime() < nextCheck) {
+                    continue;
+                }
+                Map<TopicPartition, Long> end = readEndOffsets(consumer, partitions);
+                nextCheck = System.nanoTime() + checkEvery.toNanos();
+                if (end == null) {
+                    continue;
+                }
+                if (markerPending) {
+                    markerPending = false;
                     markerSeen = true;
                     // everything the ingest published before its marker is below these offsets
-                    target = consumer.endOffsets(partitions);
+                    target = end;
                 }
-                long lag = 0;
                 boolean caughtUp = true;
                 for (TopicPartition partition : partitions) {
-                    long position = consumer.position(partition);
-                    caughtUp &= position >= target.getOrDefault(partition, 0L);
-                    lag += consumer.currentLag(partition).orElse(0);
+                    caughtUp &= consumer.position(partition) >= target.getOrDefault(partition, 0L);
                 }
-                live.lag(lag);
-                if (!live.synced()) {
+                if (!live.isMarkedSynced()) {
                     if (markerSeen && caughtUp) {
                         live.markSynced();
                         long millis = Math.max(1, (System.nanoTime() - replayStart) / 1_000_000);
@@ -181,14 +214,58 @@ public class StateConsumer {
         }
     }
 
+    /** A sync marker applied from a record, and the record's timestamp (the marker's age is measured from it). */
+    private record SeenMarker(SyncMarker marker, Instant writtenAt) {
+    }
+
+    /**
+     * How often the end offsets are read while following the topic: often enough that a broker that stops answering
+     * is noticed well within {@code max-staleness}.
+     */
+    private Duration endOffsetsInterval() {
+        Duration quarter = live.maxStaleness().dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? quarter : Duration.ofSeconds(1);
+    }
+
+    /**
+     * The end offsets, read with a bound (a poll never fails on a dead broker: the client retries silently), and the
+     * lag from them and the positions; null when the broker did not answer, which the graph records as an outage.
+     */
+    private Map<TopicPartition, Long> readEndOffsets(KafkaConsumer<String, byte[]> consumer,
+                                                     List<TopicPartition> partitions) {
+        Duration timeout = live.maxStaleness().dividedBy(2);
+        try {
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long lag = 0;
+            for (TopicPartition partition : partitions) {
+                lag += Math.max(0, end.getOrDefault(partition, 0L) - consumer.position(partition, timeout));
+            }
+            live.contact(Instant.now(), lag);
+            if (metrics.kafkaReachable(true)) {
+                LOG.infof("Kafka answers again; following %s from the consumer's position (%d records behind)",
+                        config.kafka().topic().state(), lag);
+            }
+            return end;
+        } catch (RetriableException e) {
+            if (metrics.kafkaReachable(false)) {
+                LOG.errorf("Kafka unreachable: cannot read the end offsets of %s within %d ms (%s); the graph is "
+                        + "not synced until it answers again", config.kafka().topic().state(), timeout.toMillis(),
+                        e.getMessage());
+            }
+            live.unreachable(Instant.now(), e.getClass().getSimpleName() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
     private void apply(io.imageprune.graph.ReferenceGraph graph, ConsumerRecord<String, byte[]> record,
-                       SyncMarker[] marker) {
+                       SeenMarker[] marker) {
         try {
             if (record.key() == null) {
                 throw new IllegalArgumentException("record without a key");
             }
             UntrustedRecordException.check(signing, record);
-            RecordApplier.Outcome outcome = applier.apply(graph, record.key(), record.value(), m -> marker[0] = m);
+            RecordApplier.Outcome outcome = applier.apply(graph, record.key(), record.value(),
+                    m -> marker[0] = new SeenMarker(m, Instant.ofEpochMilli(record.timestamp())));
             metrics.applied(ProjectionKeys.parse(record.key()).kind(), outcome);
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -11,6 +11,7 @@ import io.imageprune.projection.ProjectionException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Metrics of the state consumer: records applied per kind and operation, apply latency, lag, bad records. */
 @ApplicationScoped
@@ -22,6 +23,7 @@ public class StateMetrics {
     private final Map<String, Counter> applied = new ConcurrentHashMap<>();
     private final Map<String, Counter> bad = new ConcurrentHashMap<>();
     private final Timer batchApply;
+    private final AtomicInteger kafkaConnected = new AtomicInteger(-1);
 
     public StateMetrics(MeterRegistry registry, LiveGraph live) {
         this.registry = registry;
@@ -30,8 +32,19 @@ public class StateMetrics {
         Gauge.builder("imageprune.state.lag", live, LiveGraph::lag)
                 .description("Records of the state topic not applied yet (-1: unknown)").register(registry);
         Gauge.builder("imageprune.state.synced", live, l -> l.synced() ? 1 : 0)
-                .description("1 when the graph has caught up with the topic and the ingest's sync marker")
+                .description("1 when the graph has caught up with the topic and the ingest's sync marker, and is fresh")
                 .register(registry);
+        Gauge.builder("imageprune.state.identities.invalid", live,
+                        l -> l.read(graph -> graph.unsafeIdentityCount()))
+                .description("Images and streams in the live graph whose identity is not safe in a URL (treated as "
+                        + "invalid references)").register(registry);
+        Gauge.builder("imageprune.state.staleness", live, LiveGraph::stalenessSeconds).baseUnit("seconds")
+                .description("Time since the consumer last read the state topic's end offsets (-1: never)")
+                .register(registry);
+        Gauge.builder("imageprune.state.marker.age", live, LiveGraph::markerAgeSeconds).baseUnit("seconds")
+                .description("Age of the newest sync marker without a fault (-1: none read)").register(registry);
+        Gauge.builder("imageprune.state.kafka.connected", kafkaConnected, AtomicInteger::get)
+                .description("1 while the state consumer's last read of the end offsets succeeded").register(registry);
         for (String kind : KINDS) {
             Gauge.builder("imageprune.state.objects", live, l -> l.objectsPerKind().getOrDefault(kind, 0))
                     .tag("kind", kind).description("Objects in the live graph").register(registry);
@@ -72,6 +85,12 @@ public class StateMetrics {
         return bad.computeIfAbsent(reason, r -> Counter.builder("imageprune.state.records.bad").tag("reason", r)
                 .description("State records that could not be read (sent to the dead-letter topic)")
                 .register(registry));
+    }
+
+    /** Records whether the broker answered; true when that changed. */
+    boolean kafkaReachable(boolean reachable) {
+        int now = reachable ? 1 : 0;
+        return kafkaConnected.getAndSet(now) != now;
     }
 
     Timer batchApply() {

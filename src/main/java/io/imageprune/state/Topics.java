@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class Topics {
     private static final Logger LOG = Logger.getLogger(Topics.class);
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
     private final ImagePruneConfig config;
     private final Map<String, Object> kafka;
@@ -51,7 +54,8 @@ public class Topics {
 
     private void create(List<NewTopic> topics)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-        try (Admin client = Admin.create(KafkaClientConfig.admin(kafka))) {
+        Admin client = Admin.create(KafkaClientConfig.admin(kafka));
+        try {
             Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
             for (NewTopic wanted : topics) {
                 if (existing.contains(wanted.name())) {
@@ -67,6 +71,9 @@ public class Topics {
                     }
                 }
             }
+        } finally {
+            // a plain close waits for requests still pending, without bound: an interrupt at shutdown must end this
+            client.close(CLOSE_TIMEOUT);
         }
     }
 }

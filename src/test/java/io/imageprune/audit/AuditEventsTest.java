@@ -88,7 +88,7 @@ class AuditEventsTest {
         String type = switch (outcome) {
             case DONE, ALREADY_GONE -> "io.imageprune." + kind.eventSuffix();
             case FAILED -> "io.imageprune.action.failed";
-            case SAVED, LEFT_FOR_GC -> "io.imageprune.action.skipped";
+            case SAVED, LEFT_FOR_GC, DEFERRED -> "io.imageprune.action.skipped";
         };
         assertEquals(type, json.get("type").asText());
         assertEquals(type, event.type());
@@ -156,7 +156,8 @@ class AuditEventsTest {
                 + "updated 1 image stream(s), deleted 4 layer link(s), deleted 5 blob(s)\","
                 + "\"bytesReclaimed\":123456789,"
                 + "\"failures\":[\"failed to delete blob x: 500\",\"failed to update stream ns/s: conflict\"],"
-                + "\"saved\":1,\"leftForGarbageCollection\":6}}", event.json());
+                + "\"saved\":1,\"leftForGarbageCollection\":6,\"state\":\"FAILED\",\"reason\":null,"
+                + "\"sentWithoutOutcome\":[]}}", event.json());
         assertEquals("run-7", event.key());
         assertEquals("io.imageprune.run.completed", event.type());
         assertTrue(event.id().matches("[0-9a-f]{64}"), event.id());

@@ -49,13 +49,19 @@ class PlanCommandTest {
             "--prune-over-size-limit --keep-younger-than=1h|--prune-over-size-limit cannot be specified with --keep-tag-revisions nor --keep-younger-than",
             "--keep-tag-revisions=-1|--keep-tag-revisions must be greater than or equal to 0",
             "--keep-younger-than=-5m|--keep-younger-than must be greater than or equal to 0",
-            "--keep-younger-than=5 minutes|invalid argument \"5 minutes\" for \"--keep-younger-than\" flag",
+            "--keep-younger-than=5 minutes|invalid value for --keep-younger-than: \"5 minutes\" is not a Go duration",
+            "--keep-younger-than=3000000h|invalid value for --keep-younger-than: \"3000000h\" is not a Go duration",
             "--keep-younger-than=5x|time: unknown unit \"x\" in duration \"5x\"",
-            "--now=yesterday|--now must be an RFC 3339 time",
+            "--now=yesterday|invalid value for --now: \"yesterday\" is not an RFC 3339 time",
+            "--now=2025-01-15T12:00Z|invalid value for --now: \"2025-01-15T12:00Z\" is not an RFC 3339 time",
             "--output=yaml|--output must be table or json",
             "--no-such-flag|Unknown option: '--no-such-flag'",
-            "--keep-tag-revisions=many|'many' is not an int",
-            "--all=maybe|Invalid value for option '--all'",
+            "--keep-tag-revisions=many|Invalid value for option '--keep-tag-revisions': \"many\" is not an integer",
+            "--keep-tag-revisions=4294967296|Invalid value for option '--keep-tag-revisions': \"4294967296\" is out of range",
+            "--all=maybe|Invalid value for option '--all': \"maybe\" is not a boolean (1, t, T, TRUE, true, True, 0",
+            "--all=yes|Invalid value for option '--all': \"yes\" is not a boolean",
+            "--prune-registry=tRUE|Invalid value for option '--prune-registry': \"tRUE\" is not a boolean",
+            "--ignore-invalid-refs=on|Invalid value for option '--ignore-invalid-refs': \"on\" is not a boolean",
             "extra-argument|Unmatched argument"})
     void usageErrorsExitWithTwo(String flags, String message) {
         List<String> args = new ArrayList<>(List.of("--snapshot", EXAMPLE));
@@ -104,6 +110,22 @@ class PlanCommandTest {
         assertEquals("failed to build graph - no changes made", lines[lines.length - 1]);
         for (JsonNode error : plan.get("errors")) {
             assertTrue(run.err().contains("  " + error.asText() + "\n"), error.asText());
+        }
+    }
+
+    @Test
+    void booleanFlagsTakeGosForms() {
+        String managedOnly = plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs", "--all=false", "-o", "json")
+                .out();
+        String everything = plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs", "-o", "json").out();
+        assertTrue(!managedOnly.equals(everything), "--all changes the example's plan, so the comparison can fail");
+        for (String no : new String[]{"0", "f", "F", "FALSE", "False"}) {
+            assertEquals(managedOnly, plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs=1", "--all=" + no,
+                    "-o", "json").out(), no);
+        }
+        for (String yes : new String[]{"1", "t", "T", "TRUE", "True"}) {
+            assertEquals(everything, plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs=" + yes, "--all=" + yes,
+                    "-o", "json").out(), yes);
         }
     }
 

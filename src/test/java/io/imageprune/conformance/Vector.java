@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.imageprune.cli.GoDuration;
+import io.imageprune.options.GoDuration;
 import io.imageprune.policy.PruneOptions;
 
 import java.io.IOException;

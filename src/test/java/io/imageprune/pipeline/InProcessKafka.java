@@ -29,6 +29,11 @@ public class InProcessKafka implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** The running broker, for tests that stop it. */
+    protected KafkaClusterTestKit cluster() {
+        return cluster;
+    }
+
     @Override
     public void stop() {
         if (cluster != null) {

@@ -123,6 +123,21 @@ class ProjectionCodecRoundTripTest {
         assertEquals("{\"v\":1,\"kind\":\"SyncMarker\",\"ingestId\":\"i\",\"epoch\":3,\"listedAt\":\"2024-05-01T10:00:00Z\","
                         + "\"objectsPerKind\":{\"Image\":2,\"Pod\":1}}",
                 json(new SyncMarker("i", 3, Fixtures.T1, Map.of("Pod", 1, "Image", 2))));
+        assertEquals("{\"v\":1,\"kind\":\"SyncMarker\",\"ingestId\":\"i\",\"epoch\":3,\"listedAt\":null,"
+                        + "\"objectsPerKind\":{},\"fault\":\"watch lost\"}",
+                json(new SyncMarker("i", 3, null, null, "watch lost")));
+    }
+
+    @Test
+    void aMarkerWithAFaultRoundTripsAndOneWithoutReadsAsBeforeTheFieldExisted() {
+        SyncMarker faulty = new SyncMarker("i", 7, Fixtures.T1, Map.of("Pod", 1), "could not publish Pod/ns/p: boom");
+        assertEquals(faulty, CODEC.decode("SyncMarker//i", CODEC.encode(faulty)));
+        SyncMarker old = (SyncMarker) decode("{\"v\":1,\"kind\":\"SyncMarker\",\"ingestId\":\"i\",\"epoch\":7,"
+                + "\"objectsPerKind\":{\"Pod\":1}}", "SyncMarker//i");
+        assertNull(old.fault());
+        assertEquals(new SyncMarker("i", 7, null, Map.of("Pod", 1)), old);
+        assertNull(((SyncMarker) decode("{\"v\":1,\"kind\":\"SyncMarker\",\"ingestId\":\"i\",\"epoch\":7,"
+                + "\"fault\":null}", "SyncMarker//i")).fault());
     }
 
     @Test

@@ -42,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Event-driven pruning with the {@code openshift} registry flavour (global blobs through {@code /admin/blobs}), against
  * the real distribution registry behind the fault proxy: no run is requested; objects becoming old enough start
- * targeted passes by themselves.
+ * targeted passes by themselves. Invalid references are ignored (planned around), as the operator's
+ * {@code ignoreInvalidImageReferences} allows.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -62,7 +63,8 @@ class EventDrivenPruneTest {
         @Override
         Map<String, String> settings() {
             return Map.of("imageprune.prune.confirm", "true", "imageprune.prune.event-driven", "true",
-                    "imageprune.prune.debounce", "200ms", "imageprune.plan.keep-younger-than", "5s");
+                    "imageprune.prune.debounce", "200ms", "imageprune.plan.keep-younger-than", "5s",
+                    "imageprune.plan.ignore-invalid-refs", "true");
         }
     }
 
@@ -151,6 +153,94 @@ class EventDrivenPruneTest {
         assertEquals(0, proxy.requests("DELETE", Pattern.quote("/admin/blobs/" + g1.configDigest())).size(),
                 "no blob of a saved image is deleted after the reference appeared");
         assertEquals(0, proxy.requests("DELETE", Pattern.quote("/admin/blobs/" + g1.manifestDigest())).size());
+    }
+
+    /**
+     * Issue 9: Image objects whose layers and config are named like a kept image's blobs plus a query, a fragment or a
+     * path. Sent unescaped, a registry routing on the path would unlink and delete the kept image's blobs. They are
+     * kept (with everything they name), reported, and nothing of theirs reaches the registry.
+     */
+    @Test
+    @Order(4)
+    void hostileDigestsNeverReachTheRegistryAndTheKeptImageStillPulls() throws Exception {
+        PushedImage kept = pusher.push("ns4/evil", "v2", List.of("evil base", "evil kept"));
+        PushedImage old = pusher.push("ns4/evil", "v1", List.of("evil base", "evil old"));
+        String base = kept.layers().get(0).digest();
+        String own = kept.layers().get(1).digest();
+        PushedImage inStream = hostile(List.of(base + "?evil", own + "#x"), kept.configDigest() + "?evil");
+        PushedImage orphan = hostile(List.of("sha256:x/../../v2/ns4/evil/manifests/" + kept.manifestDigest(),
+                own + "?evil"), kept.configDigest() + "#x");
+        cluster.createImage(kept);
+        cluster.createImage(old);
+        cluster.createImage(inStream);
+        cluster.createImage(orphan);
+        cluster.createStream("ns4/evil", "latest", List.of(kept, old, inStream));
+
+        // the event-driven pass prunes the safe old revision; a full run afterwards considers everything
+        await().atMost(WAIT).until(() -> client.images().withName(old.manifestDigest()).get() == null);
+        JsonNode run = fullRunToCompletion();
+
+        assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
+        assertTrue(pusher.pull("ns4/evil", kept.manifestDigest()), "the kept image pulls: manifest and every blob");
+        for (String blob : List.of(base, own, kept.configDigest())) {
+            assertEquals(0, proxy.requests("DELETE", ".*" + Pattern.quote(blob) + ".*").size(), blob);
+        }
+        assertEquals(404, pusher.manifestStatus("ns4/evil", old.manifestDigest()), "the safe old image went");
+        proxy.requests("DELETE", ".*").forEach(r -> assertTrue(SAFE_REQUEST.matcher(r.path()).matches(),
+                "only safe paths are ever sent: " + r.path()));
+        assertNotNull(client.images().withName(inStream.manifestDigest()).get());
+        assertNotNull(client.images().withName(orphan.manifestDigest()).get());
+        assertNotNull(client.images().withName(kept.manifestDigest()).get());
+        assertEquals(List.of(kept.manifestDigest(), inStream.manifestDigest()), client.imageStreams()
+                .inNamespace("ns4").withName("evil").get().getStatus().getTags().get(0).getItems().stream()
+                .map(TagEvent::getImage).toList(), "the hostile image's revision stays with its links");
+
+        // reported: status, metric, explain
+        JsonNode status = MAPPER.readTree(given().get("/api/v1/status").then().statusCode(200).extract().asString());
+        List<String> problems = new ArrayList<>();
+        status.get("invalidIdentities").forEach(p -> problems.add(p.asText()));
+        assertEquals(6, problems.size(), problems.toString());
+        assertTrue(problems.contains("images/" + inStream.manifestDigest() + ": dockerImageLayers[0].name: invalid "
+                + "digest \"" + base + "?evil\": a digest sent to the registry must be one URL path segment matching "
+                + "[A-Za-z0-9][A-Za-z0-9+._:=-]* without \"..\""), problems.toString());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(Pattern.compile("(?m)^imageprune_state_identities_invalid(\\{[^}]*})? 2\\.0$").matcher(metrics)
+                .find(), "the metric counts both images");
+        JsonNode explained = MAPPER.readTree(given().get("/api/v1/images/" + orphan.manifestDigest() + "/explain")
+                .then().statusCode(200).extract().asString());
+        assertEquals("KEPT", explained.get("verdict").asText(), explained.toString());
+        assertEquals("UNSAFE_IMAGE", explained.get("rule").get("name").asText(), explained.toString());
+    }
+
+    /** Nothing but {@code /v2/<repo>/{blobs,manifests}/<digest>} and {@code /admin/blobs/<digest>} of safe names. */
+    private static final Pattern SAFE_REQUEST = Pattern.compile(
+            "/(v2/[a-z0-9._-]+/[a-z0-9._-]+/(blobs|manifests)|admin/blobs)/sha256:[0-9a-f]{64}");
+
+    /** An Image object of its own (a fabricated name) whose blobs are the given names. */
+    private static PushedImage hostile(List<String> layers, String config) {
+        String name = "sha256:" + UUID.randomUUID().toString().replace("-", "").repeat(2);
+        return new PushedImage("ns4/evil", "hostile", name, layers.get(0), 10, config, 10, "{}",
+                layers.stream().map(l -> new RegistryPusher.Blob(l, 10)).toList());
+    }
+
+    private JsonNode fullRunToCompletion() throws Exception {
+        String[] id = new String[1];
+        // an event-driven pass may still be running: the API answers 409 until it is done
+        await().atMost(WAIT).until(() -> {
+            var response = given().post("/api/v1/runs").then().extract();
+            if (response.statusCode() == 202) {
+                id[0] = MAPPER.readTree(response.asString()).get("id").asText();
+                return true;
+            }
+            assertEquals(409, response.statusCode(), response.asString());
+            return false;
+        });
+        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id[0]).get("state").asText()));
+        return report(id[0]);
+    }
+
+    private static JsonNode report(String id) throws Exception {
+        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
     }
 
     private boolean runFailedOn(PushedImage image) throws Exception {

@@ -47,12 +47,16 @@ class PruneGatesTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String HOST = "registry.invalid:5000";
 
-    /** Dry runs (the default), at most one image per run, everything old enough at once. */
+    /**
+     * Dry runs (the default), at most one image, two layer links, one manifest link and three blobs per run (what
+     * the first test's run deletes exactly), everything old enough at once.
+     */
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
             return Map.of("imageprune.prune.event-driven", "false", "imageprune.plan.keep-younger-than", "0s",
-                    "imageprune.prune.max-image-deletions", "1");
+                    "imageprune.prune.max-image-deletions", "1", "imageprune.prune.max-layer-link-deletions", "2",
+                    "imageprune.prune.max-manifest-link-deletions", "1", "imageprune.prune.max-blob-deletions", "3");
         }
     }
 
@@ -149,6 +153,27 @@ class PruneGatesTest {
     }
 
     @Test
+    @Order(3)
+    void anImageWithAnUnsafeDigestRefusesTheRunNamingTheObjectTheFieldAndTheValue() throws Exception {
+        PushedImage safe = image("ns3/evil", "evil");
+        String hostileLayer = safe.layerDigest() + "?evil";
+        PushedImage hostile = new PushedImage("ns3/evil", "evil", safe.manifestDigest(), hostileLayer, 10,
+                safe.configDigest(), 5, "{}", List.of(new Blob(hostileLayer, 10)));
+        cluster.createImage(hostile);
+        await().atMost(WAIT).until(() -> given().get("/api/v1/plan").then().extract().asString()
+                .contains(hostileLayer));
+
+        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+
+        assertEquals("INVALID_REFERENCES", refusal.get("gate").asText());
+        assertTrue(refusal.get("error").asText().contains("images/" + hostile.manifestDigest()
+                + ": dockerImageLayers[0].name: invalid digest \"" + hostileLayer + "\""), refusal.toString());
+        client.images().withName(hostile.manifestDigest()).delete();
+        await().atMost(WAIT).until(() -> !given().get("/api/v1/plan").then().extract().asString()
+                .contains(hostileLayer));
+    }
+
+    @Test
     @Order(4)
     void nothingRunsWhileTheGraphIsNotSynced() throws Exception {
         consumer.restart();
@@ -158,6 +183,75 @@ class PruneGatesTest {
         await().atMost(WAIT).until(live::synced);
         JsonNode next = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
         assertEquals("TOO_MANY_DELETIONS", next.get("gate").asText(), "once synced, the next gate decides");
+    }
+
+    @Test
+    @Order(5)
+    void eachKindOfDeletionIsCappedPerRunAlone() throws Exception {
+        // what earlier tests left to prune goes first, so that each case below exceeds one cap only
+        client.imageStreams().inNamespace("ns1").withName("app").delete();
+        for (String name : List.of("old", "current")) {
+            client.images().withName(image("ns1/app", name).manifestDigest()).delete();
+        }
+        client.images().withName(image("ns2/gone", "orphan a").manifestDigest()).delete();
+        await().atMost(WAIT).until(() -> planDeletes().isEmpty());
+
+        // blobs: an orphan with two layers deletes 4 blobs (layers, config, manifest), one image, no link
+        PushedImage fat = withLayers(image("ns5/fat", "fat"), "fat", 2, "fat config");
+        cluster.createImage(fat);
+        assertRefusedNaming("max-blob-deletions=3", () -> planDeletes().contains(fat.manifestDigest()));
+        deleteImages(fat);
+
+        // layer links: an old revision whose layers and config a kept image elsewhere shares: 3 links, 1 blob
+        PushedImage shared = withLayers(image("ns6/y", "shared"), "shared", 2, "shared config");
+        PushedImage old = withLayers(image("ns6/x", "old"), "shared", 2, "shared config");
+        PushedImage newest = image("ns6/x", "newest");
+        List.of(shared, old, newest).forEach(cluster::createImage);
+        cluster.createStream("ns6/y", "latest", List.of(shared));
+        cluster.createStream("ns6/x", "latest", List.of(newest, old));
+        assertRefusedNaming("max-layer-link-deletions=2", () -> planDeletes().contains(old.manifestDigest()));
+        client.imageStreams().inNamespace("ns6").withName("x").delete();
+        client.imageStreams().inNamespace("ns6").withName("y").delete();
+        deleteImages(shared, old, newest);
+
+        // manifest links: two old revisions of images other streams keep, all sharing one layer and config
+        PushedImage kept1 = withLayers(image("ns7/m", "kept one"), "common", 1, "common config");
+        PushedImage kept2 = withLayers(image("ns7/m", "kept two"), "common", 1, "common config");
+        PushedImage top = withLayers(image("ns7/m", "top"), "common", 1, "common config");
+        List.of(kept1, kept2, top).forEach(cluster::createImage);
+        cluster.createStream("ns7/k1", "latest", List.of(kept1));
+        cluster.createStream("ns7/k2", "latest", List.of(kept2));
+        cluster.createStream("ns7/m", "latest", List.of(top, kept1, kept2));
+        assertRefusedNaming("max-manifest-link-deletions=1", () -> MAPPER.readTree(given().get("/api/v1/plan")
+                .then().statusCode(200).extract().asString()).get("manifestDeletions").size() == 2);
+    }
+
+    /** Waits until the plan shows the case, then checks that a run is refused naming this cap and no other. */
+    private void assertRefusedNaming(String cap, java.util.concurrent.Callable<Boolean> planned) throws Exception {
+        await().atMost(WAIT).until(planned);
+        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+        assertEquals("TOO_MANY_DELETIONS", refusal.get("gate").asText(), refusal.toString());
+        String error = refusal.get("error").asText();
+        assertTrue(error.contains(cap), error);
+        assertEquals(1, error.split("more than").length - 1, "only this cap is exceeded: " + error);
+    }
+
+    /** The image with {@code count} layers and a config named after {@code content}: same content, same digests. */
+    private static PushedImage withLayers(PushedImage image, String content, int count, String config) {
+        List<Blob> layers = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            layers.add(new Blob(image("any/repo", content + " layer " + i).layerDigest(), 10));
+        }
+        return new PushedImage(image.repository(), image.tag(), image.manifestDigest(), layers.get(0).digest(), 10,
+                image("any/repo", config).configDigest(), 5, "{}", layers);
+    }
+
+    private void deleteImages(PushedImage... images) throws Exception {
+        for (PushedImage image : images) {
+            client.images().withName(image.manifestDigest()).delete();
+        }
+        await().atMost(WAIT).until(() -> planDeletes().isEmpty() && live.read(g -> java.util.Arrays.stream(images)
+                .allMatch(i -> g.image(i.manifestDigest()) == null)));
     }
 
     private static Set<String> planDeletes() throws Exception {

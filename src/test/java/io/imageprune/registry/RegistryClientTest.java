@@ -291,4 +291,42 @@ class RegistryClientTest {
             assertFalse(e.retryable());
         }
     }
+    @Test
+    void hostileIdentitiesAreRefusedWithoutARequest() {
+        List<String> digests = List.of(DIGEST + "?evil", DIGEST + "#x", "sha256:x/../../v2/ns/name/manifests/" + DIGEST,
+                DIGEST + "%2F..", "..", "", DIGEST + " ");
+        List<String> repos = List.of("ns/name%2F..", "ns/name x", "ns/../v2", "ns/name?x", "NS/name");
+        try (RegistryClient client = client()) {
+            for (String digest : digests) {
+                for (io.smallrye.mutiny.Uni<Void> call : List.of(client.deleteLayerLink("ns/name", digest),
+                        client.deleteManifestLink("ns/name", digest), client.deleteBlob(digest))) {
+                    RegistryException refused = failure(call);
+                    assertFalse(refused.retryable(), refused.getMessage());
+                    assertTrue(refused.getMessage().startsWith("request not sent: digest "
+                            + io.imageprune.reference.GoQuote.quote(digest) + ": "), refused.getMessage());
+                }
+            }
+            for (String repo : repos) {
+                RegistryException refused = failure(client.deleteLayerLink(repo, DIGEST));
+                assertFalse(refused.retryable());
+                assertTrue(refused.getMessage().startsWith("request not sent: repository "
+                        + io.imageprune.reference.GoQuote.quote(repo) + ": "), refused.getMessage());
+                failure(client.deleteManifestLink(repo, DIGEST));
+            }
+        }
+        assertEquals(List.of(), registry.requests(), "nothing hostile reaches the registry");
+    }
+
+    @Test
+    void ocsOddButSafeNamesAreSentAsTheyAre() {
+        String tarsum = "tarsum.dev+sha256:" + "cd".repeat(32);
+        try (RegistryClient client = client()) {
+            client.deleteLayerLink("ns/name", tarsum).await().indefinitely();
+            client.deleteLayerLink("ns/my.app_x", "layer1").await().indefinitely();
+            client.deleteBlob(tarsum).await().indefinitely();
+        }
+        assertEquals(List.of("DELETE /v2/ns/name/blobs/" + tarsum, "DELETE /v2/ns/my.app_x/blobs/layer1",
+                "DELETE /admin/blobs/" + tarsum), registry.requests().stream().map(RecordingRegistry.Request::line)
+                .toList());
+    }
 }

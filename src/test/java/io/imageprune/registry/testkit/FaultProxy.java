@@ -123,7 +123,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Answers {@code status} without forwarding for the first {@code count} matching requests, then forwards again. */
     public Rule failFirst(int count, int status, Predicate<Request> predicate) {
-        return add(new FaultRule(predicate, status, new AtomicInteger(count)));
+        return add(new FaultRule(predicate, status, new AtomicInteger(count), false));
     }
 
     public Rule failFirst(int count, int status, String method, String pathRegex) {
@@ -132,11 +132,20 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Answers {@code status} without forwarding for every matching request until the rule is removed. */
     public Rule failAlways(int status, Predicate<Request> predicate) {
-        return add(new FaultRule(predicate, status, null));
+        return add(new FaultRule(predicate, status, null, false));
     }
 
     public Rule failAlways(int status, String method, String pathRegex) {
         return failAlways(status, matching(method, pathRegex));
+    }
+
+    /**
+     * Answers {@code status} with an empty body itself for every matching request, like a fault rule (checked in the
+     * same order): for an API the target lacks, e.g. the OpenShift registry's {@code DELETE /admin/blobs/<digest>}
+     * in front of a plain distribution registry.
+     */
+    public Rule answerAlways(int status, String method, String pathRegex) {
+        return add(new FaultRule(matching(method, pathRegex), status, null, true));
     }
 
     /**
@@ -226,8 +235,9 @@ public final class FaultProxy implements AutoCloseable {
             }
             FaultRule fault = firstApplicable(request);
             if (fault != null) {
-                byte[] error = ("{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"injected by FaultProxy\",\"detail\":"
-                        + "{\"status\":" + fault.status + "}}]}").getBytes(StandardCharsets.UTF_8);
+                byte[] error = fault.answer ? new byte[0] : ("{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":"
+                        + "\"injected by FaultProxy\",\"detail\":{\"status\":" + fault.status + "}}]}")
+                        .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
                 record(done, method, path, received, fault.status, true);
                 respond(exchange, method, fault.status, error);
@@ -351,7 +361,7 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private record FaultRule(Predicate<Request> predicate, int status, AtomicInteger remaining) {
+    private record FaultRule(Predicate<Request> predicate, int status, AtomicInteger remaining, boolean answer) {
     }
 
     private record DelayRule(Predicate<Request> predicate, Duration delay) {

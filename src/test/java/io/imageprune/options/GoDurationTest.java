@@ -1,4 +1,4 @@
-package io.imageprune.cli;
+package io.imageprune.options;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,7 +18,7 @@ class GoDurationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "5", "h", "5 m", "1d", "-", "1.2.3s", ".s", "m5"})
+    @ValueSource(strings = {"", "5", "h", "5 m", "1d", "-", "1.2.3s", ".s", "m5", "3000000h", "\u0665m"})
     void rejectsWhatGoRejects(String text) {
         assertThrows(IllegalArgumentException.class, () -> GoDuration.parse(text));
     }

@@ -1,0 +1,272 @@
+package io.imageprune.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imageprune.execute.ActionKind;
+import io.imageprune.execute.Outcome;
+import io.imageprune.execute.PruneStats;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The audit topic read back, in any order across partitions: every run seen (completed, or interrupted: a start,
+ * intents or outcomes but no {@code run.completed}) and the deletions of confirmed runs over time. A redelivered event
+ * counts once (events are identified by id). Not thread-safe: one reader fills it, then asks.
+ */
+public final class AuditLog {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Map<String, Trace> runs = new LinkedHashMap<>();
+    private int unreadable;
+
+    /**
+     * Takes one record value of the audit topic.
+     *
+     * @return false when it is no event of this service (not JSON, no run id, no time): skipped and counted
+     */
+    public boolean accept(String json) {
+        JsonNode event;
+        try {
+            event = json == null ? null : MAPPER.readTree(json);
+        } catch (IOException e) {
+            event = null;
+        }
+        JsonNode data = event == null ? null : event.get("data");
+        String type = event == null ? null : text(event, "type");
+        Instant time = event == null ? null : instant(text(event, "time"));
+        String runId = data == null ? null : text(data, "runId");
+        if (type == null || time == null || runId == null || !type.startsWith(AuditEvents.TYPE_PREFIX)) {
+            unreadable++;
+            return false;
+        }
+        Trace run = runs.computeIfAbsent(runId, Trace::new);
+        run.seen(time, data);
+        switch (type) {
+            case AuditEvents.RUN_STARTED -> run.started = data;
+            case AuditEvents.RUN_COMPLETED -> run.completed(data);
+            case AuditEvents.ACTION_INTENDED -> run.intent(data, time);
+            default -> run.outcome(text(event, "id"), data, time);
+        }
+        return true;
+    }
+
+    /** Records skipped by {@link #accept}. */
+    public int unreadable() {
+        return unreadable;
+    }
+
+    /** Every run seen, oldest start first. */
+    public List<RecoveredRun> runs() {
+        List<RecoveredRun> recovered = new ArrayList<>();
+        runs.values().forEach(run -> recovered.add(run.recovered()));
+        recovered.sort(Comparator.comparing(RecoveredRun::startedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(RecoveredRun::runId));
+        return recovered;
+    }
+
+    /** The deletions of confirmed runs, per kind (see {@link DeletionHistory}). */
+    public DeletionHistory deletions(Instant since) {
+        Map<ActionKind, List<Instant>> byKind = new EnumMap<>(ActionKind.class);
+        for (Trace run : runs.values()) {
+            run.done.forEach((kind, times) -> byKind.computeIfAbsent(kind, k -> new ArrayList<>()).addAll(times));
+            run.intents.forEach((actionId, intent) -> {
+                if (!run.outcomes.contains(actionId)) {
+                    byKind.computeIfAbsent(intent.kind(), k -> new ArrayList<>()).add(run.intentTimes.get(actionId));
+                }
+            });
+        }
+        byKind.values().forEach(times -> times.removeIf(time -> time.isBefore(since)));
+        return new DeletionHistory(since, byKind);
+    }
+
+    /** Everything read about one run. */
+    private static final class Trace {
+        private final String runId;
+        private Instant first;
+        private Instant last;
+        private boolean dryRun;
+        private JsonNode started;
+        private JsonNode completed;
+        private final Map<String, Intent> intents = new LinkedHashMap<>();
+        private final Map<String, Instant> intentTimes = new HashMap<>();
+        private final Set<String> outcomes = new HashSet<>();
+        private final Map<String, Map<String, Integer>> actions = new TreeMap<>();
+        private final Map<ActionKind, List<Instant>> done = new EnumMap<>(ActionKind.class);
+        private final List<String> failures = new ArrayList<>();
+        private final int[] succeeded = new int[ActionKind.values().length];
+        private int imagesDeleted;
+        private long bytes;
+        private int saved;
+        private int leftForGc;
+
+        Trace(String runId) {
+            this.runId = runId;
+        }
+
+        void seen(Instant time, JsonNode data) {
+            first = first == null || time.isBefore(first) ? time : first;
+            last = last == null || time.isAfter(last) ? time : last;
+            dryRun |= data.path("dryRun").asBoolean(false);
+        }
+
+        void completed(JsonNode data) {
+            // a real completion wins over the INTERRUPTED one a recovering replica wrote while the run still ended
+            if (completed == null || (RunSummary.INTERRUPTED.equals(text(completed, "state"))
+                    && !RunSummary.INTERRUPTED.equals(text(data, "state")))) {
+                completed = data;
+            }
+        }
+
+        void intent(JsonNode data, Instant time) {
+            ActionKind kind = kind(text(data, "kind"));
+            String actionId = text(data, "actionId");
+            if (kind != null && actionId != null && !intents.containsKey(actionId)) {
+                intents.put(actionId, new Intent(kind, text(data, "target"), text(data, "repository"),
+                        text(data, "digest")));
+                intentTimes.put(actionId, time);
+            }
+        }
+
+        void outcome(String actionId, JsonNode data, Instant time) {
+            ActionKind kind = AuditEvents.kindOf(text(data, "action"));
+            Outcome outcome = outcomeOf(text(data, "outcome"));
+            if (kind == null || outcome == null || actionId == null || !outcomes.add(actionId)) {
+                // another kind of event (a later version's), or a redelivery of one already counted
+                return;
+            }
+            actions.computeIfAbsent(kind.name(), k -> new TreeMap<>()).merge(outcome.name(), 1, Integer::sum);
+            switch (outcome) {
+                case FAILED -> failures.add(text(data, "error"));
+                case SAVED -> saved++;
+                case LEFT_FOR_GC -> leftForGc++;
+                default -> {
+                }
+            }
+            if (outcome.succeeded()) {
+                succeeded[kind.ordinal()]++;
+                if (kind == ActionKind.BLOB) {
+                    bytes += data.path("bytes").asLong(0);
+                }
+            }
+            if (outcome == Outcome.DONE) {
+                if (kind == ActionKind.IMAGE) {
+                    imagesDeleted++;
+                }
+                if (!data.path("dryRun").asBoolean(false)) {
+                    done.computeIfAbsent(kind, k -> new ArrayList<>()).add(time);
+                }
+            }
+        }
+
+        RecoveredRun recovered() {
+            String trigger = started != null ? text(started, "trigger") : null;
+            String targets = started != null ? text(started, "targets") : null;
+            Instant startedAt = started != null ? instant(text(started, "startedAt")) : null;
+            Map<String, Map<String, Integer>> counts = new TreeMap<>();
+            actions.forEach((kind, byOutcome) -> counts.put(kind, Map.copyOf(byOutcome)));
+            if (completed != null) {
+                PruneStats stats = stats(completed.get("stats"));
+                List<String> texts = strings(completed.get("failures"));
+                String refused = text(completed, "refused");
+                String state = text(completed, "state");
+                if (state == null) {
+                    // written before completions carried their state
+                    state = refused != null ? "REFUSED" : texts.isEmpty() ? "SUCCEEDED" : "FAILED";
+                }
+                String reason = completed.has("reason") ? text(completed, "reason") : refused;
+                List<Intent> unfinished = new ArrayList<>();
+                completed.path("sentWithoutOutcome").forEach(i -> unfinished.add(new Intent(kind(text(i, "kind")),
+                        text(i, "target"), text(i, "repository"), text(i, "digest"))));
+                unfinished.removeIf(i -> i.kind() == null);
+                Instant from = instant(text(completed, "startedAt"));
+                return new RecoveredRun(runId, text(completed, "trigger"), completed.path("dryRun").asBoolean(dryRun),
+                        targets, from != null ? from : startedAt, instant(text(completed, "finishedAt")), state,
+                        reason, stats, completed.path("bytesReclaimed").asLong(0), texts,
+                        completed.path("saved").asInt(0), completed.path("leftForGarbageCollection").asInt(0),
+                        counts, unfinished, true);
+            }
+            List<Intent> unfinished = new ArrayList<>();
+            intents.forEach((actionId, intent) -> {
+                if (!outcomes.contains(actionId)) {
+                    unfinished.add(intent);
+                }
+            });
+            String reason = "the process running it stopped before it finished (recovered from the audit topic; "
+                    + unfinished.size() + " request(s) sent without a recorded outcome, which may or may not have "
+                    + "been carried out; the next run redoes what is still due)";
+            PruneStats stats = new PruneStats(imagesDeleted, succeeded[ActionKind.STREAM_UPDATE.ordinal()], 0,
+                    succeeded[ActionKind.LAYER_LINK.ordinal()], succeeded[ActionKind.MANIFEST_LINK.ordinal()],
+                    succeeded[ActionKind.BLOB.ordinal()]);
+            return new RecoveredRun(runId, trigger, dryRun, targets, startedAt != null ? startedAt : first, last,
+                    RunSummary.INTERRUPTED, reason, stats, bytes, failures, saved, leftForGc, counts, unfinished,
+                    false);
+        }
+    }
+
+    private static PruneStats stats(JsonNode stats) {
+        if (stats == null || stats.isNull()) {
+            return new PruneStats(0, 0, 0, 0, 0, 0);
+        }
+        return new PruneStats(stats.path("deletedImages").asInt(0), stats.path("updatedImageStreams").asInt(0),
+                stats.path("deletedImageStreamTagItems").asInt(0), stats.path("deletedLayerLinks").asInt(0),
+                stats.path("deletedManifestLinks").asInt(0), stats.path("deletedBlobs").asInt(0));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        if (array != null) {
+            array.forEach(t -> texts.add(t.isNull() ? null : t.asText()));
+        }
+        return texts;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static Instant instant(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static ActionKind kind(String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return ActionKind.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Outcome outcomeOf(String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return Outcome.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.imageprune.state;
+
+import io.imageprune.projection.SyncMarker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Whether what the graph believes is current, apart from having replayed the topic: the consumer read the topic's end
+ * offsets (so its lag is known) within {@code max-staleness}, and the newest sync marker is younger than
+ * {@code max-marker-age} and newer than every fault seen since (a fault marker of an ingest, or this consumer losing
+ * the broker: changes made meanwhile may not have reached the topic yet). Thread-safe: the consumer writes, anyone
+ * reads.
+ */
+final class Freshness {
+    private final Duration maxStaleness;
+    private final Duration maxMarkerAge;
+
+    private Instant lastContact;
+    private long lag = -1;
+    private Instant unreachableSince;
+    private String unreachableCause;
+    private SyncMarker newestMarker;
+    private Instant newestMarkerAt;
+    private Instant faultAt;
+    private String fault;
+
+    Freshness(Duration maxStaleness, Duration maxMarkerAge) {
+        if (maxStaleness == null || maxStaleness.isZero() || maxStaleness.isNegative()) {
+            throw new IllegalArgumentException("imageprune.state.max-staleness must be positive, got " + maxStaleness);
+        }
+        if (maxMarkerAge == null || maxMarkerAge.isZero() || maxMarkerAge.isNegative()) {
+            throw new IllegalArgumentException("imageprune.state.max-marker-age must be positive, got " + maxMarkerAge);
+        }
+        this.maxStaleness = maxStaleness;
+        this.maxMarkerAge = maxMarkerAge;
+    }
+
+    Duration maxStaleness() {
+        return maxStaleness;
+    }
+
+    /** The consumer read the end offsets: the broker is reachable and the lag is known. */
+    synchronized void contact(Instant at, long lag) {
+        if (unreachableSince != null) {
+            // changes published while this consumer was cut off may still be on their way: wait for a newer marker
+            recordFault(unreachableSince, "Kafka was unreachable from " + unreachableSince + " to " + at);
+            unreachableSince = null;
+            unreachableCause = null;
+        }
+        lastContact = at;
+        this.lag = lag;
+    }
+
+    /** Reading the end offsets failed; the first failure after a contact dates the outage. */
+    synchronized void unreachable(Instant at, String cause) {
+        if (unreachableSince == null) {
+            unreachableSince = at;
+        }
+        unreachableCause = cause;
+    }
+
+    /** A sync marker was applied; {@code writtenAt} is its record's timestamp. */
+    synchronized void marker(SyncMarker marker, Instant writtenAt) {
+        if (marker.fault() != null) {
+            recordFault(writtenAt, "ingest " + marker.ingestId() + " reported: " + marker.fault());
+            return;
+        }
+        if (newestMarkerAt == null || !writtenAt.isBefore(newestMarkerAt)) {
+            newestMarker = marker;
+            newestMarkerAt = writtenAt;
+        }
+    }
+
+    private void recordFault(Instant at, String why) {
+        if (faultAt == null || !at.isBefore(faultAt)) {
+            faultAt = at;
+            fault = why;
+        }
+    }
+
+    /** Records between the consumer's position and the end offsets, -1 when unknown (never read, or too long ago). */
+    synchronized long lag(Instant now) {
+        return contactProblem(now) == null ? lag : -1;
+    }
+
+    /** Why the graph is not fresh at {@code now}, or null when it is. */
+    synchronized String problem(Instant now) {
+        String contact = contactProblem(now);
+        if (contact != null) {
+            return contact;
+        }
+        if (newestMarkerAt == null) {
+            return "no sync marker read yet";
+        }
+        if (faultAt != null && !newestMarkerAt.isAfter(faultAt)) {
+            return "waiting for a sync marker newer than the fault at " + faultAt + " (" + fault + ")";
+        }
+        Duration age = Duration.between(newestMarkerAt, now);
+        if (age.compareTo(maxMarkerAge) > 0) {
+            return "the newest sync marker (ingest " + newestMarker.ingestId() + ", written " + newestMarkerAt
+                    + ") is " + age.toSeconds() + " s old, more than imageprune.state.max-marker-age=" + maxMarkerAge
+                    + ": is the ingest running and able to publish?";
+        }
+        return null;
+    }
+
+    private String contactProblem(Instant now) {
+        String unreachable = unreachable(now);
+        if (unreachable != null) {
+            return unreachable;
+        }
+        return lastContact == null ? "the state consumer has not read the end offsets of the state topic yet" : null;
+    }
+
+    /** "Kafka unreachable since …" when reading the end offsets failed or has not succeeded for too long, else null. */
+    synchronized String unreachable(Instant now) {
+        if (unreachableSince != null) {
+            return "Kafka unreachable since " + unreachableSince + ": " + unreachableCause;
+        }
+        if (lastContact != null && Duration.between(lastContact, now).compareTo(maxStaleness) > 0) {
+            return "Kafka unreachable since " + lastContact + ": no answer to the state consumer for more than "
+                    + "imageprune.state.max-staleness=" + maxStaleness;
+        }
+        return null;
+    }
+
+    /** Seconds since the end offsets were last read, -1 when never. */
+    synchronized double stalenessSeconds(Instant now) {
+        return lastContact == null ? -1 : Duration.between(lastContact, now).toMillis() / 1000.0;
+    }
+
+    /** Seconds since the newest sync marker without a fault was written, -1 when none was read. */
+    synchronized double markerAgeSeconds(Instant now) {
+        return newestMarkerAt == null ? -1 : Duration.between(newestMarkerAt, now).toMillis() / 1000.0;
+    }
+
+    /** Kafka's side for the status API: connection state, last contact, position's age. */
+    synchronized Map<String, Object> kafkaStatus(Instant now) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        String contact = contactProblem(now);
+        status.put("state", lastContact == null && unreachableSince == null ? "UNKNOWN"
+                : contact == null ? "CONNECTED" : "UNREACHABLE");
+        status.put("unreachableSince", unreachableSince == null ? null : unreachableSince.toString());
+        status.put("reason", contact);
+        status.put("lastEndOffsetsRead", lastContact == null ? null : lastContact.toString());
+        status.put("positionAgeSeconds", lastContact == null ? null : stalenessSeconds(now));
+        status.put("maxStaleness", maxStaleness.toString());
+        return status;
+    }
+
+    /** The ingest's side for the status API: the newest marker's age and the last fault. */
+    synchronized Map<String, Object> markerStatus(Instant now) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("ingestId", newestMarker == null ? null : newestMarker.ingestId());
+        status.put("writtenAt", newestMarkerAt == null ? null : newestMarkerAt.toString());
+        status.put("ageSeconds", newestMarkerAt == null ? null : markerAgeSeconds(now));
+        status.put("maxAge", maxMarkerAge.toString());
+        status.put("lastFaultAt", faultAt == null ? null : faultAt.toString());
+        status.put("lastFault", fault);
+        return status;
+    }
+
+    /**
+     * The consumer replays from the start: position and markers are forgotten; an outage and the last fault are not
+     * (markers written before them still do not count when replayed).
+     */
+    synchronized void reset() {
+        lastContact = null;
+        lag = -1;
+        newestMarker = null;
+        newestMarkerAt = null;
+    }
+}

@@ -1,0 +1,384 @@
+package io.imageprune.prune;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.openshift.api.model.TagEvent;
+import io.fabric8.openshift.client.OpenShiftClient;
+import io.imageprune.audit.AuditEvents;
+import io.imageprune.audit.AuditReader;
+import io.imageprune.audit.Intent;
+import io.imageprune.audit.RecoveredRun;
+import io.imageprune.audit.RunJournal;
+import io.imageprune.audit.RunStart;
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.execute.ActionKind;
+import io.imageprune.execute.DeletionBudget;
+import io.imageprune.execute.ActionRecord;
+import io.imageprune.execute.Outcome;
+import io.imageprune.pipeline.InProcessKafka;
+import io.imageprune.policy.Rule;
+import io.imageprune.registry.testkit.FaultProxy;
+import io.imageprune.registry.testkit.RegistryPusher;
+import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
+import io.imageprune.state.LiveGraph;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Durable runs against a real broker, the real registry behind the fault proxy and the CRUD mock API: every request
+ * of a confirmed run has its intent on the audit topic before the registry sees it, no request goes out once the
+ * broker cannot acknowledge, and a run left without its closing event is listed INTERRUPTED after a restart and
+ * completed exactly once.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@WithTestResource(DurableRunTest.StoppableKafka.class)
+@WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
+@WithTestResource(DurableRunTest.Settings.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DurableRunTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** Confirmed runs on request, one stream or image at a time, intents acknowledged within 2 s or not sent. */
+    public static class Settings extends PruneTestSettings {
+        @Override
+        Map<String, String> settings() {
+            return Map.of("imageprune.prune.confirm", "true",
+                    "imageprune.prune.event-driven", "false",
+                    "imageprune.plan.keep-younger-than", "0s",
+                    "imageprune.prune.num-workers", "1",
+                    "imageprune.audit.intent-timeout", "2s");
+        }
+    }
+
+    /** The in-process broker, reachable so that a test can stop it. */
+    public static class StoppableKafka extends InProcessKafka {
+        private static StoppableKafka current;
+
+        @Override
+        public Map<String, String> start() {
+            current = this;
+            return super.start();
+        }
+
+        static void stopBroker() {
+            current.cluster().brokers().values().forEach(broker -> broker.shutdown());
+        }
+    }
+
+    @KubernetesTestServer
+    KubernetesServer server;
+    @Inject
+    LiveGraph live;
+    @Inject
+    ImagePruneConfig config;
+    @Inject
+    AuditReader reader;
+    @Inject
+    RunJournal journal;
+    @Inject
+    RunRecovery recovery;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+
+    private OpenShiftClient client;
+    private ClusterObjects cluster;
+    private RegistryPusher pusher;
+    private FaultProxy proxy;
+
+    @BeforeEach
+    void connect() {
+        client = server.getClient().adapt(OpenShiftClient.class);
+        proxy = RealRegistry.proxy();
+        proxy.clearRules();
+        proxy.clearRequests();
+        cluster = ClusterObjects.ofRealRegistry(client);
+        pusher = new RegistryPusher(RealRegistry.registry().url());
+        await().atMost(WAIT).until(live::synced);
+        await().atMost(WAIT).until(recovery::recovered);
+    }
+
+    @Test
+    @Order(1)
+    void everyRequestHasItsIntentOnTheTopicBeforeItIsSent() throws Exception {
+        PushedImage a1 = pusher.push("dur1/app", "a1", List.of("durable one"));
+        PushedImage a2 = pusher.push("dur1/app", "a2", List.of("durable two"));
+        PushedImage a3 = pusher.push("dur1/app", "a3", List.of("durable three"));
+        cluster.mirror("dur1/app", List.of(a3, a2, a1));
+        awaitPlanDeletes(Set.of(a1.manifestDigest(), a2.manifestDigest()));
+        // as each DELETE reaches the proxy, and before it is forwarded: is its intent within the topic's end now?
+        Map<String, Intent> expected = new HashMap<>();
+        for (PushedImage gone : List.of(a1, a2)) {
+            expected.put("/v2/dur1/app/manifests/" + gone.manifestDigest(),
+                    Intent.manifestLink("dur1/app", gone.manifestDigest()));
+            expected.put("/v2/dur1/app/blobs/" + gone.layerDigest(), Intent.layerLink("dur1/app", gone.layerDigest()));
+            expected.put("/v2/dur1/app/blobs/" + gone.configDigest(),
+                    Intent.layerLink("dur1/app", gone.configDigest()));
+        }
+        List<String> checked = new CopyOnWriteArrayList<>();
+        List<String> violations = new CopyOnWriteArrayList<>();
+        expected.forEach((path, intent) -> proxy.onRequest(FaultProxy.matching("DELETE",
+                java.util.regex.Pattern.quote(path)), () -> {
+                    checked.add(path);
+                    if (!intentsUpToTheEnd().contains(intent)) {
+                        violations.add(path + " arrived before its intent " + intent + " was on the topic");
+                    }
+                }));
+
+        JsonNode run = runToCompletion();
+
+        assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
+        assertEquals(expected.keySet(), Set.copyOf(checked), "every planned DELETE was checked as it arrived");
+        assertEquals(List.of(), violations);
+        assertTrue(pusher.pull("dur1/app", a3.manifestDigest()), "the kept image still pulls");
+
+        // the API writes: intent, then outcome, in one partition; the run opens with its start
+        List<JsonNode> events = events(run.get("id").asText());
+        assertEquals(AuditEvents.RUN_STARTED, events.stream().map(e -> e.get("type").asText())
+                .filter(t -> t.startsWith("io.imageprune.run.")).findFirst().orElseThrow());
+        JsonNode started = events.stream().filter(e -> e.get("type").asText().equals(AuditEvents.RUN_STARTED))
+                .findFirst().orElseThrow();
+        assertEquals(1, started.get("data").get("planned").get("streams").asInt(), started.toString());
+        assertEquals(4, started.get("data").get("planned").get("layerLinks").asInt(), started.toString());
+        assertEquals("true", started.get("data").get("settings").get("pruneRegistry").asText());
+        for (Intent write : List.of(Intent.streamUpdate("dur1/app"), Intent.image(a1.manifestDigest()),
+                Intent.image(a2.manifestDigest()))) {
+            String actionId = write.actionId(run.get("id").asText());
+            int intent = indexOf(events, e -> e.get("type").asText().equals(AuditEvents.ACTION_INTENDED)
+                    && e.get("data").get("actionId").asText().equals(actionId));
+            int outcome = indexOf(events, e -> e.get("id").asText().equals(actionId));
+            assertTrue(intent >= 0 && intent < outcome, write + ": intent " + intent + ", outcome " + outcome);
+        }
+        int intents = (int) events.stream().filter(e -> e.get("type").asText().equals(AuditEvents.ACTION_INTENDED))
+                .count();
+        assertEquals(6 + 1 + 2, intents, "one intent per request sent (links, the stream, the images)");
+    }
+
+    @Test
+    @Order(2)
+    void aRunWithoutItsClosingEventIsInterruptedAfterARestartAndCompletedOnce() throws Exception {
+        String runId = "interrupted-" + System.nanoTime();
+        Instant started = Instant.now().minusSeconds(60);
+        String digest = "sha256:" + "9f".repeat(32);
+        AuditEvents events = new AuditEvents("/imageprune/test");
+        ActionRecord streamDone = new ActionRecord(ActionKind.STREAM_UPDATE, "dur2/app", "dur2/app", null, 0,
+                Rule.OLD_REVISION, Outcome.DONE, null);
+        // what a process killed mid-run leaves: its start, a written stream, a link whose DELETE may have happened
+        publish(List.of(events.started(new RunStart(runId, "api", false, "all", started, Map.of(), Map.of())),
+                events.intent(runId, started.plusSeconds(1), Intent.streamUpdate("dur2/app")),
+                events.action(runId, false, started.plusSeconds(2), streamDone),
+                events.intent(runId, started.plusSeconds(3), Intent.layerLink("dur2/app", digest))));
+
+        // a start of a new process: a history of its own, the topic read back
+        RunHistory firstHistory = new RunHistory(config);
+        DeletionBudget budget = new DeletionBudget(Duration.ofHours(1), Map.of(ActionKind.LAYER_LINK, 1000));
+        List<RecoveredRun> interrupted = new RunRecovery(reader, journal, firstHistory, config, registry, budget)
+                .recover(() -> true, Instant.now());
+        assertTrue(budget.used(ActionKind.LAYER_LINK, Instant.now()) >= 1,
+                "the rolling window counts the link whose DELETE may have happened");
+
+        assertEquals(List.of(runId), interrupted.stream().map(RecoveredRun::runId).toList());
+        RunReport report = firstHistory.report(runId).orElseThrow();
+        assertEquals("INTERRUPTED", report.state());
+        assertEquals(List.of(Intent.layerLink("dur2/app", digest)), report.sentWithoutOutcome());
+        assertEquals(1, report.stats().updatedImageStreams());
+        assertEquals(1, completions(runId).size(), "its closing event was written");
+        assertEquals("INTERRUPTED", completions(runId).get(0).get("data").get("state").asText());
+
+        // the next start finds it completed: listed the same, and not completed again
+        RunHistory secondHistory = new RunHistory(config);
+        RunRecovery second = new RunRecovery(reader, journal, secondHistory, config, registry,
+                new DeletionBudget(Duration.ofHours(1), Map.of()));
+        assertEquals(List.of(), second.recover(() -> true, Instant.now()).stream()
+                .filter(r -> r.runId().equals(runId)).toList());
+        RunReport again = secondHistory.report(runId).orElseThrow();
+        assertEquals("INTERRUPTED", again.state());
+        assertEquals(report.sentWithoutOutcome(), again.sentWithoutOutcome());
+        assertEquals(1, completions(runId).size(), "written once");
+
+        // the completed run of the first test survives a restart too, and its deletions count for rolling budgets
+        assertTrue(secondHistory.reports().stream().anyMatch(r -> r.state().equals("SUCCEEDED")
+                && r.stats().deletedLayerLinks() == 4), secondHistory.reports().toString());
+        assertTrue(second.deletions().count(ActionKind.LAYER_LINK, started) >= 4 + 1,
+                "the first test's 4 links and the unanswered intent: " + second.deletions());
+        assertTrue(second.deletions().count(ActionKind.IMAGE, started) >= 2, second.deletions().toString());
+    }
+
+    /** Last: the broker stays down. */
+    @Test
+    @Order(3)
+    void noRequestIsSentOnceTheBrokerCannotAcknowledgeItsIntent() throws Exception {
+        PushedImage b1 = pusher.push("dur3/first", "b1", List.of("first one"));
+        PushedImage b2 = pusher.push("dur3/first", "b2", List.of("first two"));
+        PushedImage c1 = pusher.push("dur3/second", "c1", List.of("second one"));
+        PushedImage c2 = pusher.push("dur3/second", "c2", List.of("second two"));
+        cluster.mirror("dur3/first", List.of(b2, b1));
+        cluster.mirror("dur3/second", List.of(c2, c1));
+        awaitPlanDeletes(Set.of(b1.manifestDigest(), c1.manifestDigest()));
+        // the first DELETE (its intent acknowledged) stops the broker before it is forwarded
+        proxy.onRequest(FaultProxy.matching("DELETE", "/v2/dur3/.*"), StoppableKafka::stopBroker);
+
+        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
+                .get("id").asText();
+        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
+        JsonNode run = report(id);
+
+        assertEquals(1, proxy.requests("DELETE", ".*").size(), "nothing after the broker stopped: "
+                + proxy.requests("DELETE", ".*"));
+        assertEquals("FAILED", run.get("state").asText(), run.toString());
+        assertTrue(run.get("failures").toString().contains("not acknowledged"), run.toString());
+        // the other stream was not written, and no image was deleted
+        assertEquals(List.of(c2.manifestDigest(), c1.manifestDigest()), client.imageStreams().inNamespace("dur3")
+                .withName("second").get().getStatus().getTags().get(0).getItems().stream().map(TagEvent::getImage)
+                .toList());
+        for (PushedImage image : List.of(b1, c1)) {
+            assertNotNull(client.images().withName(image.manifestDigest()).get(), image.manifestDigest());
+        }
+        assertTrue(pusher.pull("dur3/second", c1.manifestDigest()), "untouched in the registry");
+        assertFalse(run.get("failures").isEmpty());
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private void awaitPlanDeletes(Set<String> images) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode plan = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString());
+            Set<String> deleted = new HashSet<>();
+            plan.get("imageDeletions").forEach(i -> deleted.add(i.isTextual() ? i.asText() : i.get("image").asText()));
+            assertTrue(deleted.containsAll(images), "plan deletes " + deleted);
+        });
+    }
+
+    private JsonNode runToCompletion() throws Exception {
+        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
+                .get("id").asText();
+        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
+        return report(id);
+    }
+
+    private static JsonNode report(String id) throws Exception {
+        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
+    }
+
+    private KafkaConsumer<String, String> consumer() {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),
+                new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** Every record of the audit topic up to its end as of this call, in partition order. */
+    private List<ConsumerRecord<String, String>> recordsUpToTheEnd() {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(config.kafka().topic().deletions()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            await().atMost(WAIT).until(() -> {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        records.add(record);
+                    }
+                }
+                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+            });
+        }
+        return records;
+    }
+
+    private Set<Intent> intentsUpToTheEnd() {
+        Set<Intent> intents = new HashSet<>();
+        for (ConsumerRecord<String, String> record : recordsUpToTheEnd()) {
+            JsonNode event = read(record.value());
+            if (event.get("type").asText().equals(AuditEvents.ACTION_INTENDED)) {
+                JsonNode data = event.get("data");
+                intents.add(new Intent(ActionKind.valueOf(data.get("kind").asText()), data.get("target").asText(),
+                        data.get("repository").asText(), data.get("digest").asText()));
+            }
+        }
+        return intents;
+    }
+
+    /** The run's events, partition by partition in offset order. */
+    private List<JsonNode> events(String runId) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>(recordsUpToTheEnd());
+        records.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
+                : Long.compare(a.offset(), b.offset()));
+        return records.stream().map(r -> read(r.value()))
+                .filter(e -> runId.equals(e.get("data").get("runId").asText())).toList();
+    }
+
+    private List<JsonNode> completions(String runId) {
+        return events(runId).stream().filter(e -> e.get("type").asText().equals(AuditEvents.RUN_COMPLETED)).toList();
+    }
+
+    private static int indexOf(List<JsonNode> events, java.util.function.Predicate<JsonNode> match) {
+        for (int i = 0; i < events.size(); i++) {
+            if (match.test(events.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void publish(List<io.imageprune.audit.AuditEvent> events) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            for (io.imageprune.audit.AuditEvent event : events) {
+                producer.send(new ProducerRecord<>(config.kafka().topic().deletions(), event.key(), event.json()))
+                        .get();
+            }
+        }
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

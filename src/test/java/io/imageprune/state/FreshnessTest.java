@@ -1,0 +1,96 @@
+package io.imageprune.state;
+
+import io.imageprune.projection.SyncMarker;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The freshness rules on their own, with time passed in. */
+class FreshnessTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final SyncMarker MARKER = new SyncMarker("ingest-a", 1, T0, Map.of("Pod", 1));
+
+    private final Freshness freshness = new Freshness(Duration.ofSeconds(10), Duration.ofSeconds(45));
+
+    private static Instant at(int seconds) {
+        return T0.plusSeconds(seconds);
+    }
+
+    @Test
+    void freshWithARecentContactAndARecentMarker() {
+        freshness.contact(at(1), 3);
+        freshness.marker(MARKER, at(1));
+        assertNull(freshness.problem(at(2)));
+        assertEquals(3, freshness.lag(at(2)));
+    }
+
+    @Test
+    void aLagNotReadWithinMaxStalenessIsUnknownAndTheBrokerCountsAsUnreachable() {
+        freshness.contact(at(1), 0);
+        freshness.marker(MARKER, at(1));
+        assertEquals(0, freshness.lag(at(11)));
+        assertEquals(-1, freshness.lag(at(12)), "unknown, never 0");
+        assertTrue(freshness.problem(at(12)).startsWith("Kafka unreachable since " + at(1)), freshness.problem(at(12)));
+        assertEquals(-1, new Freshness(Duration.ofSeconds(1), Duration.ofSeconds(1)).lag(at(0)), "never read");
+    }
+
+    @Test
+    void aFailedReadNamesTheOutageAtOnceAndTheNextMarkerMustBeNewerThanIt() {
+        freshness.contact(at(1), 0);
+        freshness.marker(MARKER, at(1));
+        freshness.unreachable(at(2), "TimeoutException: no answer");
+        freshness.unreachable(at(4), "TimeoutException: still none");
+        assertEquals("Kafka unreachable since " + at(2) + ": TimeoutException: still none", freshness.unreachable(at(5)));
+        freshness.contact(at(6), 0);
+        assertTrue(freshness.problem(at(6)).startsWith("waiting for a sync marker newer than the fault at " + at(2)),
+                freshness.problem(at(6)));
+        freshness.marker(MARKER, at(2));
+        assertTrue(freshness.problem(at(7)).startsWith("waiting for a sync marker"), "not newer than the outage");
+        freshness.marker(MARKER, at(7));
+        assertNull(freshness.problem(at(7)));
+    }
+
+    @Test
+    void aFaultMarkerMakesTheGraphStaleUntilANewerMarkerWithoutAFault() {
+        freshness.contact(at(1), 0);
+        freshness.marker(MARKER, at(1));
+        freshness.marker(MARKER.withFault("could not publish Pod/ns/p"), at(3));
+        assertTrue(freshness.problem(at(4)).contains("ingest ingest-a reported: could not publish Pod/ns/p"),
+                freshness.problem(at(4)));
+        freshness.contact(at(5), 0);
+        freshness.marker(new SyncMarker("ingest-a", 2, at(4), Map.of()), at(5));
+        assertNull(freshness.problem(at(5)));
+    }
+
+    @Test
+    void anOldMarkerMakesTheGraphStale() {
+        freshness.marker(MARKER, at(0));
+        freshness.contact(at(46), 0);
+        assertNull(freshness.problem(at(45)), "45 s is still young enough");
+        assertTrue(freshness.problem(at(46)).contains("imageprune.state.max-marker-age=PT45S"), freshness.problem(at(46)));
+    }
+
+    @Test
+    void aReplayForgetsThePositionButNotTheLastFault() {
+        freshness.contact(at(1), 0);
+        freshness.marker(MARKER.withFault("watch lost: Pod"), at(2));
+        freshness.reset();
+        assertEquals(-1, freshness.lag(at(3)));
+        freshness.contact(at(3), 0);
+        freshness.marker(MARKER, at(1));
+        assertTrue(freshness.problem(at(3)).startsWith("waiting for a sync marker newer than the fault"));
+    }
+
+    @Test
+    void boundsMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> new Freshness(Duration.ZERO, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> new Freshness(Duration.ofSeconds(1), Duration.ofSeconds(-1)));
+    }
+}
