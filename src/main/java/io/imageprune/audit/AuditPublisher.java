@@ -2,6 +2,7 @@ package io.imageprune.audit;
 
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.execute.ActionRecord;
+import io.imageprune.kafka.KafkaClientConfig;
 import io.imageprune.state.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
@@ -16,7 +17,6 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class AuditPublisher {
     private static final Logger LOG = Logger.getLogger(AuditPublisher.class);
-    static final String FAILURES = "imageprune.audit.publish.failures";
-    static final String EVENTS = "imageprune.audit.events";
+    public static final String FAILURES = "imageprune.audit.publish.failures";
+    public static final String EVENTS = "imageprune.audit.events";
     /** A send waits at most this long for metadata or buffer space, so a broker outage cannot stall the workers. */
     private static final Duration MAX_BLOCK = Duration.ofSeconds(10);
     /** Every send completes (acknowledged or failed) within this, which is also what bounds {@link #flush()}. */
@@ -196,14 +196,10 @@ public class AuditPublisher {
                 // the sends report their own failures; a missing topic must not stop the run
                 LOG.warnf(e, "could not make sure the audit topic %s exists", topic);
             }
-            Map<String, Object> props = new HashMap<>();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis());
-            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
-            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+            Map<String, Object> props = KafkaClientConfig.producer(kafka, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis(),
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis(),
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
             producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
         }
         return producer;

@@ -1,6 +1,7 @@
 package io.imageprune.audit;
 
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.kafka.KafkaClientConfig;
 import io.imageprune.state.Topics;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,11 +48,8 @@ public class AuditReader {
     public AuditLog read(Instant since, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         topics.ensureDeletions();
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "imageprune-audit-recovery");
+        Map<String, Object> props = KafkaClientConfig.consumer(kafka, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest", ConsumerConfig.CLIENT_ID_CONFIG, "imageprune-audit-recovery"));
         AuditLog log = new AuditLog();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer())) {

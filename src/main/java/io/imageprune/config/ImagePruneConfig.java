@@ -84,6 +84,22 @@ public interface ImagePruneConfig {
     interface Kafka {
         Topic topic();
 
+        Signing signing();
+
+        /** How long the start-up check waits for the cluster; credentials or TLS refused fail the start at once. */
+        @WithDefault("15s")
+        Duration startupCheckTimeout();
+
+        /** HMAC-SHA256 of every state record (header imageprune.signature); see RecordSignature. */
+        interface Signing {
+            /**
+             * Base64 keys of at least 32 bytes, from a Secret: the first signs what the ingest and publish write,
+             * every one verifies (rotation: new key first, old key second, until every record is re-signed). Set:
+             * the state side rejects unsigned and badly signed records; empty: nothing is signed or checked.
+             */
+            Optional<List<String>> keys();
+        }
+
         interface Topic {
             @WithDefault("imageprune.cluster-state")
             String state();

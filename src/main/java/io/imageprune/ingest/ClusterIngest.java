@@ -262,7 +262,7 @@ public class ClusterIngest {
     /** The ingest's topic may lack changes from now on; says so on the topic at once (once per fault). */
     private void fault(String why) {
         faults.incrementAndGet();
-        registry.counter("imageprune.ingest.faults").increment();
+        registry.counter(IngestMetrics.FAULTS).increment();
         if (fault.compareAndSet(null, why)) {
             LOG.errorf("ingest fault: %s; the graph is stale until the ingest has relisted", why);
             ScheduledExecutorService executor = markers;
@@ -318,7 +318,7 @@ public class ClusterIngest {
             return;
         }
         writeMarker(marker);
-        registry.counter("imageprune.ingest.relists").increment();
+        registry.counter(IngestMetrics.RELISTS).increment();
     }
 
     private void writeMarker(SyncMarker marker) {
@@ -404,7 +404,7 @@ public class ClusterIngest {
             public void onDelete(HasMetadata object, boolean finalStateUnknown) {
                 String key = key(object);
                 if (key != null) {
-                    registry.counter("imageprune.ingest.events", "kind", kind.kind(), "operation", "delete")
+                    registry.counter(IngestMetrics.EVENTS, "kind", kind.kind(), "operation", "delete")
                             .increment();
                     publisher.publish(key, null);
                 }
@@ -428,12 +428,12 @@ public class ClusterIngest {
             if (model == null) {
                 throw new IllegalArgumentException("not a kind pruning reads");
             }
-            registry.counter("imageprune.ingest.events", "kind", kind.kind(), "operation", operation).increment();
+            registry.counter(IngestMetrics.EVENTS, "kind", kind.kind(), "operation", operation).increment();
             reportUnsafeIdentities(kind, model);
             publisher.publish(ProjectionKeys.of(model), codec.encode(model));
         } catch (RuntimeException e) {
             // the object stays as last published; the next change or relist retries it
-            registry.counter("imageprune.ingest.events.bad", "kind", kind.kind()).increment();
+            registry.counter(IngestMetrics.EVENTS_BAD, "kind", kind.kind()).increment();
             LOG.errorf("cannot project %s %s/%s: %s", kind.kind(), object.getMetadata().getNamespace(),
                     object.getMetadata().getName(), e.getMessage());
         }
@@ -446,7 +446,7 @@ public class ClusterIngest {
     private void reportUnsafeIdentities(WatchedKind kind, Object model) {
         List<String> problems = Identities.problems(model);
         if (!problems.isEmpty()) {
-            registry.counter("imageprune.ingest.identities.invalid", "kind", kind.kind()).increment();
+            registry.counter(IngestMetrics.IDENTITIES_INVALID, "kind", kind.kind()).increment();
             problems.forEach(problem -> LOG.warnf("identity not safe in a URL, treated as an invalid reference: %s",
                     problem));
         }

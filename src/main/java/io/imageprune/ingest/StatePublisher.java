@@ -1,6 +1,8 @@
 package io.imageprune.ingest;
 
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.kafka.KafkaClientConfig;
+import io.imageprune.kafka.RecordSignature;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
@@ -14,7 +16,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -28,6 +30,7 @@ public class StatePublisher {
     private final String topic;
     private final Map<String, Object> kafka;
     private final MeterRegistry registry;
+    private final RecordSignature signing;
     private KafkaProducer<String, byte[]> producer;
     private volatile Consumer<String> failures = why -> { };
 
@@ -36,6 +39,7 @@ public class StatePublisher {
         this.topic = config.kafka().topic().state();
         this.kafka = kafka;
         this.registry = registry;
+        this.signing = RecordSignature.of(config.kafka().signing().keys().orElse(List.of()));
     }
 
     /**
@@ -49,8 +53,12 @@ public class StatePublisher {
     /** @param value the projection, or null for a tombstone; a failure is logged, counted and reported, never thrown */
     public void publish(String key, byte[] value) {
         String what = value == null ? "tombstone" : "projection";
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        if (signing.enabled()) {
+            record.headers().add(RecordSignature.HEADER, signing.sign(key, value));
+        }
         try {
-            producer().send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+            producer().send(record, (metadata, error) -> {
                 if (error != null) {
                     // the producer has retried until delivery.timeout.ms; the relist republishes the object
                     failed(what, key, error);
@@ -63,7 +71,7 @@ public class StatePublisher {
 
     private void failed(String what, String key, Exception error) {
         LOG.errorf(error, "could not publish %s of %s to %s", what, key, topic);
-        registry.counter("imageprune.ingest.publish.failures").increment();
+        registry.counter(IngestMetrics.PUBLISH_FAILURES).increment();
         failures.accept("could not publish the " + what + " of " + key + ": " + error);
     }
 
@@ -74,11 +82,7 @@ public class StatePublisher {
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            Map<String, Object> props = KafkaClientConfig.producer(kafka, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5));
             producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         }
         return producer;

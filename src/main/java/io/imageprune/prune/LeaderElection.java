@@ -35,6 +35,7 @@ public class LeaderElection {
     private final KubernetesClient client;
     private final Settings settings;
     private volatile boolean leading;
+    public static final String METRIC = "imageprune.leader";
     private volatile String leader;
     private volatile boolean active;
     private CompletableFuture<?> election;
@@ -45,7 +46,7 @@ public class LeaderElection {
         this(client, new Settings(config.leader().namespace().orElseGet(() -> namespaceOf(client)),
                 config.leader().leaseName(), config.ingest().id(), config.leader().leaseDuration(),
                 config.leader().renewDeadline(), config.leader().retryPeriod()));
-        Gauge.builder("imageprune.leader", this, e -> e.leading() ? 1 : 0)
+        Gauge.builder(METRIC, this, e -> e.leading() ? 1 : 0)
                 .description("1 while this replica holds the lease and may prune").register(registry);
     }
 

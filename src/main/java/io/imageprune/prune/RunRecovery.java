@@ -32,8 +32,8 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class RunRecovery {
     private static final Logger LOG = Logger.getLogger(RunRecovery.class);
-    static final String INTERRUPTED_RUNS = "imageprune.audit.recovered.interrupted";
-    static final String FAILURES = "imageprune.audit.recovery.failures";
+    public static final String INTERRUPTED_RUNS = "imageprune.audit.recovered.interrupted";
+    public static final String FAILURES = "imageprune.audit.recovery.failures";
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration LAST_RETRY = Duration.ofSeconds(30);
 

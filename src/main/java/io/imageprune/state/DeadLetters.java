@@ -1,12 +1,12 @@
 package io.imageprune.state;
 
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.kafka.KafkaClientConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -14,7 +14,6 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -38,11 +37,8 @@ public class DeadLetters {
 
     public synchronized void send(ConsumerRecord<String, byte[]> record, String reason) {
         if (producer == null) {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+            producer = new KafkaProducer<>(KafkaClientConfig.producer(kafka, Map.of()), new StringSerializer(),
+                    new ByteArraySerializer());
         }
         ProducerRecord<String, byte[]> dead = new ProducerRecord<>(topic, record.key(), record.value());
         dead.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,8 @@
 package io.imageprune.state;
 
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.kafka.KafkaClientConfig;
+import io.imageprune.kafka.RecordSignature;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.projection.SyncMarker;
@@ -22,7 +24,6 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,6 +47,7 @@ public class StateConsumer {
     private final DeadLetters deadLetters;
     private final StateMetrics metrics;
     private final RecordApplier applier;
+    private final RecordSignature signing;
     /** What the container's own shutdown waits for the consumer thread when no one stopped it before. */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
     private final AtomicReference<KafkaConsumer<String, byte[]>> current = new AtomicReference<>();
@@ -62,6 +64,7 @@ public class StateConsumer {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.applier = new RecordApplier(new ProjectionCodec(), live::changed);
+        this.signing = RecordSignature.of(config.kafka().signing().keys().orElse(List.of()));
     }
 
     /**
@@ -138,13 +141,10 @@ public class StateConsumer {
     private void consume() throws Exception {
         topics.ensure();
         String topic = config.kafka().topic().state();
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         // replay is a bulk read: larger fetches than the 1 MiB per partition default
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        Map<String, Object> props = KafkaClientConfig.consumer(kafka, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024));
         try (KafkaConsumer<String, byte[]> consumer =
                      new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             current.set(consumer);
@@ -263,6 +263,7 @@ public class StateConsumer {
             if (record.key() == null) {
                 throw new IllegalArgumentException("record without a key");
             }
+            UntrustedRecordException.check(signing, record);
             RecordApplier.Outcome outcome = applier.apply(graph, record.key(), record.value(),
                     m -> marker[0] = new SeenMarker(m, Instant.ofEpochMilli(record.timestamp())));
             metrics.applied(ProjectionKeys.parse(record.key()).kind(), outcome);
@@ -270,7 +271,8 @@ public class StateConsumer {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             LOG.warnf("unreadable state record %s at %s-%d@%d sent to %s: %s", record.key(), record.topic(),
                     record.partition(), record.offset(), config.kafka().topic().dlq(), reason);
-            metrics.bad(e.getClass().getSimpleName());
+            metrics.bad(e instanceof UntrustedRecordException untrusted ? untrusted.reason()
+                    : e.getClass().getSimpleName());
             deadLetters.send(record, reason);
         }
     }

@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.imageprune.projection.ProjectionException;
+
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class StateMetrics {
     private final MeterRegistry registry;
+    private static final List<String> KINDS = List.of("Image", "ImageStream", "LimitRange", "Pod",
+            "ReplicationController", "DeploymentConfig", "ReplicaSet", "Deployment", "DaemonSet", "Build",
+            "BuildConfig", "StatefulSet", "Job", "CronJob");
     private final Map<String, Counter> applied = new ConcurrentHashMap<>();
+    private final Map<String, Counter> bad = new ConcurrentHashMap<>();
     private final Timer batchApply;
     private final AtomicInteger kafkaConnected = new AtomicInteger(-1);
 
@@ -38,24 +45,46 @@ public class StateMetrics {
                 .description("Age of the newest sync marker without a fault (-1: none read)").register(registry);
         Gauge.builder("imageprune.state.kafka.connected", kafkaConnected, AtomicInteger::get)
                 .description("1 while the state consumer's last read of the end offsets succeeded").register(registry);
-        for (String kind : new String[]{"Image", "ImageStream", "LimitRange", "Pod", "ReplicationController",
-                "DeploymentConfig", "ReplicaSet", "Deployment", "DaemonSet", "Build", "BuildConfig", "StatefulSet",
-                "Job", "CronJob"}) {
+        for (String kind : KINDS) {
             Gauge.builder("imageprune.state.objects", live, l -> l.objectsPerKind().getOrDefault(kind, 0))
                     .tag("kind", kind).description("Objects in the live graph").register(registry);
         }
     }
 
+    /**
+     * Registers every series known in advance at zero, so that dashboards and alerts see the families from the
+     * first scrape, not after the first record of each kind.
+     */
+    public void registerFamilies() {
+        for (String kind : KINDS) {
+            for (RecordApplier.Outcome outcome : List.of(RecordApplier.Outcome.PUT, RecordApplier.Outcome.REMOVED,
+                    RecordApplier.Outcome.ABSENT)) {
+                appliedCounter(kind, outcome);
+            }
+        }
+        appliedCounter("SyncMarker", RecordApplier.Outcome.SYNC_MARKER);
+        badCounter(ProjectionException.class.getSimpleName());
+        UntrustedRecordException.reasons().forEach(this::badCounter);
+    }
+
     void applied(String kind, RecordApplier.Outcome outcome) {
-        applied.computeIfAbsent(kind + "/" + outcome, k -> Counter.builder("imageprune.state.records")
-                .tag("kind", kind).tag("operation", outcome.name().toLowerCase())
-                .description("State records applied").register(registry)).increment();
+        appliedCounter(kind, outcome).increment();
     }
 
     void bad(String reason) {
-        Counter.builder("imageprune.state.records.bad").tag("reason", reason)
+        badCounter(reason).increment();
+    }
+
+    private Counter appliedCounter(String kind, RecordApplier.Outcome outcome) {
+        return applied.computeIfAbsent(kind + "/" + outcome, k -> Counter.builder("imageprune.state.records")
+                .tag("kind", kind).tag("operation", outcome.name().toLowerCase())
+                .description("State records applied").register(registry));
+    }
+
+    private Counter badCounter(String reason) {
+        return bad.computeIfAbsent(reason, r -> Counter.builder("imageprune.state.records.bad").tag("reason", r)
                 .description("State records that could not be read (sent to the dead-letter topic)")
-                .register(registry).increment();
+                .register(registry));
     }
 
     /** Records whether the broker answered; true when that changed. */

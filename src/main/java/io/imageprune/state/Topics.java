@@ -1,17 +1,16 @@
 package io.imageprune.state;
 
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.kafka.KafkaClientConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,9 +54,7 @@ public class Topics {
 
     private void create(List<NewTopic> topics)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-        Map<String, Object> admin = new HashMap<>();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
-        Admin client = Admin.create(admin);
+        Admin client = Admin.create(KafkaClientConfig.admin(kafka));
         try {
             Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
             for (NewTopic wanted : topics) {

@@ -667,6 +667,48 @@ class ManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"openshift", "kubernetes"})
+    void kafkaUsersLetOnlyTheIngestWriteTheStateAndOnlyThePrunerTheAudit(String overlay) {
+        List<JsonNode> objects = render(overlay);
+        Map<String, ConfigKey> keys = configKeys();
+        String cluster = ofKind(objects, "KafkaTopic").get(0).path("metadata").path("labels")
+                .path("strimzi.io/cluster").asText();
+        Map<String, Set<String>> writers = new TreeMap<>();
+        Map<String, Set<String>> readers = new TreeMap<>();
+        for (JsonNode user : ofKind(objects, "KafkaUser")) {
+            String name = user.path("metadata").path("name").asText();
+            assertEquals("kafka.strimzi.io/v1beta2", user.path("apiVersion").asText(), name);
+            assertEquals(cluster, user.path("metadata").path("labels").path("strimzi.io/cluster").asText(), name);
+            assertEquals("simple", user.path("spec").path("authorization").path("type").asText(), name);
+            for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
+                JsonNode resource = acl.path("resource");
+                // topics only, by their exact names: no group, no cluster, no prefix grants
+                assertEquals("topic", resource.path("type").asText(), name + " " + resource);
+                assertEquals("literal", resource.path("patternType").asText(), name + " " + resource);
+                String topic = resource.path("name").asText();
+                for (JsonNode operation : acl.path("operations")) {
+                    assertTrue(Set.of("Read", "Write", "Describe").contains(operation.asText()),
+                            name + " may " + operation.asText() + " " + topic);
+                    if (operation.asText().equals("Write")) {
+                        writers.computeIfAbsent(topic, t -> new TreeSet<>()).add(name);
+                    } else if (operation.asText().equals("Read")) {
+                        readers.computeIfAbsent(topic, t -> new TreeSet<>()).add(name);
+                    }
+                }
+            }
+        }
+        String state = keys.get("imageprune.kafka.topic.state").defaultValue();
+        String deletions = keys.get("imageprune.kafka.topic.deletions").defaultValue();
+        // imageprune: the all-roles Deployment of base/
+        assertEquals(Set.of("imageprune-ingest", "imageprune"), writers.get(state), "writers of " + state);
+        assertEquals(Set.of("imageprune-pruner", "imageprune"), writers.get(deletions), "writers of " + deletions);
+        assertTrue(readers.get(state).containsAll(Set.of("imageprune-state", "imageprune-pruner", "imageprune")),
+                "readers of " + state + ": " + readers.get(state));
+        // the leader reads the audit topic back at start (interrupted runs, deletion budget)
+        assertEquals(Set.of("imageprune-pruner", "imageprune"), readers.get(deletions), "readers of " + deletions);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
     void networkPolicyAllowsOnlyWhatThePodUses(String overlay) {
         List<JsonNode> objects = render(overlay);
         JsonNode policy = one(objects, "NetworkPolicy").path("spec");

@@ -1,0 +1,54 @@
+package io.imageprune.config;
+
+import io.imageprune.audit.AuditEvents;
+import io.imageprune.audit.AuditPublisher;
+import io.imageprune.execute.ActionKind;
+import io.imageprune.execute.Outcome;
+import io.imageprune.ingest.IngestMetrics;
+import io.imageprune.prune.LeaderElection;
+import io.imageprune.prune.PruneMetrics;
+import io.imageprune.prune.RunRecovery;
+import io.imageprune.state.StateMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Registers every documented {@code imageprune_*} metric family at start, with its series known in advance at zero:
+ * an alert on a counter must not wait for the counter's first increment, and a missing series must mean a missing
+ * process, not a quiet one. Whatever the roles of this process, the families are the same.
+ */
+@ApplicationScoped
+public class MetricFamilies {
+    void onStart(@Observes StartupEvent event, ImagePruneConfig config, MeterRegistry registry, StateMetrics state,
+                 PruneMetrics prune) {
+        state.registerFamilies();
+        prune.registerFamilies();
+        IngestMetrics.registerFamilies(registry);
+        Set<String> auditTypes = new TreeSet<>();
+        for (ActionKind kind : ActionKind.values()) {
+            for (Outcome outcome : Outcome.values()) {
+                auditTypes.add(AuditEvents.type(kind, outcome));
+            }
+        }
+        auditTypes.add(AuditEvents.RUN_COMPLETED);
+        auditTypes.forEach(type -> Counter.builder(AuditPublisher.EVENTS).tag("type", type).register(registry));
+        Counter.builder(AuditPublisher.FAILURES).register(registry);
+        Counter.builder(RunRecovery.INTERRUPTED_RUNS).register(registry);
+        Counter.builder(RunRecovery.FAILURES).register(registry);
+        if (!(config.state().enabled() && config.leader().enabled())) {
+            // no election here (LeaderElection registers the gauge when there is one): a state role without it
+            // always prunes; a process without the state role never does
+            int leading = config.state().enabled() ? 1 : 0;
+            Gauge.builder(LeaderElection.METRIC, () -> leading)
+                    .description("1 while this replica may prune (holds the lease, or runs without election)")
+                    .register(registry);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.imageprune.config;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every metric family the README documents is on /q/metrics from the first scrape, before any activity. */
+@QuarkusTest
+class MetricFamiliesTest {
+    @Test
+    void everyDocumentedFamilyIsThereAtStart() throws Exception {
+        Set<String> documented = documentedFamilies();
+        assertTrue(documented.containsAll(Set.of("imageprune_state_records_total", "imageprune_audit_events_total",
+                "imageprune_leader")), "the README's metrics row names the families: " + documented);
+        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        List<String> missing = new ArrayList<>();
+        for (String family : documented) {
+            // a sample of the family: the name itself, or a timer's _count/_sum/_max
+            Pattern sample = Pattern.compile("(?m)^" + Pattern.quote(family) + "(_count|_sum|_max|_bucket)?[{ ]");
+            if (!sample.matcher(scrape).find()) {
+                missing.add(family);
+            }
+        }
+        assertEquals(List.of(), missing, "documented families missing from the first scrape");
+    }
+
+    /** The families named in the README's {@code /q/metrics} table row. */
+    private static Set<String> documentedFamilies() throws Exception {
+        Set<String> families = new LinkedHashSet<>();
+        for (String line : Files.readAllLines(Path.of("README.md"))) {
+            if (line.startsWith("| `/q/metrics` |")) {
+                Matcher name = Pattern.compile("`(imageprune_[a-z_]+)").matcher(line);
+                while (name.find()) {
+                    families.add(name.group(1));
+                }
+            }
+        }
+        return families;
+    }
+}
