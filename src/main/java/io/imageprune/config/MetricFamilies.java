@@ -12,6 +12,7 @@ import io.imageprune.state.StateMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -50,5 +51,15 @@ public class MetricFamilies {
                     .description("1 while this replica may prune (holds the lease, or runs without election)")
                     .register(registry);
         }
+    }
+
+    /**
+     * Removes this application's meters at shutdown. Quarkus' registry is Micrometer's global composite, which
+     * outlives an application in the same JVM (tests, dev mode) and hands a meter already registered under the same
+     * name back to the next application: its gauges would read a stopped application's objects.
+     */
+    void onStop(@Observes ShutdownEvent event, MeterRegistry registry) {
+        registry.getMeters().stream().filter(meter -> meter.getId().getName().startsWith("imageprune."))
+                .toList().forEach(registry::remove);
     }
 }

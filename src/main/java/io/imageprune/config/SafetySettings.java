@@ -83,6 +83,21 @@ public class SafetySettings {
         if (prune.maxLag() < 0) {
             refusals.add("imageprune.prune.max-lag=" + prune.maxLag() + " is negative (0 or more records)");
         }
+        atLeastOne(refusals, "imageprune.prune.max-layer-link-deletions", prune.maxLayerLinkDeletions(),
+                "the cap on a run's layer link deletions");
+        atLeastOne(refusals, "imageprune.prune.max-manifest-link-deletions", prune.maxManifestLinkDeletions(),
+                "the cap on a run's manifest link deletions");
+        atLeastOne(refusals, "imageprune.prune.max-blob-deletions", prune.maxBlobDeletions(),
+                "the cap on a run's blob deletions");
+        positive(refusals, "imageprune.prune.deletion-window", prune.deletionWindow());
+        atLeastOne(refusals, "imageprune.prune.max-image-deletions-per-window", prune.maxImageDeletionsPerWindow(),
+                "image deletions per window");
+        atLeastOne(refusals, "imageprune.prune.max-layer-link-deletions-per-window",
+                prune.maxLayerLinkDeletionsPerWindow(), "layer link deletions per window");
+        atLeastOne(refusals, "imageprune.prune.max-manifest-link-deletions-per-window",
+                prune.maxManifestLinkDeletionsPerWindow(), "manifest link deletions per window");
+        atLeastOne(refusals, "imageprune.prune.max-blob-deletions-per-window", prune.maxBlobDeletionsPerWindow(),
+                "blob deletions per window");
         atLeastOne(refusals, "imageprune.prune.num-workers", prune.numWorkers(), "requests in flight at once");
         atLeastOne(refusals, "imageprune.prune.max-attempts", prune.maxAttempts(), "attempts of a registry call");
         atLeastOne(refusals, "imageprune.prune.history", prune.history(), "runs kept for GET /api/v1/runs");
@@ -111,8 +126,8 @@ public class SafetySettings {
                     + "unverified TLS");
         }
         if (prune.confirm() && !config.audit().enabled()) {
-            warnings.add("imageprune.audit.enabled=false with imageprune.prune.confirm=true: deletions are not "
-                    + "audited");
+            refusals.add("imageprune.audit.enabled=false with imageprune.prune.confirm=true: no deletion is sent "
+                    + "without its acknowledged audit record, and runs could not be recovered after a crash");
         }
         return new Findings(List.copyOf(refusals), List.copyOf(warnings));
     }

@@ -97,9 +97,14 @@ public class ServiceRoles {
         if (config.state().enabled()) {
             steps.put("state consumer", () -> state.get().shutDown(STOP_BUDGET));
             steps.put("runs", () -> {
-                runner.get().shutDown(RUN_STOP);
+                boolean ended = runner.get().shutDown(RUN_STOP);
                 if (config.leader().enabled()) {
-                    leader.get().stop();
+                    if (ended) {
+                        leader.get().stop();
+                    } else {
+                        // a request may still be sent: releasing now would let another replica prune beside it
+                        LOG.warn("a run has not ended: the lease is not released, it expires on its own");
+                    }
                 }
             });
         }

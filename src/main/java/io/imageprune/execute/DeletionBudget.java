@@ -2,8 +2,8 @@ package io.imageprune.execute;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -20,7 +20,7 @@ public final class DeletionBudget {
 
     private final Duration window;
     private final Map<ActionKind, Integer> limits;
-    private final Deque<Spent> spent = new ArrayDeque<>();
+    private final List<Spent> spent = new ArrayList<>();
 
     /** @param limits per capped kind, the most deletions within any {@code window}; a kind not listed is not capped */
     public DeletionBudget(Duration window, Map<ActionKind, Integer> limits) {
@@ -59,11 +59,24 @@ public final class DeletionBudget {
         return null;
     }
 
-    /** Returns deletions taken but not sent after all (the stream write failed, the image had to stay). */
+    /**
+     * Returns deletions taken but not sent after all (the stream write failed, the image had to stay), from the
+     * newest takes of their kind: an entry of its own would outlive the take it cancels and hide later deletions.
+     */
     public synchronized void giveBack(Instant now, DeletionCounts counts) {
         for (ActionKind kind : DeletionCounts.CAPPED) {
-            if (counts.get(kind) > 0) {
-                spent.add(new Spent(now, kind, -counts.get(kind)));
+            int left = counts.get(kind);
+            for (int i = spent.size() - 1; i >= 0 && left > 0; i--) {
+                Spent s = spent.get(i);
+                if (s.kind == kind && s.count > 0) {
+                    int back = Math.min(left, s.count);
+                    left -= back;
+                    if (back == s.count) {
+                        spent.remove(i);
+                    } else {
+                        spent.set(i, new Spent(s.at, kind, s.count - back));
+                    }
+                }
             }
         }
     }

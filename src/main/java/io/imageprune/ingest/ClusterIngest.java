@@ -432,10 +432,12 @@ public class ClusterIngest {
             reportUnsafeIdentities(kind, model);
             publisher.publish(ProjectionKeys.of(model), codec.encode(model));
         } catch (RuntimeException e) {
-            // the object stays as last published; the next change or relist retries it
+            // an object left out is a holder the graph does not see: the topic lacks it, so no marker may say
+            // otherwise until it can be projected (fixed or deleted) — the next change or relist retries it
             registry.counter(IngestMetrics.EVENTS_BAD, "kind", kind.kind()).increment();
-            LOG.errorf("cannot project %s %s/%s: %s", kind.kind(), object.getMetadata().getNamespace(),
-                    object.getMetadata().getName(), e.getMessage());
+            String what = kind.kind() + " " + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+            LOG.errorf("cannot project %s: %s", what, e.getMessage());
+            fault("cannot project " + what + ": " + e.getMessage());
         }
     }
 

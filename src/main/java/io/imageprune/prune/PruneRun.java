@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -34,6 +35,7 @@ final class PruneRun {
     private final Map<String, Map<String, Integer>> outcomes = new TreeMap<>();
     /** digest → images stage 2 deletes that hold it (an image holds its own manifest). */
     private Map<String, List<Image>> blobHolders = Map.of();
+    private final Map<String, String> kept = new ConcurrentHashMap<>();
     private volatile State state = State.RUNNING;
     private volatile Instant finishedAt;
     private volatile String reason;
@@ -83,8 +85,33 @@ final class PruneRun {
         return stageOne.removedByRun();
     }
 
+    /**
+     * The planned images holding this blob that the run still deletes: an image it keeps after all (deferred by the
+     * window, saved at the last moment) holds its blobs like any other image outside the run.
+     */
     List<Image> holders(String digest) {
-        return blobHolders.getOrDefault(digest, List.of());
+        List<Image> planned = blobHolders.getOrDefault(digest, List.of());
+        if (kept.isEmpty()) {
+            return planned;
+        }
+        List<Image> deleting = new ArrayList<>(planned.size());
+        for (Image image : planned) {
+            if (!kept.containsKey(image.name())) {
+                deleting.add(image);
+            }
+        }
+        return deleting;
+    }
+
+    /** The run keeps this planned image after all; {@code deferred}: why the window deferred it, null if saved. */
+    void keep(String image, String deferred) {
+        kept.put(image, deferred == null ? "" : deferred);
+    }
+
+    /** Why the window deferred this image, or null. */
+    String deferred(String image) {
+        String why = kept.get(image);
+        return why == null || why.isEmpty() ? null : why;
     }
 
     void finish(State state, String reason, PruneResult result, Instant at) {

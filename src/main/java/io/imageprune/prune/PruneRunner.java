@@ -221,7 +221,7 @@ public class PruneRunner {
         return connect(run).chain(registry -> Multi.createFrom().iterable(streams.plans())
                         .onItem().transformToUni(plan -> stageOne.stream(run, registry, plan)).merge(workers)
                         .collect().last()
-                        .chain(() -> RunRequests.onWorker(() -> stageTwo.plan(run)))
+                        .chain(() -> RunRequests.onWorker(() -> stageTwo.plan(run, registry)))
                         .chain(images -> Multi.createFrom().iterable(images)
                                 .onItem().transformToUni(plan -> stageTwo.image(run, registry, plan)).merge(workers)
                                 .collect().last())

@@ -52,17 +52,18 @@ final class RunRequests {
                              Intent intent, Supplier<Uni<Void>> call, RegistryCalls registry, OutcomeSink sink) {
         long[] started = new long[1];
         // the check belongs to every attempt: a retry may come seconds later, after the lease or a reference changed
-        Uni<Void> attempt = onWorker(() -> guard.lastMomentReason(run, check)).chain(saved -> {
-            if (saved != null) {
-                return Uni.createFrom().failure(new Saved(saved));
-            }
-            return journal.intent(run.id, intent).chain(() -> {
-                started[0] = System.nanoTime();
-                return call.get();
-            }).onItemOrFailure().invoke((ok, failure) -> metrics.registryCall(operation,
-                    failure == null ? "success" : registry.retryable(failure) ? "retryable" : "failure",
-                    Duration.ofNanos(System.nanoTime() - started[0])));
-        });
+        // the intent first, the check last: waiting for the audit topic takes time in which a reference may appear
+        Uni<Void> attempt = journal.intent(run.id, intent)
+                .chain(() -> onWorker(() -> guard.lastMomentReason(run, check)))
+                .chain(saved -> {
+                    if (saved != null) {
+                        return Uni.createFrom().failure(new Saved(saved));
+                    }
+                    started[0] = System.nanoTime();
+                    return call.get().onItemOrFailure().invoke((ok, failure) -> metrics.registryCall(operation,
+                            failure == null ? "success" : registry.retryable(failure) ? "retryable" : "failure",
+                            Duration.ofNanos(System.nanoTime() - started[0])));
+                });
         return attempt
                 .onFailure(registry::retryable).invoke(() -> metrics.retry(operation))
                 .onFailure(registry::retryable).retry()
@@ -82,10 +83,16 @@ final class RunRequests {
                 .replaceWithVoid();
     }
 
-    /** Writes a stream's status (blocking; safety rule 2 makes this the first change of its stream). */
-    void writeStatus(PruneRun run, ClusterWrites.FreshStream fresh, StreamPlan plan)
+    /**
+     * Writes a stream's status (blocking; safety rule 2 makes this the first change of its stream), once its intent
+     * is on the audit topic and {@code lastMoment} (asked after that wait) found no reason to keep it.
+     *
+     * @throws NotSent when the last-moment check kept the stream as it is
+     */
+    void writeStatus(PruneRun run, ClusterWrites.FreshStream fresh, StreamPlan plan, Supplier<String> lastMoment)
             throws StreamConflictException, NotFoundException {
         journal.awaitIntent(run.id, Intent.streamUpdate(plan.repo()));
+        notSentIf(lastMoment.get());
         cluster.writeStatus(fresh, plan);
     }
 
@@ -94,9 +101,23 @@ final class RunRequests {
      *
      * @return false when it was already gone
      */
-    boolean deleteImage(PruneRun run, String name) {
+    boolean deleteImage(PruneRun run, String name, Supplier<String> lastMoment) {
         journal.awaitIntent(run.id, Intent.image(name));
+        notSentIf(lastMoment.get());
         return cluster.deleteImage(name);
+    }
+
+    private static void notSentIf(String reason) {
+        if (reason != null) {
+            throw new NotSent(reason);
+        }
+    }
+
+    /** The last-moment check, asked once the intent was acknowledged, kept the target: not a failure. */
+    static final class NotSent extends RuntimeException {
+        NotSent(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     static <T> Uni<T> onWorker(Supplier<T> work) {

@@ -150,7 +150,11 @@ final class StageOneDriver {
                 return false;
             }
             try {
-                requests.writeStatus(run, fresh, plan);
+                requests.writeStatus(run, fresh, plan, () -> decisionStands(run, fresh, plan));
+            } catch (RunRequests.NotSent e) {
+                budget.giveBack(Instant.now(), links);
+                step.notAttempted(Outcome.SAVED, e.getMessage());
+                return false;
             } catch (StreamConflictException e) {
                 budget.giveBack(Instant.now(), links);
                 conflict = e.getMessage();
@@ -169,6 +173,23 @@ final class StageOneDriver {
         }
         step.failed(conflict);
         return false;
+    }
+
+    /** Asked right before the write: why the stream must now stay as it is (a stop, or a changed decision), or null. */
+    private String decisionStands(PruneRun run, ClusterWrites.FreshStream fresh, StreamPlan plan) {
+        String stop = guard.stopReason(run);
+        if (stop != null) {
+            return stop;
+        }
+        return live.read(graph -> {
+            Planner planner = Planner.of(graph, run.options);
+            String graphStop = guard.graphStopReason(run, planner);
+            if (graphStop != null) {
+                return graphStop;
+            }
+            return plan.equals(planner.planFreshStream(fresh.model())) ? null
+                    : "the decision changed while its audit record was being written";
+        });
     }
 
     /** The kept revisions whose image the graph does not know yet (a push still on its way), as a reason, or null. */

@@ -41,8 +41,12 @@ final class StageTwoDriver {
         this.registryLeavesBlobsToGc = registryLeavesBlobsToGc;
     }
 
-    /** Stage 2's plans on the graph as it is now, or none when they exceed the per-run caps. */
-    List<ImagePlan> plan(PruneRun run) {
+    /**
+     * Stage 2's plans on the graph as it is now, or none when they exceed the per-run caps. The window's budget is
+     * taken here for all of them, before any blob goes: an image deferred later could lose a blob it shares with
+     * one deleted earlier.
+     */
+    List<ImagePlan> plan(PruneRun run, RegistryCalls registry) {
         ImageStage stage = live.read(graph -> Planner.of(graph, run.options)
                 .planImages(run.stageOne.overrides(), run.targets.imagesWith(run.stageOne.releasedImages())));
         if (stage.failure() != null) {
@@ -56,6 +60,16 @@ final class StageTwoDriver {
             return List.of();
         }
         run.imagePlans(stage.plans());
+        if (!run.dryRun) {
+            boolean sendsBlobs = registry.deletesGlobalBlobs();
+            for (ImagePlan plan : stage.plans()) {
+                int blobs = plan.blobDeletions().size() + (plan.deleteManifestBlob() ? 1 : 0);
+                String deferred = budget.take(Instant.now(), new DeletionCounts(1, 0, 0, sendsBlobs ? blobs : 0));
+                if (deferred != null) {
+                    run.keep(plan.name(), deferred);
+                }
+            }
+        }
         return stage.plans();
     }
 
@@ -73,16 +87,18 @@ final class StageTwoDriver {
             return Uni.createFrom().voidItem();
         }
         boolean sendsBlobs = registry.deletesGlobalBlobs();
-        DeletionCounts wanted = new DeletionCounts(1, 0, 0, sendsBlobs ? step.blobs().size() : 0);
+        DeletionCounts taken = new DeletionCounts(1, 0, 0, sendsBlobs ? step.blobs().size() : 0);
         return RunRequests.onWorker(() -> {
-            String saved = guard.lastMomentReason(run, check -> check.imageSaved(plan.name(), run.removedByRun()));
-            if (saved != null) {
-                step.image(Outcome.SAVED, saved);
-                return false;
-            }
-            String deferred = budget.take(Instant.now(), wanted);
+            String deferred = run.deferred(plan.name());
             if (deferred != null) {
                 step.image(Outcome.DEFERRED, deferred);
+                return false;
+            }
+            String saved = guard.lastMomentReason(run, check -> check.imageSaved(plan.name(), run.removedByRun()));
+            if (saved != null) {
+                run.keep(plan.name(), null);
+                budget.giveBack(Instant.now(), taken);
+                step.image(Outcome.SAVED, saved);
                 return false;
             }
             return true;
@@ -109,17 +125,25 @@ final class StageTwoDriver {
     private Void deleteImage(PruneRun run, ImageStep step) {
         if (!step.mayDeleteImage()) {
             // every blob deletion failed: the image stays for a later run (spec §7.3)
+            run.keep(step.name(), null);
             budget.giveBack(Instant.now(), DeletionCounts.IMAGE);
             return null;
         }
         String saved = guard.lastMomentReason(run, check -> check.imageSaved(step.name(), run.removedByRun()));
         if (saved != null) {
+            run.keep(step.name(), null);
             budget.giveBack(Instant.now(), DeletionCounts.IMAGE);
             step.image(Outcome.SAVED, saved);
             return null;
         }
         try {
-            step.image(requests.deleteImage(run, step.name()) ? Outcome.DONE : Outcome.ALREADY_GONE, null);
+            boolean deleted = requests.deleteImage(run, step.name(),
+                    () -> guard.lastMomentReason(run, check -> check.imageSaved(step.name(), run.removedByRun())));
+            step.image(deleted ? Outcome.DONE : Outcome.ALREADY_GONE, null);
+        } catch (RunRequests.NotSent e) {
+            run.keep(step.name(), null);
+            budget.giveBack(Instant.now(), DeletionCounts.IMAGE);
+            step.image(Outcome.SAVED, e.getMessage());
         } catch (RuntimeException e) {
             step.image(Outcome.FAILED, ClusterWrites.failureText(e));
         }

@@ -62,16 +62,23 @@ final class Freshness {
         unreachableCause = cause;
     }
 
-    /** A sync marker was applied; {@code writtenAt} is its record's timestamp. */
-    synchronized void marker(SyncMarker marker, Instant writtenAt) {
+    /**
+     * A sync marker was applied; {@code writtenAt} is its record's timestamp.
+     *
+     * @return whether it ends a fault: what was published before it (a relisting) may still be unapplied on other
+     *         partitions, so the caller must catch up with the end offsets as read now before trusting the graph
+     */
+    synchronized boolean marker(SyncMarker marker, Instant writtenAt) {
         if (marker.fault() != null) {
             recordFault(writtenAt, "ingest " + marker.ingestId() + " reported: " + marker.fault());
-            return;
+            return false;
         }
+        boolean faulted = faultAt != null && (newestMarkerAt == null || !newestMarkerAt.isAfter(faultAt));
         if (newestMarkerAt == null || !writtenAt.isBefore(newestMarkerAt)) {
             newestMarker = marker;
             newestMarkerAt = writtenAt;
         }
+        return faulted && newestMarkerAt.isAfter(faultAt);
     }
 
     /**

@@ -115,9 +115,9 @@ public class LiveGraph {
     }
 
     /** A sync marker was applied; {@code writtenAt} is its record's timestamp. */
-    void marker(SyncMarker marker, Instant writtenAt) {
+    boolean marker(SyncMarker marker, Instant writtenAt) {
         lastMarker = marker;
-        freshness.marker(marker, writtenAt);
+        return freshness.marker(marker, writtenAt);
     }
 
     /**

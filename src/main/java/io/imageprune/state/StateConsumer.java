@@ -176,7 +176,11 @@ public class StateConsumer {
                     }));
                 }
                 if (marker[0] != null) {
-                    live.marker(marker[0].marker(), marker[0].writtenAt());
+                    if (live.marker(marker[0].marker(), marker[0].writtenAt())) {
+                        // the marker after a fault sits on one partition; the relisting it closes may still be
+                        // unapplied on the others: the sync barrier again, to the end offsets read from now
+                        live.markNotSynced("catching up with " + topic + " after a fault");
+                    }
                     markerPending = true;
                 }
                 if (!markerPending && System.nanoTime() < nextCheck) {

@@ -45,7 +45,7 @@ class StrictQueryTest {
         public Map<String, String> start() {
             // a service configured to confirm: a request that is not exactly a dry run would delete
             return Map.of("imageprune.prune.confirm", "true", "imageprune.api.runs.enabled", "true",
-                    "imageprune.api.runs.authenticate", "false", "imageprune.audit.enabled", "false");
+                    "imageprune.api.runs.authenticate", "false");
         }
 
         @Override

@@ -36,6 +36,15 @@ class SafetySettingsTest {
     }
 
     @Test
+    void confirmingWithoutTheAuditIsRefused() {
+        List<String> refusals = SafetySettings.check(config(Map.of("imageprune.prune.confirm", "true",
+                "imageprune.audit.enabled", "false"))).refusals();
+        assertEquals(1, refusals.size(), refusals.toString());
+        assertTrue(refusals.get(0).startsWith("imageprune.audit.enabled=false with imageprune.prune.confirm=true"),
+                refusals.get(0));
+    }
+
+    @Test
     void theDefaultsPassWithoutWarnings() {
         SafetySettings.Findings findings = SafetySettings.check(config(Map.of()));
         assertEquals(List.of(), findings.refusals());
@@ -56,6 +65,10 @@ class SafetySettingsTest {
             "imageprune.prune.max-lag|-1|imageprune.prune.max-lag=-1 is negative",
             "imageprune.prune.num-workers|0|imageprune.prune.num-workers=0 is not a positive number",
             "imageprune.prune.max-attempts|0|imageprune.prune.max-attempts=0 is not a positive number",
+            "imageprune.prune.max-layer-link-deletions|0|imageprune.prune.max-layer-link-deletions=0 is not a positive number",
+            "imageprune.prune.max-blob-deletions|-1|imageprune.prune.max-blob-deletions=-1 is not a positive number",
+            "imageprune.prune.max-image-deletions-per-window|0|imageprune.prune.max-image-deletions-per-window=0 is not a positive number",
+            "imageprune.prune.deletion-window|0s|imageprune.prune.deletion-window=PT0S is not a positive duration",
             "imageprune.prune.history|0|imageprune.prune.history=0 is not a positive number",
             "imageprune.registry.timeout|0s|imageprune.registry.timeout=PT0S is not a positive duration",
             "imageprune.leader.renew-deadline|15s|imageprune.leader.renew-deadline=PT15S is not shorter than imageprune.leader.lease-duration=PT15S"})

@@ -62,6 +62,19 @@ class DeletionBudgetTest {
     }
 
     @Test
+    void aGiveBackDoesNotOutliveTheTakeItCancels() {
+        // taken at T0 and given back 20 minutes later: once the take has left the window, nothing may be discounted
+        DeletionBudget budget = budget();
+        assertNull(budget.take(T0, new DeletionCounts(3, 0, 0, 0)));
+        budget.giveBack(T0.plus(Duration.ofMinutes(20)), new DeletionCounts(3, 0, 0, 0));
+        Instant later = T0.plus(Duration.ofMinutes(61));
+        assertNull(budget.take(later, new DeletionCounts(3, 0, 0, 0)));
+        assertEquals(3, budget.used(ActionKind.IMAGE, later.plusSeconds(1)),
+                "the window counts exactly what was taken after the cancelled take left it");
+        assertNotNull(budget.take(later.plusSeconds(1), DeletionCounts.IMAGE), "the limit holds");
+    }
+
+    @Test
     void restoredPastDeletionsCountUntilTheyLeaveTheWindow() {
         DeletionBudget budget = budget();
         budget.restore(ActionKind.LAYER_LINK, T0.minus(Duration.ofMinutes(30)), 9);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,8 +33,11 @@ class FreshnessTest {
         freshness.fault(at(5), "this process's ingest has not listed the cluster since it started");
         assertTrue(freshness.problem(at(6)).startsWith("waiting for a sync marker newer than the fault at " + at(5)),
                 freshness.problem(at(6)));
-        freshness.marker(new SyncMarker("ingest-a", 2, at(7), Map.of("Pod", 1)), at(7));
+        assertTrue(freshness.marker(new SyncMarker("ingest-a", 2, at(7), Map.of("Pod", 1)), at(7)),
+                "the marker ends the fault: the consumer must catch up with the end offsets before trusting it");
         assertNull(freshness.problem(at(8)), "its own listing's marker counts");
+        assertFalse(freshness.marker(new SyncMarker("ingest-a", 2, at(9), Map.of("Pod", 1)), at(9)),
+                "a heartbeat without a fault before it ends nothing");
     }
 
     @Test
