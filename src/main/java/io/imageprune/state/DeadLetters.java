@@ -64,18 +64,19 @@ public class DeadLetters {
         }
         String origin = record.topic() + "-" + record.partition() + "@" + record.offset();
         String shortReason = reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) + "…" : reason;
-        Exception failure = deliver(deadLetter(record.key(), record.value(), shortReason, origin));
+        Exception failure = deliver(deadLetter(topic, record.key(), record.value(), shortReason, origin));
         if (failure instanceof RecordTooLargeException) {
             LOG.warnf("record %s from %s is too large to dead-letter whole (%d bytes): sending its first %d bytes "
                     + "with its size and SHA-256", record.key(), origin, record.value().length, TRUNCATED_VALUE_BYTES);
-            failure = deliver(truncated(record.key(), record.value(), shortReason, origin));
+            failure = deliver(truncated(topic, record.key(), record.value(), shortReason, origin));
         }
         if (failure != null) {
             LOG.errorf(failure, "could not dead-letter record %s from %s (%s)", record.key(), origin, reason);
         }
     }
 
-    private ProducerRecord<String, byte[]> deadLetter(String key, byte[] value, String reason, String origin) {
+    private static ProducerRecord<String, byte[]> deadLetter(String topic, String key, byte[] value, String reason,
+                                                             String origin) {
         ProducerRecord<String, byte[]> dead = new ProducerRecord<>(topic, key, value);
         dead.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         dead.headers().add(ORIGIN_HEADER, origin.getBytes(StandardCharsets.UTF_8));
@@ -83,8 +84,9 @@ public class DeadLetters {
     }
 
     /** The record cut to its first bytes, with what identifies the whole value. */
-    ProducerRecord<String, byte[]> truncated(String key, byte[] value, String reason, String origin) {
-        ProducerRecord<String, byte[]> dead = deadLetter(key,
+    static ProducerRecord<String, byte[]> truncated(String topic, String key, byte[] value, String reason,
+                                                    String origin) {
+        ProducerRecord<String, byte[]> dead = deadLetter(topic, key,
                 Arrays.copyOf(value, Math.min(value.length, TRUNCATED_VALUE_BYTES)), reason, origin);
         dead.headers().add(ORIGINAL_SIZE_HEADER, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
         dead.headers().add(ORIGINAL_SHA256_HEADER, sha256(value).getBytes(StandardCharsets.UTF_8));
