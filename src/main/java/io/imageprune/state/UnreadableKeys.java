@@ -29,6 +29,8 @@ final class UnreadableKeys {
     private final Set<String> acknowledged;
     private final Map<String, Entry> blocking = new TreeMap<>();
     private final Map<String, Entry> acknowledgedSeen = new TreeMap<>();
+    /** Whether any key is tracked: every applied record asks, and a replay must not pay for a lock each time. */
+    private volatile boolean anyTracked;
 
     UnreadableKeys(Set<String> acknowledged) {
         this.acknowledged = Set.copyOf(acknowledged);
@@ -44,20 +46,26 @@ final class UnreadableKeys {
         Entry entry = new Entry(reason, origin);
         if (acknowledged.contains(key)) {
             acknowledgedSeen.put(key, entry);
+            anyTracked = true;
             LOG.warnf("unreadable state record %s at %s does not stop pruning: acknowledged in "
                     + "imageprune.state.acknowledged-unreadable (%s)", key, origin, reason);
             return;
         }
         blocking.put(key, entry);
+        anyTracked = true;
     }
 
     /** A readable record (or a tombstone) of {@code key} was applied: what the key holds is known again. */
-    synchronized void readable(String key) {
-        if (!blocking.isEmpty() && blocking.remove(key) != null) {
-            LOG.infof("state key %s is readable again", key);
+    void readable(String key) {
+        if (!anyTracked) {
+            return;
         }
-        if (!acknowledgedSeen.isEmpty()) {
+        synchronized (this) {
+            if (blocking.remove(key) != null) {
+                LOG.infof("state key %s is readable again", key);
+            }
             acknowledgedSeen.remove(key);
+            anyTracked = !blocking.isEmpty() || !acknowledgedSeen.isEmpty();
         }
     }
 
@@ -109,5 +117,6 @@ final class UnreadableKeys {
     synchronized void reset() {
         blocking.clear();
         acknowledgedSeen.clear();
+        anyTracked = false;
     }
 }
