@@ -51,6 +51,7 @@ public class StatusResource {
         status.put("lag", live.lag());
         status.put("kafka", live.kafkaStatus());
         status.put("newestMarker", live.markerStatus());
+        status.put("unreadable", live.unreadableStatus());
         status.put("objects", live.objectsPerKind());
         status.put("invalidIdentities", live.read(graph -> {
             List<String> problems = graph.identityProblems("");

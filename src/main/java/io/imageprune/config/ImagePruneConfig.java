@@ -7,6 +7,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every {@code imageprune.*} setting; each can be overridden by an environment variable (IMAGEPRUNE_…). Booleans
@@ -79,6 +80,13 @@ public interface ImagePruneConfig {
          */
         @WithDefault("45s")
         Duration maxMarkerAge();
+
+        /**
+         * State-topic keys (e.g. {@code Pod/ns/name}) whose unreadable newest record no longer keeps the graph from
+         * being synced: the operator checked the object (the record is in the dead-letter topic) and accepts that the
+         * graph does not know it. Remove the key once a readable record was published.
+         */
+        Optional<Set<String>> acknowledgedUnreadable();
     }
 
     interface Kafka {

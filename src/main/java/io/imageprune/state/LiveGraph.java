@@ -29,6 +29,7 @@ import java.util.function.Function;
 public class LiveGraph {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Freshness freshness;
+    private final UnreadableKeys unreadable;
     private ReferenceGraph graph = new ReferenceGraph();
     private volatile boolean synced;
     private volatile String notSyncedReason = "the state consumer has not started";
@@ -37,6 +38,7 @@ public class LiveGraph {
 
     public LiveGraph(ImagePruneConfig config) {
         this.freshness = new Freshness(config.state().maxStaleness(), config.state().maxMarkerAge());
+        this.unreadable = new UnreadableKeys(config.state().acknowledgedUnreadable().orElse(java.util.Set.of()));
         if (config.ingest().enabled()) {
             // the topic's markers come from before this process: while it was down, nobody watched the cluster (a pod
             // created then may name an old image), so only a marker written after its own ingest listed counts
@@ -69,6 +71,7 @@ public class LiveGraph {
         write(g -> graph = new ReferenceGraph());
         lastMarker = null;
         freshness.reset();
+        unreadable.reset();
     }
 
     /** Registers a listener told of every object change applied to the graph (on the consumer's thread). */
@@ -83,7 +86,7 @@ public class LiveGraph {
     }
 
     public boolean synced() {
-        return synced && freshness.problem(Instant.now()) == null;
+        return synced && unreadable.blockingCount() == 0 && freshness.problem(Instant.now()) == null;
     }
 
     /** Why the graph is not synced, or null when it is; an unreachable broker is named first. */
@@ -93,7 +96,26 @@ public class LiveGraph {
         if (unreachable != null) {
             return unreachable;
         }
-        return synced ? freshness.problem(now) : notSyncedReason;
+        if (!synced) {
+            return notSyncedReason;
+        }
+        String unreadableProblem = unreadable.problem();
+        return unreadableProblem != null ? unreadableProblem : freshness.problem(now);
+    }
+
+    /** The keys whose newest record cannot be read; the consumer reports them here. */
+    UnreadableKeys unreadableKeys() {
+        return unreadable;
+    }
+
+    /** Keys whose newest record cannot be read and that are not acknowledged (they keep the graph not synced). */
+    public int unreadableKeyCount() {
+        return unreadable.blockingCount();
+    }
+
+    /** For the status API: how many keys are unreadable, the first of them, and the acknowledged ones met. */
+    public Map<String, Object> unreadableStatus() {
+        return unreadable.status();
     }
 
     /** Whether the consumer has replayed up to the sync barrier (freshness aside). */

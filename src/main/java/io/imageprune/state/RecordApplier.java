@@ -28,22 +28,47 @@ public final class RecordApplier {
 
     private final ProjectionCodec codec;
     private final ChangeListener listener;
+    private final UnreadableKeys unreadable;
 
     public RecordApplier(ProjectionCodec codec) {
         this(codec, null);
     }
 
     public RecordApplier(ProjectionCodec codec, ChangeListener listener) {
+        this(codec, listener, new UnreadableKeys(java.util.Set.of()));
+    }
+
+    RecordApplier(ProjectionCodec codec, ChangeListener listener, UnreadableKeys unreadable) {
         this.codec = codec;
         this.listener = listener;
+        this.unreadable = unreadable;
     }
 
     /**
      * @param marker receives the sync marker when the record is one
      * @throws io.imageprune.projection.ProjectionException when the key or value cannot be read; the graph is then
-     *                                                      unchanged
+     *                                                      unchanged, and the caller reports the record
+     *                                                      {@link #unreadable}
      */
     public Outcome apply(ReferenceGraph graph, String key, byte[] value, java.util.function.Consumer<SyncMarker> marker) {
+        Outcome outcome = applyReadable(graph, key, value, marker);
+        unreadable.readable(key);
+        return outcome;
+    }
+
+    /**
+     * The newest record of {@code key} cannot be read (it does not decode, has an unknown schema version, or is not
+     * trusted): the graph no longer knows what the object is, so it is not synced until a readable record or a
+     * tombstone of the key is applied, or the key is acknowledged. Every check that rejects a record calls this.
+     *
+     * @param origin where the record is (topic-partition@offset), for the status and the logs
+     */
+    public void unreadable(String key, String reason, String origin) {
+        unreadable.unreadable(key, reason, origin);
+    }
+
+    private Outcome applyReadable(ReferenceGraph graph, String key, byte[] value,
+                                  java.util.function.Consumer<SyncMarker> marker) {
         ObjectKey id = ProjectionKeys.parse(key);
         if (value == null) {
             Object before = listener == null ? null : current(graph, id);

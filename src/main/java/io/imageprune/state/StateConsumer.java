@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * sync marker, and stays so only while it keeps reading the end offsets (at least every second, with a timeout): a
  * broker that stops answering makes the graph stale within {@code imageprune.state.max-staleness}, and when it answers
  * again the consumer goes on from its position. Records that cannot be read go to the dead-letter topic and never
- * block the partition.
+ * block the partition, but their key keeps the graph not synced until it is readable again ({@link UnreadableKeys}).
  */
 @ApplicationScoped
 public class StateConsumer {
@@ -63,7 +63,7 @@ public class StateConsumer {
         this.topics = topics;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
-        this.applier = new RecordApplier(new ProjectionCodec(), live::changed);
+        this.applier = new RecordApplier(new ProjectionCodec(), live::changed, live.unreadableKeys());
         this.signing = RecordSignature.of(config.kafka().signing().keys().orElse(List.of()));
     }
 
@@ -277,6 +277,11 @@ public class StateConsumer {
                     record.partition(), record.offset(), config.kafka().topic().dlq(), reason);
             metrics.bad(e instanceof UntrustedRecordException untrusted ? untrusted.reason()
                     : e.getClass().getSimpleName());
+            // a record without a key names no object (and a compacted topic refuses it): nothing to wait for
+            if (record.key() != null) {
+                applier.unreadable(record.key(), reason,
+                        record.topic() + "-" + record.partition() + "@" + record.offset());
+            }
             deadLetters.send(record, reason);
         }
     }

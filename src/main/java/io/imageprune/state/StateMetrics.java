@@ -38,6 +38,9 @@ public class StateMetrics {
                         l -> l.read(graph -> graph.unsafeIdentityCount()))
                 .description("Images and streams in the live graph whose identity is not safe in a URL (treated as "
                         + "invalid references)").register(registry);
+        Gauge.builder("imageprune.state.unreadable.keys", live, LiveGraph::unreadableKeyCount)
+                .description("State keys whose newest record cannot be read and is not acknowledged (the graph is not "
+                        + "synced while above 0)").register(registry);
         Gauge.builder("imageprune.state.staleness", live, LiveGraph::stalenessSeconds).baseUnit("seconds")
                 .description("Time since the consumer last read the state topic's end offsets (-1: never)")
                 .register(registry);

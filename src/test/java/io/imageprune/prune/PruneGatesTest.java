@@ -6,6 +6,10 @@ import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.pipeline.InProcessKafka;
 import io.imageprune.registry.testkit.RegistryPusher.Blob;
 import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.projection.ProjectionCodec;
+import io.imageprune.state.DeadLetters;
 import io.imageprune.state.LiveGraph;
 import io.imageprune.state.StateConsumer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -14,14 +18,29 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +65,8 @@ class PruneGatesTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String HOST = "registry.invalid:5000";
+    /** A state key whose unreadable record the operator acknowledged. */
+    private static final String ACKNOWLEDGED = "Pod/gates/acknowledged";
 
     /**
      * Dry runs (the default), at most one image, two layer links, one manifest link and three blobs per run (what
@@ -56,7 +77,8 @@ class PruneGatesTest {
         Map<String, String> settings() {
             return Map.of("imageprune.prune.event-driven", "false", "imageprune.plan.keep-younger-than", "0s",
                     "imageprune.prune.max-image-deletions", "1", "imageprune.prune.max-layer-link-deletions", "2",
-                    "imageprune.prune.max-manifest-link-deletions", "1", "imageprune.prune.max-blob-deletions", "3");
+                    "imageprune.prune.max-manifest-link-deletions", "1", "imageprune.prune.max-blob-deletions", "3",
+                    "imageprune.state.acknowledged-unreadable", ACKNOWLEDGED);
         }
     }
 
@@ -66,6 +88,11 @@ class PruneGatesTest {
     LiveGraph live;
     @Inject
     StateConsumer consumer;
+    @Inject
+    ImagePruneConfig config;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
 
     private OpenShiftClient client;
     private ClusterObjects cluster;
@@ -224,6 +251,107 @@ class PruneGatesTest {
         cluster.createStream("ns7/m", "latest", List.of(top, kept1, kept2));
         assertRefusedNaming("max-manifest-link-deletions=1", () -> MAPPER.readTree(given().get("/api/v1/plan")
                 .then().statusCode(200).extract().asString()).get("manifestDeletions").size() == 2);
+    }
+
+    @Test
+    @Order(6)
+    void anUnreadableNewestRecordStopsRunsUntilItsKeyIsReadableAgain() throws Exception {
+        String key = "Pod/gates/web";
+        publish(key, "not json".getBytes(StandardCharsets.UTF_8));
+        assertNotSyncedNaming(key, "malformed JSON");
+        given().get("/q/health/ready").then().statusCode(503);
+        assertTrue(given().get("/q/metrics").then().statusCode(200).extract().asString()
+                .contains("imageprune_state_unreadable_keys 1.0"));
+
+        // the ingest publishes the pod it lists: a readable newest record for the same key
+        client.pods().inNamespace("gates").resource(new PodBuilder().withNewMetadata().withName("web")
+                .withNamespace("gates").endMetadata().withNewSpec().addNewContainer().withName("c")
+                .withImage("busybox").endContainer().endSpec().build()).create();
+        await().atMost(WAIT).until(live::synced);
+        given().get("/q/health/ready").then().statusCode(200);
+        assertEquals(0, status().get("unreadable").get("count").asInt());
+
+        // a projection version this reader does not know: what a replica meets after an upgrade of the ingest
+        publish(key, ("{\"v\":" + (ProjectionCodec.VERSION + 1) + ",\"kind\":\"Pod\",\"namespace\":\"gates\","
+                + "\"name\":\"web\"}").getBytes(StandardCharsets.UTF_8));
+        assertNotSyncedNaming(key, "unsupported projection schema version");
+        publish(key, null);
+        await().atMost(WAIT).until(live::synced);
+    }
+
+    @Test
+    @Order(7)
+    void anAcknowledgedKeyDoesNotBlock() throws Exception {
+        await().atMost(WAIT).until(live::synced);
+        publish(ACKNOWLEDGED, "not json".getBytes(StandardCharsets.UTF_8));
+        await().atMost(WAIT).until(() -> status().get("unreadable").get("acknowledged").toString()
+                .contains(ACKNOWLEDGED));
+        assertTrue(live.synced(), live.notSyncedReason());
+        assertEquals(0, status().get("unreadable").get("count").asInt());
+    }
+
+    @Test
+    @Order(8)
+    void aRecordTooLargeToDeadLetterWholeIsDeadLetteredTruncatedWithItsSizeAndDigest() throws Exception {
+        String key = "Pod/gates/big";
+        // just below the producer's and the broker's 1 MiB default: the dead-letter headers push it over
+        byte[] value = new byte[1024 * 1024 - 160];
+        java.util.Arrays.fill(value, (byte) 'x');
+        publish(key, value);
+        assertNotSyncedNaming(key, "cannot decode");
+        ConsumerRecord<String, byte[]> dead = deadLetter(key);
+        assertEquals(DeadLetters.TRUNCATED_VALUE_BYTES, dead.value().length);
+        assertEquals(Integer.toString(value.length), header(dead, DeadLetters.ORIGINAL_SIZE_HEADER));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value)),
+                header(dead, DeadLetters.ORIGINAL_SHA256_HEADER));
+        publish(key, null);
+        await().atMost(WAIT).until(live::synced);
+    }
+
+    private void assertNotSyncedNaming(String key, String reason) throws Exception {
+        await().atMost(WAIT).until(() -> !live.synced());
+        JsonNode status = status();
+        assertTrue(status.get("notSyncedReason").asText().contains(key + " (" ), status.toString());
+        assertEquals(1, status.get("unreadable").get("count").asInt(), status.toString());
+        JsonNode named = status.get("unreadable").get("keys").get(0);
+        assertEquals(key, named.get("key").asText());
+        assertTrue(named.get("reason").asText().contains(reason), named.toString());
+        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(503).extract().asString());
+        assertEquals("NOT_SYNCED", refusal.get("gate").asText());
+        assertTrue(refusal.get("error").asText().contains(key), refusal.toString());
+    }
+
+    private static JsonNode status() throws Exception {
+        return MAPPER.readTree(given().get("/api/v1/status").then().statusCode(200).extract().asString());
+    }
+
+    private void publish(String key, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(config.kafka().topic().state(), key, value)).get();
+        }
+    }
+
+    private ConsumerRecord<String, byte[]> deadLetter(String key) {
+        List<ConsumerRecord<String, byte[]>> dead = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(config.kafka().topic().dlq(), 0);
+            dlq.assign(List.of(partition));
+            dlq.seekToBeginning(List.of(partition));
+            await().atMost(WAIT).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return dead.stream().anyMatch(r -> key.equals(r.key()));
+            });
+        }
+        return dead.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow();
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        assertNotNull(record.headers().lastHeader(name), name);
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     /** Waits until the plan shows the case, then checks that a run is refused naming this cap and no other. */
