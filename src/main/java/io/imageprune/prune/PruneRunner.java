@@ -193,6 +193,11 @@ public class PruneRunner {
      * @throws PlanRefused when invalid references refuse the run, or it would delete more of a kind than allowed
      */
     private StreamStage planStage1(ReferenceGraph graph, PruneOptions options, RunTargets targets) {
+        if (!live.synced()) {
+            // checked again under the lock: a consumer restart empties the graph only after unmarking it
+            throw new PlanRefused(RunRefusedException.Gate.NOT_SYNCED,
+                    "the reference graph is not synced: " + live.notSyncedReason());
+        }
         Planner planner = Planner.of(graph, options);
         if (planner.refuses()) {
             throw new PlanRefused(RunRefusedException.Gate.INVALID_REFERENCES, planner.refusalMessage());

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -48,6 +49,8 @@ public class RunRecovery {
     private volatile boolean recovered;
     private volatile DeletionHistory deletions = DeletionHistory.EMPTY;
     private Thread worker;
+    /** Which start the running recovery belongs to. */
+    private final AtomicLong generation = new AtomicLong();
 
     public RunRecovery(AuditReader reader, RunJournal journal, RunHistory history, ImagePruneConfig config,
                        MeterRegistry registry, DeletionBudget budget) {
@@ -79,7 +82,8 @@ public class RunRecovery {
         if (worker != null) {
             worker.interrupt();
         }
-        worker = new Thread(() -> recoverUntilDone(leading), "imageprune-run-recovery");
+        long current = generation.incrementAndGet();
+        worker = new Thread(() -> recoverUntilDone(leading, current), "imageprune-run-recovery");
         worker.setDaemon(true);
         worker.start();
     }
@@ -99,11 +103,11 @@ public class RunRecovery {
         listeners.add(listener);
     }
 
-    private void recoverUntilDone(BooleanSupplier leading) {
+    private void recoverUntilDone(BooleanSupplier leading, long current) {
         Duration wait = FIRST_RETRY;
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                recover(leading, Instant.now());
+                recover(leading, Instant.now(), current);
                 return;
             } catch (InterruptedException e) {
                 return;
@@ -122,6 +126,11 @@ public class RunRecovery {
 
     /** One recovery as of {@code now}; package-private so that tests can run it in the foreground. */
     List<RecoveredRun> recover(BooleanSupplier leading, Instant now) throws Exception {
+        return recover(leading, now, generation.get());
+    }
+
+    /** One recovery for {@code current}: a newer start supersedes it, and then it changes nothing. */
+    private List<RecoveredRun> recover(BooleanSupplier leading, Instant now, long current) throws Exception {
         Instant since = now.minus(window);
         AuditLog log = reader.read(since, timeout);
         List<RecoveredRun> interrupted = new ArrayList<>();
@@ -139,13 +148,19 @@ public class RunRecovery {
             }
             reports.add(report(run));
         }
-        history.restore(reports);
         DeletionHistory window = log.deletions(since);
-        deletions = window;
-        for (Consumer<DeletionHistory> listener : listeners) {
-            listener.accept(window);
+        synchronized (this) {
+            if (current != generation.get()) {
+                // a newer start (leading anew) reads the topic again: this older read must not open the runs
+                return interrupted;
+            }
+            history.restore(reports);
+            deletions = window;
+            for (Consumer<DeletionHistory> listener : listeners) {
+                listener.accept(window);
+            }
+            recovered = true;
         }
-        recovered = true;
         LOG.infof("recovered %d run(s) from the audit topic since %s, %d of them interrupted%s", reports.size(),
                 since, interrupted.size(), log.unreadable() == 0 ? "" : " (" + log.unreadable()
                         + " record(s) were not audit events and were skipped)");

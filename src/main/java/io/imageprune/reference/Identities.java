@@ -21,6 +21,10 @@ import java.util.List;
 public final class Identities {
     /** The distribution registry's limit on a repository name ({@code reference.NameTotalLengthMax}). */
     public static final int MAX_REPOSITORY_LENGTH = 255;
+    private static final java.util.regex.Pattern OCI_DIGEST =
+            java.util.regex.Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
+    private static final String MANIFEST_DIGEST_RULE = "a manifest is deleted by digest only (algorithm:encoded, "
+            + "as [a-z0-9]+([.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+); anything else may name a tag";
     /** Kubernetes' limit on a namespace (a DNS-1123 label). */
     public static final int MAX_NAMESPACE_LENGTH = 63;
 
@@ -130,6 +134,18 @@ public final class Identities {
     public static void requireDigest(String field, String value) {
         if (!safeDigest(value)) {
             throw new UnsafeIdentityException(field + " " + GoQuote.quote(value) + ": " + DIGEST_RULE);
+        }
+    }
+
+    /**
+     * Throws unless the value is a digest in the OCI grammar ({@code algorithm:encoded}): the manifests route also
+     * takes a tag, and a DELETE there with a tag name removes the tag (OCI distribution 1.1), so a safe segment such as
+     * {@code latest} is not enough for it.
+     */
+    public static void requireManifestDigest(String field, String value) {
+        requireDigest(field, value);
+        if (!OCI_DIGEST.matcher(value).matches()) {
+            throw new UnsafeIdentityException(field + " " + GoQuote.quote(value) + ": " + MANIFEST_DIGEST_RULE);
         }
     }
 

@@ -69,7 +69,11 @@ public final class RegistryClient implements AutoCloseable {
                                java.util.function.BiFunction<String, String, Uni<Response>> request) {
         try {
             Identities.requireRepository("repository", repo);
-            Identities.requireDigest("digest", digest);
+            if (kind.equals("manifests")) {
+                Identities.requireManifestDigest("digest", digest);
+            } else {
+                Identities.requireDigest("digest", digest);
+            }
         } catch (Identities.UnsafeIdentityException e) {
             return refused(e);
         }

@@ -318,6 +318,20 @@ class RegistryClientTest {
     }
 
     @Test
+    void aManifestIsDeletedByDigestOnlyNeverByATagName() {
+        try (RegistryClient client = client()) {
+            for (String notADigest : List.of("latest", "layer1", "v1.0", "sha256")) {
+                RegistryException refused = failure(client.deleteManifestLink("ns/name", notADigest));
+                assertFalse(refused.retryable(), refused.getMessage());
+                assertTrue(refused.getMessage().contains("a manifest is deleted by digest only"), refused.getMessage());
+            }
+            client.deleteManifestLink("ns/name", DIGEST).await().indefinitely();
+        }
+        assertEquals(List.of("DELETE /v2/ns/name/manifests/" + DIGEST), registry.requests().stream()
+                .map(RecordingRegistry.Request::line).toList(), "only the digest reached the registry");
+    }
+
+    @Test
     void ocsOddButSafeNamesAreSentAsTheyAre() {
         String tarsum = "tarsum.dev+sha256:" + "cd".repeat(32);
         try (RegistryClient client = client()) {
