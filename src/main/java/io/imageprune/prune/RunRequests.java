@@ -1,6 +1,7 @@
 package io.imageprune.prune;
 
 import io.imageprune.audit.Intent;
+import io.imageprune.audit.PlannedLinks;
 import io.imageprune.audit.RunJournal;
 import io.imageprune.cluster.ClusterWrites;
 import io.imageprune.cluster.StreamConflictException;
@@ -85,7 +86,9 @@ final class RunRequests {
     /** Writes a stream's status (blocking; safety rule 2 makes this the first change of its stream). */
     void writeStatus(PruneRun run, ClusterWrites.FreshStream fresh, StreamPlan plan)
             throws StreamConflictException, NotFoundException {
-        journal.awaitIntent(run.id, Intent.streamUpdate(plan.repo()));
+        // the links deleted after the write go with its intent: a process stopped in between leaves them on the topic
+        journal.awaitIntent(run.id, Intent.streamUpdate(plan.repo()),
+                PlannedLinks.of(plan, run.options.pruneRegistry()));
         cluster.writeStatus(fresh, plan);
     }
 

@@ -214,8 +214,8 @@ class DurableRunTest {
         // a start of a new process: a history of its own, the topic read back
         RunHistory firstHistory = new RunHistory(config);
         DeletionBudget budget = new DeletionBudget(Duration.ofHours(1), Map.of(ActionKind.LAYER_LINK, 1000));
-        List<RecoveredRun> interrupted = new RunRecovery(reader, journal, firstHistory, config, registry, budget)
-                .recover(() -> true, Instant.now());
+        List<RecoveredRun> interrupted = new RunRecovery(reader, journal, firstHistory, config, registry, budget,
+                new UnfinishedLinks()).recover(() -> true, Instant.now());
         assertTrue(budget.used(ActionKind.LAYER_LINK, Instant.now()) >= 1,
                 "the rolling window counts the link whose DELETE may have happened");
 
@@ -230,7 +230,7 @@ class DurableRunTest {
         // the next start finds it completed: listed the same, and not completed again
         RunHistory secondHistory = new RunHistory(config);
         RunRecovery second = new RunRecovery(reader, journal, secondHistory, config, registry,
-                new DeletionBudget(Duration.ofHours(1), Map.of()));
+                new DeletionBudget(Duration.ofHours(1), Map.of()), new UnfinishedLinks());
         assertEquals(List.of(), second.recover(() -> true, Instant.now()).stream()
                 .filter(r -> r.runId().equals(runId)).toList());
         RunReport again = secondHistory.report(runId).orElseThrow();
