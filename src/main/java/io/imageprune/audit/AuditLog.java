@@ -211,12 +211,8 @@ public final class AuditLog {
             }
             JsonNode planned = data.get("links");
             if (kind == ActionKind.STREAM_UPDATE && actionId != null && planned != null && planned.isObject()) {
-                PlannedLinks read = new PlannedLinks(strings(planned.get("layer")), strings(planned.get("manifest")),
-                        strings(planned.get("releasedImages")));
-                read = new PlannedLinks(read.layerLinks().stream().filter(d -> d != null).toList(),
-                        read.manifestLinks().stream().filter(d -> d != null).toList(),
-                        read.releasedImages().stream().filter(d -> d != null).toList());
-                links.merge(actionId, read, PlannedLinks::union);
+                links.merge(actionId, new PlannedLinks(texts(planned.get("layer")), texts(planned.get("manifest")),
+                        texts(planned.get("releasedImages"))), PlannedLinks::union);
             }
         }
 
@@ -317,6 +313,19 @@ public final class AuditLog {
         List<String> texts = new ArrayList<>();
         if (array != null) {
             array.forEach(t -> texts.add(t.isNull() ? null : t.asText()));
+        }
+        return texts;
+    }
+
+    /** The text elements of an array (anything else in it is skipped). */
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        if (array != null) {
+            array.forEach(t -> {
+                if (t.isTextual()) {
+                    texts.add(t.asText());
+                }
+            });
         }
         return texts;
     }
