@@ -107,8 +107,19 @@ public final class AuditEvents {
      * first. One per action and run: retries of the same request share it.
      */
     public AuditEvent intent(String runId, Instant time, Intent intent) {
+        return intent(runId, time, intent, PlannedLinks.NONE);
+    }
+
+    /**
+     * A stream write's intent with the links the run deletes after it ({@code data.links}; absent when none, as in
+     * events written before it existed). A write retried with other links (re-decided after a conflict) gets an
+     * intent of its own: the links are part of its event id.
+     */
+    public AuditEvent intent(String runId, Instant time, Intent intent, PlannedLinks links) {
         String actionId = intent.actionId(runId);
-        String id = id(runId, "intent", actionId);
+        String id = links.isEmpty() ? id(runId, "intent", actionId)
+                : id(runId, "intent", actionId, String.join(",", links.layerLinks()),
+                String.join(",", links.manifestLinks()));
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             envelope(json, id, ACTION_INTENDED, intent.target(), time);
@@ -121,6 +132,13 @@ public final class AuditEvents {
             json.writeStringField("repository", intent.repository());
             json.writeStringField("digest", intent.digest());
             json.writeBooleanField("dryRun", false);
+            if (!links.isEmpty()) {
+                json.writeObjectFieldStart("links");
+                array(json, "layer", links.layerLinks());
+                array(json, "manifest", links.manifestLinks());
+                array(json, "releasedImages", links.releasedImages());
+                json.writeEndObject();
+            }
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {
@@ -210,6 +228,14 @@ public final class AuditEvents {
             case FAILED -> FAILED;
             case SAVED, LEFT_FOR_GC, DEFERRED -> SKIPPED;
         };
+    }
+
+    private static void array(JsonGenerator json, String field, java.util.List<String> values) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
     }
 
     private void envelope(JsonGenerator json, String id, String type, String subject, Instant time)

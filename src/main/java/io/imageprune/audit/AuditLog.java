@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imageprune.execute.ActionKind;
 import io.imageprune.execute.Outcome;
 import io.imageprune.execute.PruneStats;
+import io.imageprune.reference.Identities;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -29,7 +30,10 @@ public final class AuditLog {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Map<String, Trace> runs = new LinkedHashMap<>();
+    /** kind, repository and digest of a link → when a confirmed run recorded it DONE, ALREADY_GONE or SAVED. */
+    private final Map<String, List<Instant>> settledLinks = new HashMap<>();
     private int unreadable;
+    private int unsafeLinks;
 
     /**
      * Takes one record value of the audit topic.
@@ -57,9 +61,74 @@ public final class AuditLog {
             case AuditEvents.RUN_STARTED -> run.started = data;
             case AuditEvents.RUN_COMPLETED -> run.completed(data);
             case AuditEvents.ACTION_INTENDED -> run.intent(data, time);
-            default -> run.outcome(text(event, "id"), data, time);
+            default -> {
+                if (run.outcome(text(event, "id"), data, time)) {
+                    settled(data, time);
+                }
+            }
         }
         return true;
+    }
+
+    private void settled(JsonNode data, Instant time) {
+        ActionKind kind = AuditEvents.kindOf(text(data, "action"));
+        Outcome outcome = outcomeOf(text(data, "outcome"));
+        if ((kind == ActionKind.LAYER_LINK || kind == ActionKind.MANIFEST_LINK) && outcome != null
+                && (outcome.succeeded() || outcome == Outcome.SAVED) && !data.path("dryRun").asBoolean(false)) {
+            settledLinks.computeIfAbsent(linkKey(kind, text(data, "repository"), text(data, "digest")),
+                    k -> new ArrayList<>()).add(time);
+        }
+    }
+
+    /**
+     * The links interrupted runs planned after a stream write that did not fail (its outcome DONE, or not on the
+     * topic: the process may have stopped right after the write) and that no confirmed run recorded DONE,
+     * ALREADY_GONE or SAVED since. Runs whose intents carried no links (written before they did) have none.
+     */
+    public List<UnfinishedLink> unfinishedLinks() {
+        List<UnfinishedLink> unfinished = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Trace run : runs.values()) {
+            if (!run.interrupted()) {
+                continue;
+            }
+            run.links.forEach((actionId, links) -> {
+                Outcome write = run.outcomeOf.get(actionId);
+                if (write != null && write != Outcome.DONE) {
+                    return;
+                }
+                String repo = run.intents.get(actionId).repository();
+                Instant planned = run.intentTimes.get(actionId);
+                links.layerLinks().forEach(digest -> add(unfinished, seen, run.runId, ActionKind.LAYER_LINK, repo,
+                        digest, planned, links));
+                links.manifestLinks().forEach(digest -> add(unfinished, seen, run.runId, ActionKind.MANIFEST_LINK,
+                        repo, digest, planned, links));
+            });
+        }
+        return unfinished;
+    }
+
+    private void add(List<UnfinishedLink> unfinished, Set<String> seen, String runId, ActionKind kind, String repo,
+                     String digest, Instant planned, PlannedLinks links) {
+        if (!Identities.safeDigest(digest) || !Identities.safeRepository(repo) || repo.indexOf('/') <= 0) {
+            // it would go into a registry URL: an event that names no valid link is skipped, and counted
+            unsafeLinks++;
+            return;
+        }
+        String key = linkKey(kind, repo, digest);
+        boolean settled = settledLinks.getOrDefault(key, List.of()).stream().anyMatch(t -> !t.isBefore(planned));
+        if (!settled && seen.add(key)) {
+            unfinished.add(new UnfinishedLink(runId, kind, repo, digest, links.releasedImages()));
+        }
+    }
+
+    private static String linkKey(ActionKind kind, String repo, String digest) {
+        return kind.name() + " " + repo + "@" + digest;
+    }
+
+    /** Planned links skipped by {@link #unfinishedLinks()} because they name no valid repository or digest. */
+    public int unsafeLinks() {
+        return unsafeLinks;
     }
 
     /** Records skipped by {@link #accept}. */
@@ -100,6 +169,9 @@ public final class AuditLog {
         private JsonNode started;
         private JsonNode completed;
         private final Map<String, Intent> intents = new LinkedHashMap<>();
+        /** stream write's action id → the links planned after it (all its intents' together) */
+        private final Map<String, PlannedLinks> links = new LinkedHashMap<>();
+        private final Map<String, Outcome> outcomeOf = new HashMap<>();
         private final Map<String, Instant> intentTimes = new HashMap<>();
         private final Set<String> outcomes = new HashSet<>();
         private final Map<String, Map<String, Integer>> actions = new TreeMap<>();
@@ -137,15 +209,27 @@ public final class AuditLog {
                         text(data, "digest")));
                 intentTimes.put(actionId, time);
             }
+            JsonNode planned = data.get("links");
+            if (kind == ActionKind.STREAM_UPDATE && actionId != null && planned != null && planned.isObject()) {
+                links.merge(actionId, new PlannedLinks(texts(planned.get("layer")), texts(planned.get("manifest")),
+                        texts(planned.get("releasedImages"))), PlannedLinks::union);
+            }
         }
 
-        void outcome(String actionId, JsonNode data, Instant time) {
+        /** Whether the run has no closing event, or the one a recovering replica wrote for it. */
+        boolean interrupted() {
+            return completed == null || RunSummary.INTERRUPTED.equals(text(completed, "state"));
+        }
+
+        /** @return whether the outcome counted (not a redelivery, nor an event of another kind) */
+        boolean outcome(String actionId, JsonNode data, Instant time) {
             ActionKind kind = AuditEvents.kindOf(text(data, "action"));
             Outcome outcome = outcomeOf(text(data, "outcome"));
             if (kind == null || outcome == null || actionId == null || !outcomes.add(actionId)) {
                 // another kind of event (a later version's), or a redelivery of one already counted
-                return;
+                return false;
             }
+            outcomeOf.put(actionId, outcome);
             actions.computeIfAbsent(kind.name(), k -> new TreeMap<>()).merge(outcome.name(), 1, Integer::sum);
             switch (outcome) {
                 case FAILED -> failures.add(text(data, "error"));
@@ -168,6 +252,7 @@ public final class AuditLog {
                     done.computeIfAbsent(kind, k -> new ArrayList<>()).add(time);
                 }
             }
+            return true;
         }
 
         RecoveredRun recovered() {
@@ -228,6 +313,19 @@ public final class AuditLog {
         List<String> texts = new ArrayList<>();
         if (array != null) {
             array.forEach(t -> texts.add(t.isNull() ? null : t.asText()));
+        }
+        return texts;
+    }
+
+    /** The text elements of an array (anything else in it is skipped). */
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        if (array != null) {
+            array.forEach(t -> {
+                if (t.isTextual()) {
+                    texts.add(t.asText());
+                }
+            });
         }
         return texts;
     }

@@ -70,7 +70,14 @@ public class RunJournal {
      * same request needs no second intent. Never completes on the Kafka client's thread.
      */
     public Uni<Void> intent(String run, Intent intent) {
+        return intent(run, intent, PlannedLinks.NONE);
+    }
+
+    /** {@link #intent(String, Intent)} of a stream write, carrying the links the run deletes after it. */
+    public Uni<Void> intent(String run, Intent intent, PlannedLinks links) {
         AuditEvent event;
+        // a write re-decided after a conflict may let other links go: that needs an intent of its own
+        String key = links.isEmpty() ? intent.actionId(run) : intent.actionId(run) + links;
         synchronized (this) {
             if (!run.equals(runId)) {
                 // a run that journals intents without having journalled its start: treat it as its own run
@@ -79,7 +86,7 @@ public class RunJournal {
                 acknowledged.clear();
                 broken = null;
             }
-            if (dryRun || !enabled() || acknowledged.contains(intent.actionId(run))) {
+            if (dryRun || !enabled() || acknowledged.contains(key)) {
                 return Uni.createFrom().voidItem();
             }
             if (broken != null) {
@@ -87,13 +94,13 @@ public class RunJournal {
                         "not sent: an earlier audit record of run " + run + " was not acknowledged (" + broken + ")",
                         null));
             }
-            event = publisher.events().intent(run, Instant.now(), intent);
+            event = publisher.events().intent(run, Instant.now(), intent, links);
         }
         return acknowledgement(event, describe(intent), run)
                 .invoke(() -> {
                     synchronized (this) {
                         if (run.equals(runId)) {
-                            acknowledged.add(intent.actionId(run));
+                            acknowledged.add(key);
                         }
                     }
                 });
@@ -113,8 +120,13 @@ public class RunJournal {
 
     /** {@link #intent} for callers on a worker thread: returns once acknowledged, else throws. */
     public void awaitIntent(String run, Intent intent) {
+        awaitIntent(run, intent, PlannedLinks.NONE);
+    }
+
+    /** {@link #intent(String, Intent, PlannedLinks)} for callers on a worker thread. */
+    public void awaitIntent(String run, Intent intent, PlannedLinks links) {
         // the Uni is bounded by the timeout already; the extra second only covers scheduling
-        intent(run, intent).await().atMost(timeout.plusSeconds(1));
+        intent(run, intent, links).await().atMost(timeout.plusSeconds(1));
     }
 
     private Uni<Void> acknowledgement(AuditEvent event, String what, String run) {

@@ -113,6 +113,25 @@ public final class LastMomentCheck {
      * revision's image, or by a removed revision's image that a referrer now uses by digest in that stream.
      */
     public String layerLinkSaved(String repo, String blob, List<RemovedRevision> removed) {
+        return layerLinkSaved(repo, blob, removed, removed.stream().map(RemovedRevision::image).toList());
+    }
+
+    /**
+     * A layer or config link an earlier, interrupted run planned after writing the stream: the graph shows the
+     * stream as it is now (nothing is subtracted: whatever it names protects), and a referrer now using one of the
+     * images that write released keeps it too.
+     */
+    public String leftoverLayerLinkSaved(String repo, String blob, Collection<String> releasedImages) {
+        return layerLinkSaved(repo, blob, List.of(), releasedImages);
+    }
+
+    /** A manifest link an earlier, interrupted run planned after writing the stream (see above). */
+    public String leftoverManifestLinkSaved(String repo, String digest) {
+        return manifestLinkSaved(repo, digest, List.of());
+    }
+
+    private String layerLinkSaved(String repo, String blob, List<RemovedRevision> removed,
+                                  Collection<String> releasedImages) {
         ImageStream stream = graph.stream(repo);
         if (stream != null) {
             for (Map.Entry<String, Integer> remaining : remainingRevisions(stream, removed).entrySet()) {
@@ -122,8 +141,8 @@ public final class LastMomentCheck {
                 }
             }
         }
-        for (RemovedRevision revision : removed) {
-            Image image = graph.image(revision.image());
+        for (String released : releasedImages) {
+            Image image = graph.image(released);
             if (image != null && holds(image, blob) && usedInRepository(repo, image.name())) {
                 return "a referrer now uses image " + image.name() + " holding it";
             }

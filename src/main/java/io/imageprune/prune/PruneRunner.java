@@ -3,8 +3,10 @@ package io.imageprune.prune;
 import io.imageprune.audit.AuditPublisher;
 import io.imageprune.audit.RunJournal;
 import io.imageprune.audit.RunSummary;
+import io.imageprune.audit.UnfinishedLink;
 import io.imageprune.cluster.ClusterWrites;
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.execute.ActionKind;
 import io.imageprune.execute.ActionRecord;
 import io.imageprune.execute.DeletionBudget;
 import io.imageprune.execute.DeletionCaps;
@@ -63,6 +65,7 @@ public class PruneRunner {
     private final PruneSettings settings;
     private final DeletionCaps caps;
     private final RunJournal journal;
+    private final UnfinishedLinks unfinishedLinks;
     private final StageOneDriver stageOne;
     private final StageTwoDriver stageTwo;
     private final AtomicReference<PruneRun> current = new AtomicReference<>();
@@ -71,7 +74,8 @@ public class PruneRunner {
 
     public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnections registries,
                        AuditPublisher audit, PruneMetrics metrics, RunHistory history, PruneSettings settings,
-                       DeletionCaps caps, DeletionBudget budget, RunJournal journal) {
+                       DeletionCaps caps, DeletionBudget budget, RunJournal journal, UnfinishedLinks unfinishedLinks) {
+        this.unfinishedLinks = unfinishedLinks;
         this.journal = journal;
         this.settings = settings;
         this.live = live;
@@ -157,9 +161,12 @@ public class PruneRunner {
             throw refuse(run, RunRefusedException.Gate.LAGGING, "the state consumer is " + live.lag()
                     + " records behind, more than imageprune.prune.max-lag=" + config.prune().maxLag());
         }
+        // a confirmed full run that prunes the registry finishes what interrupted runs left after their stream writes
+        List<UnfinishedLink> leftovers = !dry && targets.full() && options.pruneRegistry()
+                ? unfinishedLinks.pending() : List.of();
         StreamStage streams;
         try {
-            streams = live.read(graph -> planStage1(graph, options, targets));
+            streams = live.read(graph -> planStage1(graph, options, targets, leftovers));
         } catch (PlanRefused e) {
             throw refuse(run, e.gate, e.getMessage());
         }
@@ -170,7 +177,7 @@ public class PruneRunner {
         LOG.infof("run %s (%s, %s) started on %s", run.id, trigger.label(), dry ? "dry run" : "confirmed",
                 targets.describe());
         // durable runs: run.started is on the audit topic before the first action
-        journal.started(RunStarts.of(run, streams, config)).chain(() -> execute(run, streams))
+        journal.started(RunStarts.of(run, streams, config)).chain(() -> execute(run, streams, leftovers))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .subscribe().with(ignored -> finished(run, null), failure -> finished(run, failure));
         return run.report();
@@ -192,7 +199,8 @@ public class PruneRunner {
      *
      * @throws PlanRefused when invalid references refuse the run, or it would delete more of a kind than allowed
      */
-    private StreamStage planStage1(ReferenceGraph graph, PruneOptions options, RunTargets targets) {
+    private StreamStage planStage1(ReferenceGraph graph, PruneOptions options, RunTargets targets,
+                                   List<UnfinishedLink> leftovers) {
         if (!live.synced()) {
             // checked again under the lock: a consumer restart empties the graph only after unmarking it
             throw new PlanRefused(RunRefusedException.Gate.NOT_SYNCED,
@@ -210,7 +218,10 @@ public class PruneRunner {
             plan.removedRevisions().forEach(r -> released.add(r.image()));
         }
         List<ImagePlan> images = planner.planImages(overrides, targets.imagesWith(released)).plans();
-        DeletionCounts counts = DeletionCounts.of(stage.plans(), images, options.pruneRegistry());
+        DeletionCounts planned = DeletionCounts.of(stage.plans(), images, options.pruneRegistry());
+        int leftoverLayers = (int) leftovers.stream().filter(l -> l.kind() == ActionKind.LAYER_LINK).count();
+        DeletionCounts counts = new DeletionCounts(planned.images(), planned.layerLinks() + leftoverLayers,
+                planned.manifestLinks() + leftovers.size() - leftoverLayers, planned.blobs());
         String tooMany = caps.exceeded(counts, graph.imageCount());
         if (tooMany != null) {
             throw new PlanRefused(RunRefusedException.Gate.TOO_MANY_DELETIONS, tooMany);
@@ -220,16 +231,17 @@ public class PruneRunner {
 
     // ------------------------------------------------------------------------------------------------ execution
 
-    private Uni<Void> execute(PruneRun run, StreamStage streams) {
+    private Uni<Void> execute(PruneRun run, StreamStage streams, List<UnfinishedLink> leftovers) {
         PruneExecutor.warnUnreadable(streams, run.ledger);
         int workers = Math.max(1, config.prune().numWorkers());
-        return connect(run).chain(registry -> Multi.createFrom().iterable(streams.plans())
+        return connect(run).chain(registry -> stageOne.leftoverLinks(run, registry, leftovers, unfinishedLinks)
+                        .chain(() -> Multi.createFrom().iterable(streams.plans())
                         .onItem().transformToUni(plan -> stageOne.stream(run, registry, plan)).merge(workers)
                         .collect().last()
                         .chain(() -> RunRequests.onWorker(() -> stageTwo.plan(run, registry)))
                         .chain(images -> Multi.createFrom().iterable(images)
                                 .onItem().transformToUni(plan -> stageTwo.image(run, registry, plan)).merge(workers)
-                                .collect().last())
+                                .collect().last()))
                         .eventually(registry::close))
                 .replaceWithVoid();
     }

@@ -5,6 +5,7 @@ import io.imageprune.audit.AuditReader;
 import io.imageprune.audit.DeletionHistory;
 import io.imageprune.audit.RecoveredRun;
 import io.imageprune.audit.RunJournal;
+import io.imageprune.audit.UnfinishedLink;
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.execute.DeletionBudget;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * {@code imageprune.audit.recovery-window}, restores the run history (completed runs survive restarts), lists a run
  * that has no {@code run.completed} as INTERRUPTED — with the requests it sent without a recorded outcome — and
  * writes that run's closing event (once: the next recovery reads it back as completed), and offers the deletions of
- * the window per kind ({@link #deletions()}, {@link #onRecovered}) for rolling budgets. Runs wait for it: until it has
+ * the window per kind ({@link #deletions()}, {@link #onRecovered}) for rolling budgets, and hands the links
+ * interrupted runs planned after a stream write but did not delete to {@link UnfinishedLinks}. Runs wait for it: until it has
  * finished, {@link #recovered()} is false. A failed read is tried again with backoff for as long as this replica
  * leads.
  */
@@ -35,6 +37,7 @@ public class RunRecovery {
     private static final Logger LOG = Logger.getLogger(RunRecovery.class);
     public static final String INTERRUPTED_RUNS = "imageprune.audit.recovered.interrupted";
     public static final String FAILURES = "imageprune.audit.recovery.failures";
+    public static final String UNSAFE_LINKS = "imageprune.audit.recovery.unsafe.links";
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration LAST_RETRY = Duration.ofSeconds(30);
 
@@ -45,6 +48,7 @@ public class RunRecovery {
     private final boolean enabled;
     private final Duration window;
     private final Duration timeout;
+    private final UnfinishedLinks unfinishedLinks;
     private final List<Consumer<DeletionHistory>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean recovered;
     private volatile DeletionHistory deletions = DeletionHistory.EMPTY;
@@ -53,7 +57,8 @@ public class RunRecovery {
     private final AtomicLong generation = new AtomicLong();
 
     public RunRecovery(AuditReader reader, RunJournal journal, RunHistory history, ImagePruneConfig config,
-                       MeterRegistry registry, DeletionBudget budget) {
+                       MeterRegistry registry, DeletionBudget budget, UnfinishedLinks unfinishedLinks) {
+        this.unfinishedLinks = unfinishedLinks;
         // the rolling caps count what earlier processes deleted too; a second recovery may count some deletions
         // twice, which only defers more
         listeners.add(window -> window.byKind().forEach((kind, times) -> times.forEach(at -> budget.restore(kind, at, 1))));
@@ -148,6 +153,11 @@ public class RunRecovery {
             }
             reports.add(report(run));
         }
+        if (log.unsafeLinks() > 0) {
+            registry.counter(UNSAFE_LINKS).increment(log.unsafeLinks());
+            LOG.errorf("%d planned link(s) on the audit topic name no valid repository or digest and were skipped",
+                    log.unsafeLinks());
+        }
         DeletionHistory window = log.deletions(since);
         synchronized (this) {
             if (current != generation.get()) {
@@ -155,6 +165,13 @@ public class RunRecovery {
                 return interrupted;
             }
             history.restore(reports);
+            List<UnfinishedLink> leftovers = log.unfinishedLinks().stream()
+                    .filter(link -> !history.started(link.runId())).toList();
+            unfinishedLinks.replace(leftovers);
+            if (!leftovers.isEmpty()) {
+                LOG.warnf("interrupted runs left %d repository link(s) planned after their stream writes undeleted; "
+                        + "the next confirmed full run deletes them (each re-checked): %s", leftovers.size(), leftovers);
+            }
             deletions = window;
             for (Consumer<DeletionHistory> listener : listeners) {
                 listener.accept(window);

@@ -1,6 +1,7 @@
 package io.imageprune.prune;
 
 import io.imageprune.audit.Intent;
+import io.imageprune.audit.PlannedLinks;
 import io.imageprune.audit.RunJournal;
 import io.imageprune.cluster.ClusterWrites;
 import io.imageprune.cluster.StreamConflictException;
@@ -91,7 +92,9 @@ final class RunRequests {
      */
     void writeStatus(PruneRun run, ClusterWrites.FreshStream fresh, StreamPlan plan, Supplier<String> lastMoment)
             throws StreamConflictException, NotFoundException {
-        journal.awaitIntent(run.id, Intent.streamUpdate(plan.repo()));
+        // the links deleted after the write go with its intent: a process stopped in between leaves them on the topic
+        journal.awaitIntent(run.id, Intent.streamUpdate(plan.repo()),
+                PlannedLinks.of(plan, run.options.pruneRegistry()));
         notSentIf(lastMoment.get());
         cluster.writeStatus(fresh, plan);
     }

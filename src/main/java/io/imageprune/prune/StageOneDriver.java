@@ -1,6 +1,8 @@
 package io.imageprune.prune;
 
 import io.imageprune.audit.Intent;
+import io.imageprune.audit.UnfinishedLink;
+import io.imageprune.execute.ActionKind;
 import io.imageprune.cluster.ClusterWrites;
 import io.imageprune.cluster.StreamConflictException;
 import io.imageprune.execute.DeletionBudget;
@@ -84,6 +86,59 @@ final class StageOneDriver {
                             .collect().last())
                     .replaceWithVoid();
         });
+    }
+
+    /**
+     * The links interrupted runs planned after their stream writes but did not delete (see {@link UnfinishedLinks}),
+     * one after the other, each as any link: the window's budget, the last-moment check against the graph as it is
+     * now (the stream may name the image again), its intent, retries; then forgotten unless still to do.
+     */
+    Uni<Void> leftoverLinks(PruneRun run, RegistryCalls registry, List<UnfinishedLink> links, UnfinishedLinks owner) {
+        return Multi.createFrom().iterable(links)
+                .onItem().transformToUniAndConcatenate(link -> leftoverLink(run, registry, link, owner))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> leftoverLink(PruneRun run, RegistryCalls registry, UnfinishedLink link, UnfinishedLinks owner) {
+        boolean layer = link.kind() == ActionKind.LAYER_LINK;
+        DeletionCounts one = layer ? DeletionCounts.LAYER_LINK : DeletionCounts.MANIFEST_LINK;
+        String repo = link.repository();
+        String digest = link.digest();
+        RunRequests.OutcomeSink record = (outcome, error) -> {
+            if (layer) {
+                run.ledger.layerLink(repo, digest, outcome, error);
+            } else {
+                run.ledger.manifestLink(repo, digest, outcome, error);
+            }
+            owner.settled(link, outcome);
+        };
+        RunRequests.OutcomeSink sink = (outcome, error) -> {
+            giveBackIfNotSent(outcome, one);
+            record.record(outcome, error);
+        };
+        return RunRequests.onWorker(() -> {
+            String deferred = budget.take(Instant.now(), one);
+            if (deferred != null) {
+                record.record(Outcome.DEFERRED, deferred);
+                return false;
+            }
+            String unknown = layer ? live.read(graph -> {
+                ImageStream stream = graph.stream(repo);
+                return stream == null ? null : unknownImages(stream, graph);
+            }) : null;
+            if (unknown != null) {
+                sink.record(Outcome.SAVED, unknown);
+                return false;
+            }
+            return true;
+        }).chain(send -> !send ? Uni.createFrom().voidItem() : layer
+                ? requests.registryDelete(run, check -> check.leftoverLayerLinkSaved(repo, digest,
+                        link.releasedImages()), "layer link", link.intent(),
+                        () -> registry.deleteLayerLink(repo, digest), registry, sink)
+                : requests.registryDelete(run, check -> check.leftoverManifestLinkSaved(repo, digest),
+                        "manifest link", link.intent(), () -> registry.deleteManifestLink(repo, digest), registry,
+                        sink));
     }
 
     private void layerLinkKept(StreamStep step, String blob, String reason) {

@@ -131,6 +131,54 @@ class AuditLogTest {
     }
 
     @Test
+    void linksPlannedAfterAnInterruptedRunsStreamWriteWithoutASettledOutcomeAreUnfinished() throws Exception {
+        PlannedLinks planned = new PlannedLinks(List.of(LAYER, OTHER), List.of(MANIFEST), List.of(MANIFEST));
+        List<AuditEvent> events = new ArrayList<>();
+        events.add(EVENTS.started(start("run-l", T0)));
+        AuditEvent streamIntent = EVENTS.intent("run-l", T0.plusSeconds(1), Intent.streamUpdate(REPO), planned);
+        JsonNode links = MAPPER.readTree(streamIntent.json()).get("data").get("links");
+        assertEquals("{\"layer\":[\"" + LAYER + "\",\"" + OTHER + "\"],\"manifest\":[\"" + MANIFEST
+                + "\"],\"releasedImages\":[\"" + MANIFEST + "\"]}", links.toString());
+        events.add(streamIntent);
+        events.add(EVENTS.action("run-l", false, T0.plusSeconds(2), stream(Outcome.DONE)));
+        events.add(EVENTS.intent("run-l", T0.plusSeconds(3), Intent.layerLink(REPO, LAYER)));
+        events.add(EVENTS.action("run-l", false, T0.plusSeconds(4), layerLink(LAYER, Outcome.DONE, null)));
+        // another interrupted run whose write failed: its links never became due
+        events.add(EVENTS.started(start("run-f", T0)));
+        events.add(EVENTS.intent("run-f", T0.plusSeconds(1), Intent.streamUpdate("ns2/app"),
+                new PlannedLinks(List.of(LAYER), List.of(), List.of())));
+        events.add(EVENTS.action("run-f", false, T0.plusSeconds(2), new ActionRecord(ActionKind.STREAM_UPDATE,
+                "ns2/app", "ns2/app", null, 0, Rule.OLD_REVISION, Outcome.FAILED, "conflict")));
+        // and one whose intent names something that is no digest: never put into a URL
+        events.add(EVENTS.intent("run-u", T0.plusSeconds(1), Intent.streamUpdate("ns3/app"),
+                new PlannedLinks(List.of("../admin"), List.of(), List.of())));
+
+        AuditLog log = read(events, true);
+        assertEquals(List.of(new UnfinishedLink("run-l", ActionKind.LAYER_LINK, REPO, OTHER, List.of(MANIFEST)),
+                new UnfinishedLink("run-l", ActionKind.MANIFEST_LINK, REPO, MANIFEST, List.of(MANIFEST))),
+                log.unfinishedLinks().stream().sorted(java.util.Comparator.comparing(UnfinishedLink::kind)).toList());
+        assertEquals(1, log.unsafeLinks());
+
+        // its INTERRUPTED completion keeps them due; a later run's SAVED settles one, a dry run's DONE does not
+        RecoveredRun run = read(events, false).runs().stream().filter(r -> r.runId().equals("run-l")).findFirst()
+                .orElseThrow();
+        events.add(EVENTS.summary(run.interruptedSummary()));
+        events.add(EVENTS.action("run-n", false, T0.plusSeconds(60), new ActionRecord(ActionKind.MANIFEST_LINK,
+                MANIFEST, REPO, MANIFEST, 0, Rule.LAST_LINK_IN_REPOSITORY, Outcome.SAVED, "in use again")));
+        events.add(EVENTS.action("run-d", true, T0.plusSeconds(60), layerLink(OTHER, Outcome.DONE, null)));
+        assertEquals(List.of(new UnfinishedLink("run-l", ActionKind.LAYER_LINK, REPO, OTHER, List.of(MANIFEST))),
+                read(events, true).unfinishedLinks());
+
+        // a run that completed leaves none; neither does a stream intent written before intents carried links
+        List<AuditEvent> completed = new ArrayList<>(events.subList(0, 5));
+        completed.add(EVENTS.summary(new RunSummary("run-l", "api", false, T0, T0.plusSeconds(9), null,
+                new PruneStats(0, 1, 0, 1, 0, 0), 0, List.of(), 0, 0, "SUCCEEDED", null, List.of())));
+        assertEquals(List.of(), read(completed, true).unfinishedLinks());
+        assertEquals(List.of(), read(List.of(EVENTS.intent("run-o", T0, Intent.streamUpdate(REPO))), true)
+                .unfinishedLinks());
+    }
+
+    @Test
     void aRealCompletionWinsOverTheInterruptedOneWhicheverIsReadFirst() {
         RunSummary real = new RunSummary("run-r", "api", false, T0, T0.plusSeconds(9), null,
                 new PruneStats(1, 0, 0, 0, 0, 0), 0, List.of(), 0, 0, "SUCCEEDED", null, List.of());

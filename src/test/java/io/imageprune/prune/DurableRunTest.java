@@ -7,6 +7,8 @@ import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.audit.AuditEvents;
 import io.imageprune.audit.AuditReader;
 import io.imageprune.audit.Intent;
+import io.imageprune.audit.PlannedLinks;
+import io.imageprune.audit.UnfinishedLink;
 import io.imageprune.audit.RecoveredRun;
 import io.imageprune.audit.RunJournal;
 import io.imageprune.audit.RunStart;
@@ -120,6 +122,8 @@ class DurableRunTest {
     @Inject
     MeterRegistry registry;
     @Inject
+    UnfinishedLinks unfinishedLinks;
+    @Inject
     @Identifier("default-kafka-broker")
     Map<String, Object> kafka;
 
@@ -214,8 +218,8 @@ class DurableRunTest {
         // a start of a new process: a history of its own, the topic read back
         RunHistory firstHistory = new RunHistory(config);
         DeletionBudget budget = new DeletionBudget(Duration.ofHours(1), Map.of(ActionKind.LAYER_LINK, 1000));
-        List<RecoveredRun> interrupted = new RunRecovery(reader, journal, firstHistory, config, registry, budget)
-                .recover(() -> true, Instant.now());
+        List<RecoveredRun> interrupted = new RunRecovery(reader, journal, firstHistory, config, registry, budget,
+                new UnfinishedLinks()).recover(() -> true, Instant.now());
         assertTrue(budget.used(ActionKind.LAYER_LINK, Instant.now()) >= 1,
                 "the rolling window counts the link whose DELETE may have happened");
 
@@ -230,7 +234,7 @@ class DurableRunTest {
         // the next start finds it completed: listed the same, and not completed again
         RunHistory secondHistory = new RunHistory(config);
         RunRecovery second = new RunRecovery(reader, journal, secondHistory, config, registry,
-                new DeletionBudget(Duration.ofHours(1), Map.of()));
+                new DeletionBudget(Duration.ofHours(1), Map.of()), new UnfinishedLinks());
         assertEquals(List.of(), second.recover(() -> true, Instant.now()).stream()
                 .filter(r -> r.runId().equals(runId)).toList());
         RunReport again = secondHistory.report(runId).orElseThrow();
@@ -246,9 +250,65 @@ class DurableRunTest {
         assertTrue(second.deletions().count(ActionKind.IMAGE, started) >= 2, second.deletions().toString());
     }
 
-    /** Last: the broker stays down. */
     @Test
     @Order(3)
+    void theNextRunDeletesTheLinksAnInterruptedRunLeftAfterItsStreamWrite() throws Exception {
+        PushedImage old = pusher.push("dur4/app", "old", List.of("left behind"));
+        PushedImage retagged = pusher.push("dur4/app", "again", List.of("tagged again"));
+        String repo = "dur4/app";
+        // the stream as the interrupted run wrote it, after which `retagged` was tagged again
+        cluster.mirror(repo, List.of(retagged));
+        await().atMost(WAIT).until(() -> live.read(graph -> graph.stream(repo) != null
+                && graph.image(retagged.manifestDigest()) != null));
+
+        String runId = "left-links-" + System.nanoTime();
+        Instant started = Instant.now().minusSeconds(30);
+        AuditEvents events = new AuditEvents("/imageprune/test");
+        PlannedLinks planned = new PlannedLinks(
+                List.of(old.layerDigest(), old.configDigest(), retagged.layerDigest(), retagged.configDigest()),
+                List.of(old.manifestDigest(), retagged.manifestDigest()),
+                List.of(old.manifestDigest(), retagged.manifestDigest()));
+        ActionRecord streamDone = new ActionRecord(ActionKind.STREAM_UPDATE, repo, repo, null, 0, Rule.OLD_REVISION,
+                Outcome.DONE, null);
+        ActionRecord configDone = new ActionRecord(ActionKind.LAYER_LINK, old.configDigest(), repo,
+                old.configDigest(), 0, Rule.LAST_LINK_IN_REPOSITORY, Outcome.DONE, null);
+        // killed after the stream write and one link DELETE: the others are still in the registry
+        publish(List.of(events.started(new RunStart(runId, "api", false, "all", started, Map.of(), Map.of())),
+                events.intent(runId, started.plusSeconds(1), Intent.streamUpdate(repo), planned),
+                events.action(runId, false, started.plusSeconds(2), streamDone),
+                events.intent(runId, started.plusSeconds(3), Intent.layerLink(repo, old.configDigest())),
+                events.action(runId, false, started.plusSeconds(4), configDone)));
+        recovery.recover(() -> true, Instant.now());
+        assertEquals(Set.of(Intent.layerLink(repo, old.layerDigest()), Intent.layerLink(repo, retagged.layerDigest()),
+                        Intent.layerLink(repo, retagged.configDigest()), Intent.manifestLink(repo, old.manifestDigest()),
+                        Intent.manifestLink(repo, retagged.manifestDigest())),
+                unfinishedLinks.pending().stream().filter(l -> l.repository().equals(repo))
+                        .map(UnfinishedLink::intent).collect(java.util.stream.Collectors.toSet()));
+
+        JsonNode run = runToCompletion();
+
+        assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
+        assertEquals(List.of("/v2/dur4/app/blobs/" + old.layerDigest(), "/v2/dur4/app/manifests/"
+                + old.manifestDigest()), proxy.requests("DELETE", "/v2/dur4/.*").stream()
+                .map(FaultProxy.Recorded::path).toList(), "exactly the links left undeleted and no longer used");
+        assertEquals(404, pusher.blobStatus(repo, old.layerDigest()));
+        assertEquals(404, pusher.manifestStatus(repo, old.manifestDigest()));
+        assertTrue(pusher.pull(repo, retagged.manifestDigest()), "the stream uses it again: its links stay");
+        assertEquals(List.of(), unfinishedLinks.pending().stream().filter(l -> l.repository().equals(repo)).toList(),
+                "done, or saved: forgotten");
+
+        // neither the next run nor the next start asks for them again
+        proxy.clearRequests();
+        assertEquals("SUCCEEDED", runToCompletion().get("state").asText());
+        assertEquals(List.of(), proxy.requests("DELETE", "/v2/dur4/.*"));
+        recovery.recover(() -> true, Instant.now());
+        assertEquals(List.of(), unfinishedLinks.pending().stream().filter(l -> l.repository().equals(repo)).toList(),
+                "the topic shows them finished");
+    }
+
+    /** Last: the broker stays down. */
+    @Test
+    @Order(4)
     void noRequestIsSentOnceTheBrokerCannotAcknowledgeItsIntent() throws Exception {
         PushedImage b1 = pusher.push("dur3/first", "b1", List.of("first one"));
         PushedImage b2 = pusher.push("dur3/first", "b2", List.of("first two"));

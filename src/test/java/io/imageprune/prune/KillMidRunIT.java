@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The packaged service killed with SIGKILL in the middle of a confirmed run (a real process, a real KRaft broker, the
  * real registry slowed by the fault proxy, the CRUD mock API), then started again: the run is listed INTERRUPTED and
- * completed once, the next run finishes the job, every DELETE the registry received has its intent on the audit
+ * completed once, the next run finishes the job (no link planned after a written stream remains), every DELETE the registry received has its intent on the audit
  * topic, and every kept image still pulls.
  */
 class KillMidRunIT {
@@ -137,6 +137,17 @@ class KillMidRunIT {
                     .inNamespace(image.repository().split("/")[0]).withName("app").get().getStatus().getTags().get(0)
                     .getItems().stream().map(TagEvent::getImage).toList());
             assertTrue(pusher.pull(image.repository(), image.manifestDigest()), image.reference() + " pulls");
+        }
+        // no planned link remains, also of the stream whose write came before the kill and its last link after it
+        for (int r = 0; r < removed.size(); r++) {
+            PushedImage image = removed.get(r);
+            List<String> keptBlobs = kept.get(r / 2).blobDigests();
+            assertEquals(404, pusher.manifestStatus(image.repository(), image.manifestDigest()), image.reference());
+            for (String blob : image.blobDigests()) {
+                if (!keptBlobs.contains(blob)) {
+                    assertEquals(404, pusher.blobStatus(image.repository(), blob), image.repository() + "@" + blob);
+                }
+            }
         }
 
         // the audit topic: every DELETE the registry received has its intent; the interrupted run completed once
