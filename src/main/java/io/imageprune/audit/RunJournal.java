@@ -135,7 +135,7 @@ public class RunJournal {
                 .onFailure().transform(failure -> {
                     String cause = failure instanceof TimeoutException
                             ? "no acknowledgement within imageprune.audit.intent-timeout=" + timeout
-                            : String.valueOf(unwrap(failure).getMessage());
+                            : describe(unwrap(failure));
                     synchronized (this) {
                         if (run.equals(runId) && broken == null) {
                             broken = cause;
@@ -175,5 +175,10 @@ public class RunJournal {
     private static String describe(Intent intent) {
         return intent.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + (intent.repository().isEmpty()
                 ? intent.target() : intent.repository() + (intent.digest().isEmpty() ? "" : "@" + intent.digest()));
+    }
+
+    /** A failure as a log and audit text: its message, or its type when it has none. */
+    private static String describe(Throwable failure) {
+        return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName();
     }
 }

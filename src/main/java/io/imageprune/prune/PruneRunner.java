@@ -281,8 +281,11 @@ public class PruneRunner {
             run.finish(state, reason, result, end);
             metrics.run(run.trigger, state.name(), Duration.between(run.startedAt, end));
             publishSummary(run);
-            // the run's events are on their way to the topic before the next run starts (bounded wait)
-            audit.flush();
+            if (!run.dryRun) {
+                // a confirmed run's events are on the topic before the next run starts (bounded wait); a dry run's
+                // follow in order on the one sender thread, and a slow broker must not hold up the next run
+                audit.flush();
+            }
             LOG.infof("run %s %s: %s%s", run.id, state.name().toLowerCase(), result.stats(),
                     reason == null ? "" : " (" + reason + ")");
         } catch (RuntimeException e) {
