@@ -31,7 +31,11 @@ public final class AuditLog {
 
     private final Map<String, Trace> runs = new LinkedHashMap<>();
     /** kind, repository and digest of a link → when a confirmed run recorded it DONE, ALREADY_GONE or SAVED. */
-    private final Map<String, List<Instant>> settledLinks = new HashMap<>();
+    private final Map<String, List<Settled>> settledLinks = new HashMap<>();
+
+    /** A link's outcome as a confirmed run recorded it; SAVED by a run that a run-wide stop held back settles nothing. */
+    private record Settled(Instant at, String runId, Outcome outcome) {
+    }
     private int unreadable;
     private int unsafeLinks;
 
@@ -63,20 +67,20 @@ public final class AuditLog {
             case AuditEvents.ACTION_INTENDED -> run.intent(data, time);
             default -> {
                 if (run.outcome(text(event, "id"), data, time)) {
-                    settled(data, time);
+                    settled(runId, data, time);
                 }
             }
         }
         return true;
     }
 
-    private void settled(JsonNode data, Instant time) {
+    private void settled(String runId, JsonNode data, Instant time) {
         ActionKind kind = AuditEvents.kindOf(text(data, "action"));
         Outcome outcome = outcomeOf(text(data, "outcome"));
         if ((kind == ActionKind.LAYER_LINK || kind == ActionKind.MANIFEST_LINK) && outcome != null
                 && (outcome.succeeded() || outcome == Outcome.SAVED) && !data.path("dryRun").asBoolean(false)) {
             settledLinks.computeIfAbsent(linkKey(kind, text(data, "repository"), text(data, "digest")),
-                    k -> new ArrayList<>()).add(time);
+                    k -> new ArrayList<>()).add(new Settled(time, runId, outcome));
         }
     }
 
@@ -89,7 +93,7 @@ public final class AuditLog {
         List<UnfinishedLink> unfinished = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Trace run : runs.values()) {
-            if (!run.interrupted()) {
+            if (!run.interrupted() && !run.stopped()) {
                 continue;
             }
             run.links.forEach((actionId, links) -> {
@@ -116,7 +120,8 @@ public final class AuditLog {
             return;
         }
         String key = linkKey(kind, repo, digest);
-        boolean settled = settledLinks.getOrDefault(key, List.of()).stream().anyMatch(t -> !t.isBefore(planned));
+        boolean settled = settledLinks.getOrDefault(key, List.of()).stream().anyMatch(s -> !s.at.isBefore(planned)
+                && (s.outcome != Outcome.SAVED || !runs.get(s.runId).stopped()));
         if (!settled && seen.add(key)) {
             unfinished.add(new UnfinishedLink(runId, kind, repo, digest, links.releasedImages()));
         }
@@ -217,6 +222,12 @@ public final class AuditLog {
         }
 
         /** Whether the run has no closing event, or the one a recovering replica wrote for it. */
+        /** Completed, but held back by a run-wide stop (lease, staleness, shutdown): what it saved is not done. */
+        boolean stopped() {
+            return completed != null && text(completed, "reason") != null
+                    && text(completed, "reason").startsWith(RunSummary.STOPPED_PREFIX);
+        }
+
         boolean interrupted() {
             return completed == null || RunSummary.INTERRUPTED.equals(text(completed, "state"));
         }

@@ -25,6 +25,8 @@ public record RunSummary(String runId, String trigger, boolean dryRun, Instant s
                          String refused, PruneStats stats, long bytesReclaimed, List<String> failures, int saved,
                          int leftForGarbageCollection, String state, String reason, List<Intent> sentWithoutOutcome) {
     public static final String INTERRUPTED = "INTERRUPTED";
+    /** How the reason of a run held back by a run-wide stop (lease, staleness, shutdown) begins. */
+    public static final String STOPPED_PREFIX = "stopped before its end: ";
 
     public RunSummary {
         failures = failures == null ? List.of() : List.copyOf(failures);

@@ -275,7 +275,7 @@ public class PruneRunner {
             String stop = run.stoppedBy();
             // a run held back by the lease, staleness or shutdown did not do its job: never reported as succeeded
             String reason = failure != null ? PruneExecutor.message(failure)
-                    : stop != null ? "stopped before its end: " + stop : null;
+                    : stop != null ? RunSummary.STOPPED_PREFIX + stop : null;
             PruneRun.State state = reason != null || !result.failures().isEmpty() ? PruneRun.State.FAILED
                     : PruneRun.State.SUCCEEDED;
             run.finish(state, reason, result, end);

@@ -174,6 +174,22 @@ class AuditLogTest {
         completed.add(EVENTS.summary(new RunSummary("run-l", "api", false, T0, T0.plusSeconds(9), null,
                 new PruneStats(0, 1, 0, 1, 0, 0), 0, List.of(), 0, 0, "SUCCEEDED", null, List.of())));
         assertEquals(List.of(), read(completed, true).unfinishedLinks());
+
+        // a run held back by a run-wide stop (shutdown, lease, staleness) completed, but what it saved is not done:
+        // its links stay due, while a SAVED of a run that was not stopped settles them
+        List<AuditEvent> stopped = new ArrayList<>(events.subList(0, 5));
+        stopped.add(EVENTS.action("run-l", false, T0.plusSeconds(5), layerLink(OTHER, Outcome.SAVED,
+                "this replica is shutting down")));
+        stopped.add(EVENTS.summary(new RunSummary("run-l", "api", false, T0, T0.plusSeconds(9), null,
+                new PruneStats(0, 1, 0, 1, 0, 0), 0, List.of(), 1, 0, "FAILED",
+                RunSummary.STOPPED_PREFIX + "this replica is shutting down", List.of())));
+        assertEquals(List.of(new UnfinishedLink("run-l", ActionKind.LAYER_LINK, REPO, OTHER, List.of(MANIFEST)),
+                new UnfinishedLink("run-l", ActionKind.MANIFEST_LINK, REPO, MANIFEST, List.of(MANIFEST))),
+                read(stopped, true).unfinishedLinks().stream()
+                        .sorted(java.util.Comparator.comparing(UnfinishedLink::kind)).toList());
+        stopped.add(EVENTS.action("run-n", false, T0.plusSeconds(60), layerLink(OTHER, Outcome.SAVED, "in use")));
+        assertEquals(List.of(new UnfinishedLink("run-l", ActionKind.MANIFEST_LINK, REPO, MANIFEST, List.of(MANIFEST))),
+                read(stopped, true).unfinishedLinks());
         assertEquals(List.of(), read(List.of(EVENTS.intent("run-o", T0, Intent.streamUpdate(REPO))), true)
                 .unfinishedLinks());
     }
