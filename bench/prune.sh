@@ -13,7 +13,7 @@ mkdir -p target/bench
 rm -f target/bench/prune.txt
 echo "$(nproc) cores; $(java -version 2>&1 | head -1); started $(date -u +%FT%TZ)" >&2
 # the nested classes are the throughput configurations (one Quarkus start each)
-./mvnw -B -o test -Dtest='PruneBenchTest*' -Dimageprune.bench=true -Dsurefire.failIfNoSpecifiedTests=false "$@" \
+./mvnw -B -o test -Dtest='PruneBench*' -Dimageprune.bench=true -Dsurefire.failIfNoSpecifiedTests=false "$@" \
   > target/bench/prune-maven.log 2>&1 || { tail -60 target/bench/prune-maven.log; echo "FAILED, see target/bench/prune-maven.log and target/surefire-reports/" >&2; exit 1; }
 grep -E 'Tests run:|WARN.*Flaky' target/bench/prune-maven.log | tail -4 >&2
 echo "===== prune benchmark ====="

@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # A single-node KRaft Kafka broker on 127.0.0.1:9092 for running imageprune locally (tests start their own).
-#   scripts/kafka/kafka.sh start|stop|status
-# The broker jars come from Maven Central on first start (into scripts/kafka/lib); data lives in target/kafka.
+#   scripts/kafka/kafka.sh start|stop|status|jars
+# The broker jars (and Kafka's tools, e.g. ConsumerPerformance for bench/replay-xlarge.sh) come from Maven Central on
+# first start or `jars` (into scripts/kafka/lib); data lives in target/kafka.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 DATA=${KAFKA_DATA:-$ROOT/target/kafka}
 PORT=${KAFKA_PORT:-9092}
 CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+jars() {
+  if [ ! -f "$HERE/lib/.complete" ]; then
+    (cd "$HERE" && "$ROOT/mvnw" -B -q -f pom.xml dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime) >&2
+    touch "$HERE/lib/.complete"
+  fi
+}
 case "${1:-start}" in
+  jars) jars;;
   start)
-    if [ ! -d "$HERE/lib" ]; then
-      (cd "$HERE" && "$ROOT/mvnw" -B -q -f pom.xml dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime)
-    fi
+    jars
     mkdir -p "$DATA/logs"
     cat > "$DATA/server.properties" <<PROPS
 process.roles=broker,controller
@@ -65,5 +71,5 @@ PROPS
     echo stopped;;
   status)
     if [ -f "$DATA/kafka.pid" ] && kill -0 "$(cat "$DATA/kafka.pid")" 2>/dev/null; then echo running; else echo stopped; fi;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2;;
+  *) echo "usage: $0 start|stop|status|jars" >&2; exit 2;;
 esac

@@ -60,24 +60,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Prune execution against the real distribution registry (behind the recording proxy), the CRUD mock API and a real
  * Kafka broker: (1) reclamation latency of event-driven pruning, from the API update that makes an image eligible to
  * the registry's first DELETE for its repository; (2) registry deletions per second of a confirmed full run at 1 and
- * 16 workers, also with a fixed round trip added per DELETE. Skipped unless {@code -Dimageprune.bench=true}; run with
- * {@code bench/prune.sh}. Numbers go to stdout (target/surefire-reports/*-output.txt) and target/bench/prune.txt;
+ * 16 workers, also with a fixed round trip added per DELETE. With {@code -Dimageprune.bench=true} (run with
+ * {@code bench/prune.sh}) at the benchmark's sizes; otherwise its smoke form runs in every build: a few samples and
+ * streams, the 16-worker configuration only, so that a broken benchmark fails the build (never a timing). Numbers go
+ * to stdout (target/surefire-reports/*-output.txt) and target/bench/prune.txt (prune-smoke.txt for the smoke form);
  * only correctness is asserted (every planned deletion happened, nothing else was deleted).
  *
  * <p>Each configuration is a test profile, so Quarkus (with its broker and registry) restarts between them: this class
  * measures latency, the nested classes throughput. The machine is shared, so every measurement is taken twice.
  */
-@EnabledIfSystemProperty(named = "imageprune.bench", matches = "true")
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)
 @WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
 @TestProfile(PruneBenchTest.EventDriven.class)
 class PruneBenchTest {
+    /** the benchmark itself; otherwise its smoke form */
+    static final boolean BENCH = Boolean.getBoolean("imageprune.bench");
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static final int ROUNDS = Integer.getInteger("imageprune.bench.rounds", 2);
-    private static final int ITERATIONS = Integer.getInteger("imageprune.bench.iterations", 40);
-    private static final int WARMUP = 3;
+    private static final int ROUNDS = Integer.getInteger("imageprune.bench.rounds", BENCH ? 2 : 1);
+    private static final int ITERATIONS = Integer.getInteger("imageprune.bench.iterations", BENCH ? 40 : 2);
+    private static final int WARMUP = BENCH ? 3 : 1;
     private static final int LATENCY_REPOS = 4;
 
     /** Settings both kinds of measurement share: confirmed, one revision per tag, any age is old enough. */
@@ -87,6 +90,9 @@ class PruneBenchTest {
         config.put("imageprune.plan.keep-younger-than", "0s");
         config.put("imageprune.plan.keep-tag-revisions", "1");
         config.put("imageprune.prune.max-image-deletion-share", "1.0");
+        // the throughput runs are started by POST /api/v1/runs, off by default; no TokenReview in the mock API
+        config.put("imageprune.api.runs.enabled", "true");
+        config.put("imageprune.api.runs.authenticate", "false");
         // the switches of this benchmark (-Dimageprune.bench*) are system properties under the service's own prefix
         config.put("smallrye.config.mapping.validate-unknown", "false");
         return config;
@@ -207,7 +213,7 @@ class PruneBenchTest {
 
     /** A confirmed full run over {@code repos} fresh streams of three revisions; two go from each stream. */
     abstract static class Throughput {
-        static final int REPOS = Integer.getInteger("imageprune.bench.repos", 100);
+        static final int REPOS = Integer.getInteger("imageprune.bench.repos", BENCH ? 100 : 3);
         static final int REVISIONS = 3;
         static final Duration DELAY = Duration.ofMillis(Integer.getInteger("imageprune.bench.delay-ms", 20));
         private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -306,6 +312,7 @@ class PruneBenchTest {
         }
     }
 
+    /** The configuration of {@link PruneBenchThroughputTest}. */
     public static class SixteenWorkersProfile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -323,19 +330,6 @@ class PruneBenchTest {
         @Override
         int workers() {
             return 1;
-        }
-    }
-
-    @EnabledIfSystemProperty(named = "imageprune.bench", matches = "true")
-    @QuarkusTest
-    @WithKubernetesTestServer(crud = true)
-    @WithTestResource(InProcessKafka.class)
-    @WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
-    @TestProfile(SixteenWorkersProfile.class)
-    static class SixteenWorkers extends Throughput {
-        @Override
-        int workers() {
-            return 16;
         }
     }
 
@@ -421,7 +415,7 @@ class PruneBenchTest {
 
     /** The figures, appended to target/bench/prune.txt (bench/prune.sh empties it first) and printed. */
     static final class Table {
-        private static final Path FILE = Path.of("target", "bench", "prune.txt");
+        private static final Path FILE = Path.of("target", "bench", BENCH ? "prune.txt" : "prune-smoke.txt");
         private static final Pattern RATE = Pattern.compile(
                 "throughput\\s+workers=(\\d+)\\s+delay=(\\d+)ms round=(\\d+) .* rate=(\\d+)/s");
 
