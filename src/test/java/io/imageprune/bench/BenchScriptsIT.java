@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BenchScriptsIT {
     private static final Path ROOT = Path.of("").toAbsolutePath();
-    private static final long TIMEOUT_MINUTES = 5;
+    /** seconds on an idle machine; a loaded build machine starts JVMs and the broker far slower */
+    private static final long TIMEOUT_MINUTES = 10;
 
     @TempDir
     Path out;
@@ -99,7 +100,9 @@ class BenchScriptsIT {
         if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new AssertionError(command[0] + " did not end within " + TIMEOUT_MINUTES + " minutes");
+            throw new AssertionError(command[0] + " did not end within " + TIMEOUT_MINUTES + " minutes\n--- stdout\n"
+                    + Files.readString(stdout.toPath(), StandardCharsets.UTF_8) + "\n--- stderr\n"
+                    + Files.readString(stderr.toPath(), StandardCharsets.UTF_8));
         }
         return new Result(process.exitValue(), Files.readString(stdout.toPath(), StandardCharsets.UTF_8),
                 Files.readString(stderr.toPath(), StandardCharsets.UTF_8));
