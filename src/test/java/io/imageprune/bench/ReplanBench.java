@@ -43,6 +43,8 @@ import java.util.SplittableRandom;
 public final class ReplanBench {
     static final Instant NOW = Instant.parse("2025-01-15T12:00:00Z");
     static final Duration KEEP_YOUNGER_THAN = Duration.ofMinutes(60);
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final ReferenceGraph graph;
     private final PruneOptions options;
@@ -105,15 +107,25 @@ public final class ReplanBench {
         long sample();
     }
 
+    /**
+     * Wall-clock figures, then the CPU time of the sampling thread over the same samples (on a machine shared with
+     * other work the wall clock also counts the time the thread waited for a core).
+     */
     String measure(String name, Event event, int warmup, int samples) {
         for (int i = 0; i < warmup; i++) {
             event.sample();
         }
         long[] nanos = new long[samples];
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
+        long wallStart = System.nanoTime();
         for (int i = 0; i < samples; i++) {
             nanos[i] = event.sample();
         }
-        return Stats.of(nanos).describe(name);
+        double cpuShare = (THREADS.getCurrentThreadCpuTime() - cpuStart) / (double) (System.nanoTime() - wallStart);
+        Stats wall = Stats.of(nanos);
+        return wall.describe(name) + String.format(Locale.ROOT, "%n%-40s the thread ran %.0f%% of the wall time "
+                + "(mean CPU per sample, undo included: %.3f ms)", "", 100 * cpuShare,
+                (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e6 / samples);
     }
 
     long podDeleted() {
