@@ -12,6 +12,8 @@ import io.imageprune.snapshot.SnapshotSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,12 +62,15 @@ class ReplayRateTest {
         long bytes = values.stream().mapToLong(v -> v.length).sum();
         report("%d records, %d bytes (%.0f bytes/record)", keys.size(), bytes, (double) bytes / keys.size());
         int rounds = Integer.getInteger("imageprune.bench.rounds", 3);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int round = 1; round <= rounds; round++) {
+            long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             for (int i = 0; i < keys.size(); i++) {
                 CODEC.decode(keys.get(i), values.get(i));
             }
             long t1 = System.nanoTime();
+            long c1 = threads.getCurrentThreadCpuTime();
             ReferenceGraph graph = new ReferenceGraph();
             RecordApplier applier = new RecordApplier(CODEC);
             for (int i = 0; i < keys.size(); i++) {
@@ -73,10 +78,13 @@ class ReplayRateTest {
                 applier.apply(graph, keys.get(i), values.get(i), m -> { });
             }
             long t2 = System.nanoTime();
+            long c2 = threads.getCurrentThreadCpuTime();
             assertEquals(keys.size(), graph.imageCount() + graph.streamCount() + graph.referrerCount()
                     + graph.limitRangeCount());
-            report("round %d: decode %.2f us/record; decode+apply %.2f us/record (%.0f records/s)", round,
-                    (t1 - t0) / 1e3 / keys.size(), (t2 - t1) / 1e3 / keys.size(), keys.size() * 1e9 / (t2 - t1));
+            // CPU time of this thread beside the wall time: on a shared machine the wall time measures the neighbours
+            report("round %d: decode %.2f us/record (CPU %.2f); decode+apply %.2f us/record (CPU %.2f, %.0f records/s"
+                    + " of CPU)", round, (t1 - t0) / 1e3 / keys.size(), (c1 - c0) / 1e3 / keys.size(),
+                    (t2 - t1) / 1e3 / keys.size(), (c2 - c1) / 1e3 / keys.size(), keys.size() * 1e9 / (c2 - c1));
         }
     }
 
