@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of `plan` on a 200,000-image cluster, run as a user runs it (plain java -jar), beside its floor measured
+# Benchmark of `plan` on a 200,000-image cluster, run as a user runs it (bin/imageprune, as the README does), beside its floor measured
 # in the same run (reading the file: `cat` to /dev/null; a bare JVM start: `java -version`) and oc's recorded figures
 # (oc's planner is not available to the project's builds). Not a test: read the numbers.
 #
@@ -36,7 +36,8 @@ for i in $(seq 1 "$RUNS"); do
   time_it cat sh -c 'cat "$1" > /dev/null' sh "$SNAPSHOT"
   time_it jvm java $JAVA_OPTS -version
   # shellcheck disable=SC2086
-  /usr/bin/time -f '%e %M' -o "$OUT/time.txt" java $JAVA_OPTS -Dimageprune.timings=true -jar "$JAR" plan \
+  /usr/bin/time -f '%e %M' -o "$OUT/time.txt" env IMAGEPRUNE_JAR="$JAR" JAVA_OPTS="$JAVA_OPTS -Dimageprune.timings=true" \
+    "$ROOT/bin/imageprune" plan \
     --snapshot "$SNAPSHOT" --now 2025-01-15T12:00:00Z --ignore-invalid-refs -o json > "$OUT/plan.json" \
     2> "$OUT/plan.err" || { tail -20 "$OUT/plan.err" >&2; fail "plan failed (run $i)"; }
   read -r wall rss_kb < "$OUT/time.txt"

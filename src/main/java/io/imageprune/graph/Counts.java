@@ -9,11 +9,14 @@ import java.util.Set;
  *
  * <p>Open addressing with linear probing over parallel key and count arrays: the graph holds millions of these
  * entries (every blob of every image, per repository and globally), and boxed map entries would double its heap and
- * its build time.
+ * its build time. Each slot keeps its key's hash beside it: a probe past another key then compares two ints in the
+ * same cache line instead of following that key to its characters (two cache misses a probe on a big table, which
+ * profiling showed as the largest single cost of building the graph).
  */
 public final class Counts {
     private static final int MIN_CAPACITY = 8;
     private String[] keys = new String[MIN_CAPACITY];
+    private int[] hashes = new int[MIN_CAPACITY];
     private int[] counts = new int[MIN_CAPACITY];
     private int size;
 
@@ -22,9 +25,11 @@ public final class Counts {
         if (delta == 0) {
             return get(key);
         }
-        int slot = slot(key);
+        int hash = hash(key);
+        int slot = slot(key, hash);
         if (keys[slot] == null) {
             keys[slot] = key;
+            hashes[slot] = hash;
             counts[slot] = delta;
             if (++size * 4 > keys.length * 3) {
                 resize(keys.length * 2);
@@ -41,12 +46,12 @@ public final class Counts {
     }
 
     public int get(String key) {
-        int slot = slot(key);
+        int slot = slot(key, hash(key));
         return keys[slot] == null ? 0 : counts[slot];
     }
 
     public boolean contains(String key) {
-        return keys[slot(key)] != null;
+        return keys[slot(key, hash(key))] != null;
     }
 
     public int size() {
@@ -64,11 +69,21 @@ public final class Counts {
         return Collections.unmodifiableSet(present);
     }
 
-    private int slot(String key) {
-        int mask = keys.length - 1;
+    private static int hash(String key) {
         int h = key.hashCode();
-        int slot = (h ^ (h >>> 16)) & mask;
-        while (keys[slot] != null && !keys[slot].equals(key)) {
+        return h ^ (h >>> 16);
+    }
+
+    /** The key's slot, or the empty slot where it would go. */
+    private int slot(String key, int hash) {
+        String[] ks = keys;
+        int[] hs = hashes;
+        int mask = ks.length - 1;
+        int slot = hash & mask;
+        for (String k = ks[slot]; k != null; k = ks[slot]) {
+            if (k == key || hs[slot] == hash && k.equals(key)) {
+                return slot;
+            }
             slot = (slot + 1) & mask;
         }
         return slot;
@@ -82,10 +97,12 @@ public final class Counts {
         int next = (slot + 1) & mask;
         while (keys[next] != null) {
             String key = keys[next];
+            int hash = hashes[next];
             int count = counts[next];
             keys[next] = null;
-            int target = slot(key);
+            int target = slot(key, hash);
             keys[target] = key;
+            hashes[target] = hash;
             counts[target] = count;
             next = (next + 1) & mask;
         }
@@ -96,13 +113,16 @@ public final class Counts {
 
     private void resize(int capacity) {
         String[] oldKeys = keys;
+        int[] oldHashes = hashes;
         int[] oldCounts = counts;
         keys = new String[capacity];
+        hashes = new int[capacity];
         counts = new int[capacity];
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != null) {
-                int slot = slot(oldKeys[i]);
+                int slot = slot(oldKeys[i], oldHashes[i]);
                 keys[slot] = oldKeys[i];
+                hashes[slot] = oldHashes[i];
                 counts[slot] = oldCounts[i];
             }
         }

@@ -39,7 +39,7 @@ public final class ReferenceGraph {
     private final Set<String> unreadableImages = new HashSet<>();
 
     /** image digest → repository → number of revisions naming it (whether or not the image is known). */
-    private final Map<String, Map<String, Integer>> revisionsByImage = new HashMap<>();
+    private final Map<String, RevisionHolders> revisionsByImage = new HashMap<>();
     private final Map<String, RepositoryCounts> repositoryCounts = new HashMap<>();
     /** Images some stream revision names but the graph does not hold (deleted, or a push still on its way). */
     private final Set<String> namedButUnknown = new HashSet<>();
@@ -97,9 +97,11 @@ public final class ReferenceGraph {
                 globalCounts.add(blob, 1);
             }
         }
-        Map<String, Integer> holders = revisionsByImage.get(image.name());
+        RevisionHolders holders = revisionsByImage.get(image.name());
         if (holders != null) {
-            holders.forEach((repo, revisions) -> addToRepository(repo, image, revisions));
+            for (int i = 0; i < holders.size(); i++) {
+                addToRepository(holders.repo(i), image, holders.revisions(i));
+            }
         }
         for (String child : image.manifestDigests()) {
             manifestListsByChild.computeIfAbsent(child, k -> new HashSet<>(2)).add(image.name());
@@ -124,9 +126,11 @@ public final class ReferenceGraph {
                 globalCounts.add(blob, -1);
             }
         }
-        Map<String, Integer> holders = revisionsByImage.get(name);
+        RevisionHolders holders = revisionsByImage.get(name);
         if (holders != null) {
-            holders.forEach((repo, revisions) -> addToRepository(repo, old, -revisions));
+            for (int i = 0; i < holders.size(); i++) {
+                addToRepository(holders.repo(i), old, -holders.revisions(i));
+            }
         }
         for (String child : old.manifestDigests()) {
             Set<String> lists = manifestListsByChild.get(child);
@@ -163,8 +167,8 @@ public final class ReferenceGraph {
         String repo = stream.repo();
         for (Tag tag : stream.tags()) {
             for (TagEvent item : tag.items()) {
-                Map<String, Integer> holders = revisionsByImage.computeIfAbsent(item.image(), k -> new HashMap<>(2));
-                holders.merge(repo, sign, (a, b) -> a + b == 0 ? null : a + b);
+                RevisionHolders holders = revisionsByImage.computeIfAbsent(item.image(), k -> new RevisionHolders());
+                holders.add(repo, sign);
                 if (holders.isEmpty()) {
                     revisionsByImage.remove(item.image());
                     namedButUnknown.remove(item.image());
@@ -276,10 +280,10 @@ public final class ReferenceGraph {
         return Collections.unmodifiableSet(streams.keySet());
     }
 
-    /** Repository → number of revisions naming the image (known or not); empty when no stream names it. */
+    /** Repository → number of revisions naming the image (known or not), a copy; empty when no stream names it. */
     public Map<String, Integer> revisionsNaming(String image) {
-        Map<String, Integer> holders = revisionsByImage.get(image);
-        return holders == null ? Map.of() : Collections.unmodifiableMap(holders);
+        RevisionHolders holders = revisionsByImage.get(image);
+        return holders == null ? Map.of() : holders.toMap();
     }
 
     /** Images named by some stream revision that the graph does not hold. */

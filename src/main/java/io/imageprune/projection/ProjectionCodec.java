@@ -36,9 +36,13 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The value format of {@code imageprune.cluster-state}: compact UTF-8 JSON carrying exactly the fields of a model
- * record, after a schema version and the kind.
+ * The value format of {@code imageprune.cluster-state}. Values are written in schema version 2, a compact binary form
+ * of the same fields ({@link CompactProjection}, whose first byte is 0x02); version 1, UTF-8 JSON carrying exactly the
+ * fields of a model record after the schema version and the kind, is what earlier releases wrote, and is still read
+ * (a topic keeps old records until their objects change) and still written by {@link #encodeJson} for tools and
+ * tests. A value is version 1 when it starts with '{' or JSON whitespace; any other first byte is the schema version.
  *
+ * <p>Version 1:
  * <pre>
  * {"v":1,"kind":"Image","name":"sha256:…","created":"2024-05-01T10:00:00Z","managed":true,"mediaType":"…",
  *  "layers":[{"name":"sha256:…","size":123}],"hasMetadata":true,"configDigest":"sha256:…","size":456,
@@ -60,7 +64,7 @@ import java.util.regex.Pattern;
  * are RFC 3339 in UTC with as many fraction digits as needed (nanosecond exact); {@link Times#ZERO} is written as
  * {@code null}.
  *
- * <p>Reading: {@code v} and {@code kind} are required ({@code v} must be 1); so are the identity fields (an image's
+ * <p>Reading version 1: {@code v} and {@code kind} are required ({@code v} must be 1); so are the identity fields (an image's
  * {@code name}, a stream's, limit range's or referrer's {@code namespace}/{@code name} — a referrer's namespace may be
  * absent, meaning "" — a tag's {@code name}, a tag event's {@code image}, a layer's {@code name}, a sync marker's
  * {@code ingestId} and {@code epoch}). Every other field may be absent or {@code null}, which means the model's
@@ -70,8 +74,10 @@ import java.util.regex.Pattern;
  * <p>Instances are immutable and thread-safe; share one.
  */
 public final class ProjectionCodec {
-    /** The schema version this codec writes and the only one it reads. */
-    public static final int VERSION = 1;
+    /** The schema version this codec writes (binary). */
+    public static final int VERSION = CompactProjection.VERSION;
+    /** The JSON schema version earlier releases wrote; still read, and written by {@link #encodeJson}. */
+    public static final int JSON_VERSION = 1;
 
     private static final SerializedString F_V = new SerializedString("v");
     private static final SerializedString F_KIND = new SerializedString("kind");
@@ -126,7 +132,7 @@ public final class ProjectionCodec {
 
     /**
      * The projection of an {@link Image}, {@link ImageStream}, {@link Referrer}, {@link LimitRange} or
-     * {@link SyncMarker}.
+     * {@link SyncMarker}, in the current schema version ({@link #VERSION}, binary).
      *
      * @throws ProjectionException for any other type, and for a layer without a name
      */
@@ -134,11 +140,29 @@ public final class ProjectionCodec {
         if (modelObject == null) {
             throw new ProjectionException("cannot encode null (a deletion is a tombstone: a null value)");
         }
+        byte[] compact = CompactProjection.encode(modelObject);
+        if (compact == null) {
+            throw new ProjectionException("cannot encode a " + modelObject.getClass().getName()
+                    + ": not a projected model type");
+        }
+        return compact;
+    }
+
+    /**
+     * The projection in schema version 1 (JSON), as earlier releases wrote it: every version reads it, so tools and
+     * tests can write a record an older reader understands, or one as an old topic holds it.
+     *
+     * @throws ProjectionException as {@link #encode}
+     */
+    public byte[] encodeJson(Object modelObject) {
+        if (modelObject == null) {
+            throw new ProjectionException("cannot encode null (a deletion is a tombstone: a null value)");
+        }
         ExactBytes out = new ExactBytes();
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
             g.writeFieldName(F_V);
-            g.writeNumber(VERSION);
+            g.writeNumber(JSON_VERSION);
             if (modelObject instanceof Image i) {
                 writeImage(g, i);
             } else if (modelObject instanceof Referrer r) {
@@ -377,7 +401,10 @@ public final class ProjectionCodec {
         }
         Object decoded;
         try {
-            decoded = read(value);
+            decoded = jsonValue(value) ? read(value) : readCompact(value);
+        } catch (CompactProjection.Malformed e) {
+            ProjectionKeys.parse(key);
+            throw new ProjectionException("cannot decode " + key + ": " + e.getMessage());
         } catch (Bad b) {
             ProjectionKeys.parse(key);
             throw new ProjectionException("cannot decode " + key + ": " + b.describe());
@@ -405,6 +432,26 @@ public final class ProjectionCodec {
             throw new ProjectionException("key " + key + " does not match object " + actual);
         }
         return decoded;
+    }
+
+    /**
+     * Read as version 1 (JSON): a value starting with text or JSON whitespace (a JSON object, or anything else the JSON
+     * reader then names as malformed), and the empty value; a first byte from 0x01 to 0x1f is a binary schema version.
+     */
+    private static boolean jsonValue(byte[] value) {
+        if (value.length == 0) {
+            return true;
+        }
+        byte first = value[0];
+        return first <= 0 || first >= 0x20 || first == '\t' || first == '\n' || first == '\r';
+    }
+
+    private static Object readCompact(byte[] value) {
+        if (value[0] != CompactProjection.VERSION) {
+            throw new Invalid("unsupported projection schema version " + value[0] + " (this reader understands "
+                    + "versions " + JSON_VERSION + " (JSON) and " + VERSION + ")");
+        }
+        return CompactProjection.decode(value);
     }
 
     private Object read(byte[] value) throws IOException {
@@ -495,11 +542,11 @@ public final class ProjectionCodec {
         if (t != JsonToken.VALUE_NUMBER_INT) {
             throw wrongType(p, "v", "an integer");
         }
-        if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() != VERSION) {
+        if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() != JSON_VERSION) {
             throw new Invalid("unsupported projection schema version " + p.getText() + " (this reader understands "
-                    + "version " + VERSION + ")");
+                    + "version " + JSON_VERSION + ")");
         }
-        return VERSION;
+        return JSON_VERSION;
     }
 
     private static String readKind(JsonParser p) throws IOException {

@@ -49,7 +49,7 @@ public final class Identities {
         }
         for (int i = 1; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (!alphanumeric(c) && c != '+' && c != '.' && c != '_' && c != ':' && c != '=' && c != '-') {
+            if (c >= DIGEST_CHARS.length || !DIGEST_CHARS[c]) {
                 return false;
             }
             if (c == '.' && value.charAt(i - 1) == '.') {
@@ -188,24 +188,23 @@ public final class Identities {
      */
     public static List<String> problems(Image image) {
         List<String> problems = null;
-        String object = "images/" + shown(image.name());
         if (!safeDigest(image.name())) {
-            problems = add(problems, digestProblem(object, "metadata.name", image.name()));
+            problems = add(problems, digestProblem(image, "metadata.name", image.name()));
         }
         List<Layer> layers = image.layers();
         for (int i = 0; i < layers.size(); i++) {
             String layer = layers.get(i).name();
             if (!safeDigest(layer)) {
-                problems = add(problems, digestProblem(object, "dockerImageLayers[" + i + "].name", layer));
+                problems = add(problems, digestProblem(image, "dockerImageLayers[" + i + "].name", layer));
             }
         }
         if (image.configIsBlob() && !safeDigest(image.configDigest())) {
-            problems = add(problems, digestProblem(object, "dockerImageMetadata.Id", image.configDigest()));
+            problems = add(problems, digestProblem(image, "dockerImageMetadata.Id", image.configDigest()));
         }
         List<String> children = image.manifestDigests();
         for (int i = 0; i < children.size(); i++) {
             if (!safeDigest(children.get(i))) {
-                problems = add(problems, digestProblem(object, "dockerImageManifests[" + i + "].digest",
+                problems = add(problems, digestProblem(image, "dockerImageManifests[" + i + "].digest",
                         children.get(i)));
             }
         }
@@ -236,8 +235,9 @@ public final class Identities {
         return problems;
     }
 
-    private static String digestProblem(String object, String field, String value) {
-        return object + ": " + field + ": invalid digest " + GoQuote.quote(value) + ": " + DIGEST_RULE;
+    private static String digestProblem(Image image, String field, String value) {
+        return "images/" + shown(image.name()) + ": " + field + ": invalid digest " + GoQuote.quote(value) + ": "
+                + DIGEST_RULE;
     }
 
     /** An object's own name as printed in a message: quoted when it is not plain, so no value can forge a line. */
@@ -255,6 +255,15 @@ public final class Identities {
         List<String> list = problems == null ? new ArrayList<>(2) : problems;
         list.add(problem);
         return list;
+    }
+
+    /** The characters a digest may hold after its first (checked on every layer of every image: a table look-up). */
+    private static final boolean[] DIGEST_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < DIGEST_CHARS.length; c++) {
+            DIGEST_CHARS[c] = alphanumeric(c) || "+._:=-".indexOf(c) >= 0;
+        }
     }
 
     private static boolean alphanumeric(char c) {

@@ -7,7 +7,6 @@ import io.imageprune.projection.ProjectionException;
 import io.imageprune.projection.ProjectionKeys;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -74,10 +73,9 @@ class UnreadableKeysTest {
         ImageStream stream = new ImageStream("team", "app", Instant.EPOCH, "", List.of());
         String key = ProjectionKeys.of(stream);
         byte[] value = CODEC.encode(stream);
-        String json = new String(value, StandardCharsets.UTF_8);
-        assertTrue(json.startsWith("{\"v\":" + ProjectionCodec.VERSION + ","), json);
-        byte[] newerVersion = json.replaceFirst("\"v\":" + ProjectionCodec.VERSION, "\"v\":" + (ProjectionCodec.VERSION + 1))
-                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(ProjectionCodec.VERSION, value[0], "the first byte is the schema version");
+        byte[] newerVersion = value.clone();
+        newerVersion[0] = (byte) (ProjectionCodec.VERSION + 1);
 
         ProjectionException unknownVersion = assertThrows(ProjectionException.class,
                 () -> applier.apply(graph, key, newerVersion, marker -> { }));
