@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.imageprune.config.ImagePruneConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -35,6 +36,7 @@ import java.util.Optional;
  * it before they are logged (stack traces are not logged, as their causes' messages could carry it).
  */
 @ApplicationScoped
+@Startup // its denial counters are on /q/metrics from the first scrape, not after the first request
 public class RunsAuthorizer {
     static final String VERB = "delete";
     static final String GROUP = "image.openshift.io";

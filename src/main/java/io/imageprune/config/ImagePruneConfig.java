@@ -203,6 +203,13 @@ public interface ImagePruneConfig {
         @WithDefault("500ms")
         Duration debounce();
 
+        /**
+         * How often the bytes reclaimable now are computed (a dry-run plan of the whole graph) for
+         * imageprune_prune_reclaimable_bytes and the reclamation latency; 0 turns it off.
+         */
+        @WithDefault("5m")
+        Duration reclaimableInterval();
+
         /** oc's --num-workers: streams (stage 1) or images (stage 2) in flight at once. */
         @WithDefault("5")
         int numWorkers();

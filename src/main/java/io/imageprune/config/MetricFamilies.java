@@ -43,6 +43,7 @@ public class MetricFamilies {
         Counter.builder(AuditPublisher.FAILURES).register(registry);
         Counter.builder(RunRecovery.INTERRUPTED_RUNS).register(registry);
         Counter.builder(RunRecovery.FAILURES).register(registry);
+        Counter.builder(RunRecovery.UNSAFE_LINKS).register(registry);
         if (!(config.state().enabled() && config.leader().enabled())) {
             // no election here (LeaderElection registers the gauge when there is one): a state role without it
             // always prunes; a process without the state role never does

@@ -102,6 +102,7 @@ public class SafetySettings {
         atLeastOne(refusals, "imageprune.prune.max-attempts", prune.maxAttempts(), "attempts of a registry call");
         atLeastOne(refusals, "imageprune.prune.history", prune.history(), "runs kept for GET /api/v1/runs");
         notNegative(refusals, "imageprune.prune.debounce", prune.debounce());
+        notNegative(refusals, "imageprune.prune.reclaimable-interval", prune.reclaimableInterval());
         positive(refusals, "imageprune.prune.initial-backoff", prune.initialBackoff());
         positive(refusals, "imageprune.prune.max-backoff", prune.maxBackoff());
         positive(refusals, "imageprune.registry.timeout", config.registry().timeout());

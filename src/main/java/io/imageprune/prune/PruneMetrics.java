@@ -18,6 +18,11 @@ public class PruneMetrics {
     /** The registry calls PruneRunner times and retries, by the names it gives them. */
     private static final List<String> REGISTRY_OPERATIONS = List.of("layer link", "manifest link", "blob");
     private static final List<String> REGISTRY_RESULTS = List.of("success", "retryable", "failure");
+    /** From a targeted pass over one stream to a full run of a large cluster. */
+    private static final Duration[] RUN_DURATION_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
+            Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
+            Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1),
+            Duration.ofHours(3)};
     private final MeterRegistry registry;
     private final Counter bytesReclaimed;
 
@@ -85,6 +90,7 @@ public class PruneMetrics {
 
     private Timer runDuration(RunTrigger trigger, String state) {
         return Timer.builder("imageprune.prune.run.duration").description("Duration of prune runs")
+                .serviceLevelObjectives(RUN_DURATION_BUCKETS)
                 .tag("trigger", trigger.label()).tag("state", lower(state)).register(registry);
     }
 

@@ -68,13 +68,16 @@ public class PruneRunner {
     private final UnfinishedLinks unfinishedLinks;
     private final StageOneDriver stageOne;
     private final StageTwoDriver stageTwo;
+    private final Reclamation reclamation;
     private final AtomicReference<PruneRun> current = new AtomicReference<>();
     private volatile BooleanSupplier leadership = () -> true;
     private volatile boolean shuttingDown;
 
     public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnections registries,
                        AuditPublisher audit, PruneMetrics metrics, RunHistory history, PruneSettings settings,
-                       DeletionCaps caps, DeletionBudget budget, RunJournal journal, UnfinishedLinks unfinishedLinks) {
+                       DeletionCaps caps, DeletionBudget budget, RunJournal journal, UnfinishedLinks unfinishedLinks,
+                       Reclamation reclamation) {
+        this.reclamation = reclamation;
         this.unfinishedLinks = unfinishedLinks;
         this.journal = journal;
         this.settings = settings;
@@ -261,8 +264,10 @@ public class PruneRunner {
     }
 
     private void observed(PruneRun run, ActionRecord action) {
+        Instant now = Instant.now();
         metrics.action(action, run.dryRun);
-        audit.action(run.id, run.dryRun, Instant.now(), action);
+        reclamation.acted(action, run.dryRun, run.startedAt, now);
+        audit.action(run.id, run.dryRun, now, action);
         if (action.outcome() == Outcome.FAILED) {
             LOG.warnf("run %s: %s", run.id, action.error());
         }

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Whether what the graph believes is current, apart from having replayed the topic: the consumer read the topic's end
@@ -20,6 +22,7 @@ final class Freshness {
 
     private Instant lastContact;
     private long lag = -1;
+    private SortedMap<Integer, Long> partitionLag = new TreeMap<>();
     private Instant unreachableSince;
     private String unreachableCause;
     private SyncMarker newestMarker;
@@ -40,6 +43,12 @@ final class Freshness {
 
     Duration maxStaleness() {
         return maxStaleness;
+    }
+
+    /** The consumer read the end offsets: the broker is reachable and the lag is known, per partition. */
+    synchronized void contact(Instant at, Map<Integer, Long> lagPerPartition) {
+        contact(at, lagPerPartition.values().stream().mapToLong(Long::longValue).sum());
+        partitionLag = new TreeMap<>(lagPerPartition);
     }
 
     /** The consumer read the end offsets: the broker is reachable and the lag is known. */
@@ -99,6 +108,18 @@ final class Freshness {
     /** Records between the consumer's position and the end offsets, -1 when unknown (never read, or too long ago). */
     synchronized long lag(Instant now) {
         return contactProblem(now) == null ? lag : -1;
+    }
+
+    /** As {@link #lag(Instant)}, for one partition of the state topic; -1 also for a partition not read. */
+    synchronized long lag(int partition, Instant now) {
+        return contactProblem(now) == null ? partitionLag.getOrDefault(partition, -1L) : -1;
+    }
+
+    /** The partitions of the last read of the end offsets, each with its lag as {@link #lag(int, Instant)}. */
+    private Map<String, Long> lagPerPartition(Instant now) {
+        Map<String, Long> lags = new LinkedHashMap<>();
+        partitionLag.keySet().forEach(partition -> lags.put(Integer.toString(partition), lag(partition, now)));
+        return lags;
     }
 
     /** Why the graph is not fresh at {@code now}, or null when it is. */
@@ -162,6 +183,7 @@ final class Freshness {
         status.put("reason", contact);
         status.put("lastEndOffsetsRead", lastContact == null ? null : lastContact.toString());
         status.put("positionAgeSeconds", lastContact == null ? null : stalenessSeconds(now));
+        status.put("lagPerPartition", lagPerPartition(now));
         status.put("maxStaleness", maxStaleness.toString());
         return status;
     }
@@ -185,6 +207,7 @@ final class Freshness {
     synchronized void reset() {
         lastContact = null;
         lag = -1;
+        partitionLag = new TreeMap<>();
         newestMarker = null;
         newestMarkerAt = null;
     }

@@ -155,6 +155,16 @@ public class LiveGraph {
         freshness.contact(at, lag);
     }
 
+    /** As {@link #contact(Instant, long)}, with the records not applied per partition of the state topic. */
+    void contact(Instant at, Map<Integer, Long> lagPerPartition) {
+        freshness.contact(at, lagPerPartition);
+    }
+
+    /** As {@link #lag()}, for one partition of the state topic (-1 also for a partition the consumer did not read). */
+    public long lag(int partition) {
+        return freshness.lag(partition, Instant.now());
+    }
+
     /** The consumer could not read the end offsets. */
     void unreachable(Instant at, String cause) {
         freshness.unreachable(at, cause);

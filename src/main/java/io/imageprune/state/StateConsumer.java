@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -156,6 +157,7 @@ public class StateConsumer {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }
             consumer.assign(partitions);
+            metrics.partitions(partitions.stream().map(TopicPartition::partition).toList());
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> target = consumer.endOffsets(partitions);
             boolean markerSeen = false;
@@ -240,11 +242,13 @@ public class StateConsumer {
         Duration timeout = live.maxStaleness().dividedBy(2);
         try {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long lag = 0;
+            Map<Integer, Long> lagPerPartition = new TreeMap<>();
             for (TopicPartition partition : partitions) {
-                lag += Math.max(0, end.getOrDefault(partition, 0L) - consumer.position(partition, timeout));
+                lagPerPartition.put(partition.partition(),
+                        Math.max(0, end.getOrDefault(partition, 0L) - consumer.position(partition, timeout)));
             }
-            live.contact(Instant.now(), lag);
+            live.contact(Instant.now(), lagPerPartition);
+            long lag = lagPerPartition.values().stream().mapToLong(Long::longValue).sum();
             if (metrics.kafkaReachable(true)) {
                 LOG.infof("Kafka answers again; following %s from the consumer's position (%d records behind)",
                         config.kafka().topic().state(), lag);

@@ -6,12 +6,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.projection.ProjectionException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /** Metrics of the state consumer: records applied per kind and operation, apply latency, lag, bad records. */
 @ApplicationScoped
@@ -24,9 +27,14 @@ public class StateMetrics {
     private final Map<String, Counter> bad = new ConcurrentHashMap<>();
     private final Timer batchApply;
     private final AtomicInteger kafkaConnected = new AtomicInteger(-1);
+    private final LiveGraph live;
+    private final int configuredPartitions;
+    private final Set<Integer> partitionsRegistered = ConcurrentHashMap.newKeySet();
 
-    public StateMetrics(MeterRegistry registry, LiveGraph live) {
+    public StateMetrics(MeterRegistry registry, LiveGraph live, ImagePruneConfig config) {
         this.registry = registry;
+        this.live = live;
+        this.configuredPartitions = config.kafka().topic().partitions();
         this.batchApply = Timer.builder("imageprune.state.apply").description("Time to apply one polled batch")
                 .register(registry);
         Gauge.builder("imageprune.state.lag", live, LiveGraph::lag)
@@ -68,6 +76,23 @@ public class StateMetrics {
         appliedCounter("SyncMarker", RecordApplier.Outcome.SYNC_MARKER);
         badCounter(ProjectionException.class.getSimpleName());
         UntrustedRecordException.reasons().forEach(this::badCounter);
+        // the partitions the topic is created with; a topic made elsewhere with more adds its own when assigned
+        partitions(IntStream.range(0, configuredPartitions).boxed().toList());
+    }
+
+    /**
+     * The lag of each partition of the state topic the consumer reads (-1 until known). Bounded by the topic's
+     * partition count: a series per partition ever assigned, never removed (a partition is never removed either).
+     */
+    void partitions(List<Integer> partitions) {
+        for (int partition : partitions) {
+            if (partitionsRegistered.add(partition)) {
+                Gauge.builder("imageprune.state.partition.lag", live, l -> l.lag(partition))
+                        .tag("partition", Integer.toString(partition))
+                        .description("Records of one partition of the state topic not applied yet (-1: unknown)")
+                        .register(registry);
+            }
+        }
     }
 
     void applied(String kind, RecordApplier.Outcome outcome) {

@@ -1,5 +1,6 @@
 package io.imageprune.config;
 
+import io.imageprune.monitoring.MonitoringFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -8,12 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every metric family the README documents is on /q/metrics from the first scrape, before any activity. */
@@ -23,7 +26,7 @@ class MetricFamiliesTest {
     void everyDocumentedFamilyIsThereAtStart() throws Exception {
         Set<String> documented = documentedFamilies();
         assertTrue(documented.containsAll(Set.of("imageprune_state_records_total", "imageprune_audit_events_total",
-                "imageprune_leader")), "the README's metrics row names the families: " + documented);
+                "imageprune_leader", "imageprune_api_denials_total")), "the README names the families: " + documented);
         String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
         List<String> missing = new ArrayList<>();
         for (String family : documented) {
@@ -36,16 +39,27 @@ class MetricFamiliesTest {
         assertEquals(List.of(), missing, "documented families missing from the first scrape");
     }
 
-    /** The families named in the README's {@code /q/metrics} table row. */
+    @Test
+    void everyMetricTheAlertsAndTheDashboardQueryIsOnTheFirstScrape() {
+        Set<String> exported = MonitoringFiles.sampleNames(given().get("/q/metrics").then().statusCode(200).extract()
+                .asString());
+        Map<String, String> expressions = MonitoringFiles.expressions();
+        assertTrue(expressions.size() > 20, "rules and panels read: " + expressions.keySet());
+        List<String> unknown = new ArrayList<>();
+        expressions.forEach((where, expr) -> {
+            Set<String> names = MonitoringFiles.metricNames(expr);
+            assertFalse(names.isEmpty(), where + " selects no metric: " + expr);
+            names.stream().filter(name -> !exported.contains(name)).forEach(name -> unknown.add(where + ": " + name));
+        });
+        assertEquals(List.of(), unknown, "queried but not exported by the service");
+    }
+
+    /** The families the README names: its {@code /q/metrics} table row, and any other section's. */
     private static Set<String> documentedFamilies() throws Exception {
         Set<String> families = new LinkedHashSet<>();
-        for (String line : Files.readAllLines(Path.of("README.md"))) {
-            if (line.startsWith("| `/q/metrics` |")) {
-                Matcher name = Pattern.compile("`(imageprune_[a-z_]+)").matcher(line);
-                while (name.find()) {
-                    families.add(name.group(1));
-                }
-            }
+        Matcher name = Pattern.compile("`(imageprune_[a-z_]+)").matcher(Files.readString(Path.of("README.md")));
+        while (name.find()) {
+            families.add(name.group(1));
         }
         return families;
     }

@@ -512,6 +512,31 @@ class ManifestsTest {
                 service.path("metadata").path("labels"), "ServiceMonitor");
     }
 
+    /** k8s/monitoring/ as it is, in the namespace, its rules selecting the job the ServiceMonitor's targets get. */
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
+    void theAlertsAndTheDashboardAreDeployed(String overlay) throws IOException {
+        List<JsonNode> objects = render(overlay);
+        Path monitoring = repo().resolve("k8s/monitoring");
+        JsonNode rule = one(objects, "PrometheusRule");
+        assertEquals("monitoring.coreos.com/v1", rule.path("apiVersion").asText());
+        assertEquals(NAMESPACE, rule.path("metadata").path("namespace").asText());
+        assertEquals(YAML.readTree(monitoring.resolve("prometheusrule.yaml").toFile()).path("spec"), rule.path("spec"));
+        JsonNode dashboard = named(objects, "ConfigMap", "imageprune-dashboard");
+        assertEquals(NAMESPACE, dashboard.path("metadata").path("namespace").asText());
+        assertEquals("1", dashboard.path("metadata").path("labels").path("grafana_dashboard").asText());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.readTree(monitoring.resolve("imageprune-dashboard.json").toFile()),
+                json.readTree(dashboard.path("data").path("imageprune-dashboard.json").asText()));
+        // Prometheus names the job of a ServiceMonitor's targets after their Service
+        String job = "job=\"" + one(objects, "Service").path("metadata").path("name").asText() + "\"";
+        for (JsonNode group : rule.path("spec").path("groups")) {
+            for (JsonNode alert : group.path("rules")) {
+                assertTrue(alert.path("expr").asText().contains(job), alert.path("alert").asText() + " selects " + job);
+            }
+        }
+    }
+
     private static void assertSelects(JsonNode selector, JsonNode labels, String what) {
         assertTrue(selector.size() > 0, what + " has a selector");
         selector.fields().forEachRemaining(e -> assertEquals(e.getValue().asText(),
@@ -614,8 +639,12 @@ class ManifestsTest {
         String flavour = overlay.equals("openshift") ? "openshift" : "distribution";
         assertEquals(flavour, env.get("IMAGEPRUNE_REGISTRY_FLAVOUR"));
         assertTrue(env.getOrDefault("IMAGEPRUNE_REGISTRY_URL", "").startsWith("https://"), "registry URL");
-        // every ConfigMap is used by the pod (no stale generator output), except the CA the pod mounts
+        // every ConfigMap is used by the pod (no stale generator output), except the CA the pod mounts and the
+        // dashboard Grafana's sidecar reads
         for (JsonNode map : ofKind(objects, "ConfigMap")) {
+            if (map.path("metadata").path("labels").has("grafana_dashboard")) {
+                continue;
+            }
             boolean injected = map.path("metadata").path("annotations").has(INJECT_CABUNDLE);
             boolean envFrom = container(objects).path("envFrom").findValuesAsText("name")
                     .contains(map.path("metadata").path("name").asText());

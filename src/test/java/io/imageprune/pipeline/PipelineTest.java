@@ -46,7 +46,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -168,6 +171,23 @@ class PipelineTest {
         assertTrue(status.get("synced").asBoolean());
         assertTrue(status.get("objects").get("Image").asInt() > 0, status.toString());
         assertTrue(status.get("ingestEpoch").asLong() > 0, status.toString());
+        // the state topic's 3 partitions, each with its lag (caught up: none unknown)
+        JsonNode partitions = status.get("kafka").get("lagPerPartition");
+        assertEquals(List.of("0", "1", "2"), iterable(partitions.fieldNames()), status.toString());
+        partitions.forEach(lag -> assertTrue(lag.asLong() >= 0, status.toString()));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String partition : List.of("0", "1", "2")) {
+            Matcher sample = Pattern.compile("(?m)^imageprune_state_partition_lag\\{partition=\"" + partition
+                    + "\"} (\\S+)$").matcher(metrics);
+            assertTrue(sample.find(), "partition " + partition + " on /q/metrics");
+            assertTrue(Double.parseDouble(sample.group(1)) >= 0, sample.group());
+        }
+    }
+
+    private static List<String> iterable(Iterator<String> names) {
+        List<String> list = new ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 
     @Test

@@ -84,6 +84,8 @@ class ConfirmedPruneTest {
     @Inject
     LeaderElection leader;
     @Inject
+    Reclamation reclamation;
+    @Inject
     RunRecovery recovery;
     @Inject
     ImagePruneConfig config;
@@ -121,9 +123,27 @@ class ConfirmedPruneTest {
         cluster.mirror("ns2/web", List.of(w1));
         awaitPlanDeletes(Set.of(v1.manifestDigest(), v2.manifestDigest()));
 
+        // the bytes reclaimable now are the plan's, all of them in ns1 (the web image is kept)
+        long reclaimable = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString())
+                .get("bytesReclaimable").asLong();
+        assertTrue(reclaimable > 0);
+        java.time.Instant planned = java.time.Instant.now();
+        reclamation.plan(planned);
+        assertEquals(reclaimable, metric("imageprune_prune_reclaimable_bytes"));
+        assertEquals(reclaimable, metric("imageprune_prune_reclaimable_namespace_bytes{image_namespace=\"ns1\"}"));
+        assertEquals(0, metric("imageprune_prune_reclaimable_namespace_bytes{image_namespace=\"_other\"}"));
+        double latencies = metric("imageprune_prune_reclamation_latency_seconds_count");
+
         JsonNode run = runToCompletion();
         assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
         assertFalse(run.get("dryRun").asBoolean());
+        // both images from the plan that found them prunable to their deletion, after the run started
+        assertEquals(latencies + 2, metric("imageprune_prune_reclamation_latency_seconds_count"));
+        double waited = java.time.Duration.between(planned,
+                java.time.Instant.parse(run.get("startedAt").asText())).toMillis() / 1000.0;
+        assertTrue(metric("imageprune_prune_reclamation_latency_seconds_sum") >= 2 * waited, "at least " + waited);
+        assertTrue(metric("imageprune_prune_run_duration_seconds_bucket{state=\"succeeded\",trigger=\"api\","
+                + "le=\"3600.0\"}") >= 1, "run durations in buckets");
 
         // the registry: removed revisions' manifests and their own layers and configs are unlinked, the rest stays
         for (PushedImage gone : List.of(v1, v2)) {
@@ -331,6 +351,15 @@ class ConfirmedPruneTest {
             plan.get("imageDeletions").forEach(i -> deleted.add(i.isTextual() ? i.asText() : i.get("image").asText()));
             assertTrue(deleted.containsAll(images), "plan deletes " + deleted);
         });
+    }
+
+    /** A sample of /q/metrics by its name and labels as exported (labels in the exporter's order). */
+    private static double metric(String series) {
+        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher sample = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series)
+                + " (\\S+)$").matcher(scrape);
+        assertTrue(sample.find(), series + " on /q/metrics");
+        return Double.parseDouble(sample.group(1));
     }
 
     private JsonNode runToCompletion() throws Exception {

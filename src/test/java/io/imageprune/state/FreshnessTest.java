@@ -49,6 +49,22 @@ class FreshnessTest {
     }
 
     @Test
+    void lagPerPartitionAddsUpAndIsUnknownOnceStaleOrForAPartitionNotRead() {
+        freshness.contact(at(1), Map.of(0, 4L, 1, 0L, 2, 7L));
+        freshness.marker(MARKER, at(1));
+        assertEquals(11, freshness.lag(at(2)));
+        assertEquals(4, freshness.lag(0, at(2)));
+        assertEquals(7, freshness.lag(2, at(2)));
+        assertEquals(-1, freshness.lag(3, at(2)), "a partition the consumer did not read");
+        assertEquals(Map.of("0", 4L, "1", 0L, "2", 7L), freshness.kafkaStatus(at(2)).get("lagPerPartition"));
+        assertEquals(-1, freshness.lag(0, at(12)), "not read within max-staleness: unknown, never the old value");
+        assertEquals(Map.of("0", -1L, "1", -1L, "2", -1L), freshness.kafkaStatus(at(12)).get("lagPerPartition"));
+        freshness.reset();
+        assertEquals(-1, freshness.lag(0, at(2)), "a replay forgets the positions");
+        assertEquals(Map.of(), freshness.kafkaStatus(at(2)).get("lagPerPartition"));
+    }
+
+    @Test
     void aLagNotReadWithinMaxStalenessIsUnknownAndTheBrokerCountsAsUnreachable() {
         freshness.contact(at(1), 0);
         freshness.marker(MARKER, at(1));
