@@ -10,12 +10,13 @@ import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
@@ -33,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Sends the audit events of prune runs to the audit topic through the {@value #CHANNEL} channel of the Kafka
@@ -49,6 +51,8 @@ public class AuditPublisher {
     private static final Logger LOG = Logger.getLogger(AuditPublisher.class);
     /** The outgoing channel of the audit topic (its settings: {@code mp.messaging.outgoing.imageprune-audit.*}). */
     public static final String CHANNEL = "imageprune-audit";
+    /** Open in the state role only (application.properties): an ingest-only pod and {@code publish} never prune. */
+    static final String CHANNEL_ENABLED = "mp.messaging.outgoing." + CHANNEL + ".enabled";
     public static final String FAILURES = "imageprune.audit.publish.failures";
     public static final String EVENTS = "imageprune.audit.events";
     /** The record's own content type, as plain consumers have always read it (the connector's adds a charset). */
@@ -68,7 +72,7 @@ public class AuditPublisher {
     private final boolean enabled;
     private final String topic;
     private final AuditEvents events;
-    private final Emitter<Map<String, Object>> emitter;
+    private final Supplier<Emitter<Map<String, Object>>> emitter;
     private final Topics topics;
     private final MeterRegistry registry;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
@@ -81,9 +85,16 @@ public class AuditPublisher {
     /** Touched on the sender thread only. */
     private boolean topicEnsured;
 
-    public AuditPublisher(ImagePruneConfig config,
-                          @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-                          Emitter<Map<String, Object>> emitter, Topics topics, MeterRegistry registry) {
+    @Inject
+    public AuditPublisher(ImagePruneConfig config, Instance<AuditChannel> channel,
+                          @ConfigProperty(name = CHANNEL_ENABLED, defaultValue = "true") boolean channelOpen,
+                          Topics topics, MeterRegistry registry) {
+        this(config, channelOpen ? () -> channel.get().emitter() : null, topics, registry);
+    }
+
+    /** @param emitter null when the channel is closed in this pod's roles */
+    AuditPublisher(ImagePruneConfig config, Supplier<Emitter<Map<String, Object>>> emitter, Topics topics,
+                   MeterRegistry registry) {
         this.enabled = config.audit().enabled();
         this.topic = config.kafka().topic().deletions();
         this.events = new AuditEvents(config.audit().source());
@@ -121,6 +132,14 @@ public class AuditPublisher {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         if (!enabled) {
             acked.completeExceptionally(new IllegalStateException("imageprune.audit.enabled=false"));
+            return acked;
+        }
+        if (emitter == null) {
+            // only a pod without the state role gets here (a refused run's summary): it never deletes anything
+            LOG.warnf("audit event %s (%s) of %s not written: %s=false in this pod (the state role is off)",
+                    event.id(), event.type(), event.key(), CHANNEL_ENABLED);
+            acked.completeExceptionally(new IllegalStateException("the audit channel is closed in this pod ("
+                    + CHANNEL_ENABLED + "=false: the state role is off)"));
             return acked;
         }
         try {
@@ -207,7 +226,7 @@ public class AuditPublisher {
                         acked.completeExceptionally(error);
                         return CompletableFuture.completedFuture(null);
                     });
-            emitter.send(message);
+            emitter.get().send(message);
         } catch (RuntimeException e) {
             // a full buffer or a channel that is not connected throws instead of nacking
             failed(event, e);

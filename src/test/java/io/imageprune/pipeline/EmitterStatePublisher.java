@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link io.imageprune.ingest.StatePublisher}. Exists only in that benchmark's build, so no other test opens its channel.
  */
 @ApplicationScoped
-@IfBuildProperty(name = "imageprune.bench.emitter", stringValue = "true")
+@IfBuildProperty(name = "kafka-bench.emitter", stringValue = "true")
 public class EmitterStatePublisher {
     static final String CHANNEL = "imageprune-bench-state";
 

@@ -45,12 +45,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * through today's producer ({@link StatePublisher}) and through the connector's emitter ({@link EmitterStatePublisher}),
  * each three times, alternating (so JIT warm-up favours neither), signed like a cluster with a signing key; then the
  * state consumer's replay of the topic from the beginning, three times. Prints records/s and the medians.
- * {@code ./mvnw -B -o test -Dtest=KafkaThroughputBenchTest -Dimageprune.bench.snapshot=FILE} with a snapshot from
+ * {@code ./mvnw -B -o test -Dtest=KafkaThroughputBenchTest -Dkafka-bench.snapshot=FILE} with a snapshot from
  * {@code gen_cluster.py --size large --seed 1 --format list}.
  */
 @QuarkusTest
 @TestProfile(KafkaThroughputBenchTest.Bench.class)
-@EnabledIfSystemProperty(named = "imageprune.bench.snapshot", matches = ".+")
+@EnabledIfSystemProperty(named = "kafka-bench.snapshot", matches = ".+")
 class KafkaThroughputBenchTest {
     private static final String SIGNING_KEY = "YmVuY2htYXJrLXNpZ25pbmcta2V5LW9mLTMyLWJ5dGVzIQ==";
     private static final String PRODUCER_TOPIC = "imageprune.bench-producer";
@@ -62,7 +62,7 @@ class KafkaThroughputBenchTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>();
             config.put("imageprune.kafka.signing.keys", SIGNING_KEY);
-            config.put("imageprune.bench.emitter", "true");
+            config.put("kafka-bench.emitter", "true");
             String channel = "mp.messaging.outgoing." + EmitterStatePublisher.CHANNEL + ".";
             config.put(channel + "connector", "smallrye-kafka");
             config.put(channel + "topic", EMITTER_TOPIC);
@@ -113,7 +113,7 @@ class KafkaThroughputBenchTest {
     void publishThroughProducerAndEmitterThenReplay() throws Exception {
         List<String> keys = new ArrayList<>();
         List<byte[]> values = new ArrayList<>();
-        Map<String, Integer> loaded = load(Path.of(System.getProperty("imageprune.bench.snapshot")), keys, values);
+        Map<String, Integer> loaded = load(Path.of(System.getProperty("kafka-bench.snapshot")), keys, values);
         int n = keys.size();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.get("bootstrap.servers")))) {
             int partitions = config.kafka().topic().partitions();
