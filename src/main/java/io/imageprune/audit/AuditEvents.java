@@ -17,8 +17,9 @@ import java.time.Instant;
 import java.util.HexFormat;
 
 /**
- * Builds the CloudEvents 1.0 documents (structured JSON mode) of the audit topic. Attribute and data field order is
- * fixed, so the same action always serialises to the same bytes.
+ * Builds the CloudEvents 1.0 audit events: their attributes (stable ids) and their {@code data} object, whose field
+ * order is fixed so that the same action always serialises to the same bytes. The Kafka connector writes the envelope
+ * (structured mode, {@code application/cloudevents+json}; see {@link AuditPublisher}).
  */
 public final class AuditEvents {
     public static final String SPEC_VERSION = "1.0";
@@ -50,8 +51,7 @@ public final class AuditEvents {
         String type = type(action.kind(), action.outcome());
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
-            envelope(json, id, type, action.target(), time);
-            json.writeObjectFieldStart("data");
+            json.writeStartObject();
             json.writeStringField("runId", runId);
             json.writeStringField("action", action.kind().eventSuffix());
             json.writeStringField("outcome", action.outcome().name());
@@ -65,11 +65,10 @@ public final class AuditEvents {
             // a success carries no error even if the executor left a text from an earlier attempt in the record
             json.writeStringField("error", action.outcome().succeeded() ? null : action.error());
             json.writeEndObject();
-            json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new AuditEvent(id, type, action.target(), out.toString());
+        return new AuditEvent(id, type, action.target(), time, source, out.toString());
     }
 
     /** The run's opening event, stamped with the time the run started. */
@@ -77,8 +76,7 @@ public final class AuditEvents {
         String id = id(run.runId(), "run.started");
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
-            envelope(json, id, RUN_STARTED, run.runId(), run.startedAt());
-            json.writeObjectFieldStart("data");
+            json.writeStartObject();
             json.writeStringField("runId", run.runId());
             json.writeStringField("trigger", run.trigger());
             json.writeBooleanField("dryRun", run.dryRun());
@@ -95,11 +93,10 @@ public final class AuditEvents {
             }
             json.writeEndObject();
             json.writeEndObject();
-            json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new AuditEvent(id, RUN_STARTED, run.runId(), out.toString());
+        return new AuditEvent(id, RUN_STARTED, run.runId(), run.startedAt(), source, out.toString());
     }
 
     /**
@@ -122,8 +119,7 @@ public final class AuditEvents {
                 String.join(",", links.manifestLinks()));
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
-            envelope(json, id, ACTION_INTENDED, intent.target(), time);
-            json.writeObjectFieldStart("data");
+            json.writeStartObject();
             json.writeStringField("runId", runId);
             json.writeStringField("actionId", actionId);
             json.writeStringField("action", intent.kind().eventSuffix());
@@ -140,11 +136,10 @@ public final class AuditEvents {
                 json.writeEndObject();
             }
             json.writeEndObject();
-            json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new AuditEvent(id, ACTION_INTENDED, intent.target(), out.toString());
+        return new AuditEvent(id, ACTION_INTENDED, intent.target(), time, source, out.toString());
     }
 
     /** The run's closing event, stamped with the time the run finished. */
@@ -152,8 +147,7 @@ public final class AuditEvents {
         String id = id(run.runId(), "run.completed");
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
-            envelope(json, id, RUN_COMPLETED, run.runId(), run.finishedAt());
-            json.writeObjectFieldStart("data");
+            json.writeStartObject();
             json.writeStringField("runId", run.runId());
             json.writeStringField("trigger", run.trigger());
             json.writeBooleanField("dryRun", run.dryRun());
@@ -191,11 +185,10 @@ public final class AuditEvents {
             }
             json.writeEndArray();
             json.writeEndObject();
-            json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new AuditEvent(id, RUN_COMPLETED, run.runId(), out.toString());
+        return new AuditEvent(id, RUN_COMPLETED, run.runId(), run.finishedAt(), source, out.toString());
     }
 
     /**
@@ -236,18 +229,6 @@ public final class AuditEvents {
             json.writeString(value);
         }
         json.writeEndArray();
-    }
-
-    private void envelope(JsonGenerator json, String id, String type, String subject, Instant time)
-            throws IOException {
-        json.writeStartObject();
-        json.writeStringField("specversion", SPEC_VERSION);
-        json.writeStringField("id", id);
-        json.writeStringField("source", source);
-        json.writeStringField("type", type);
-        json.writeStringField("subject", subject);
-        json.writeStringField("time", text(time));
-        json.writeStringField("datacontenttype", "application/json");
     }
 
     /** Instant's ISO-8601 form is UTC with a 'Z' and always has seconds, so it is valid RFC 3339. */

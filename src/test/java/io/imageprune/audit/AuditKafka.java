@@ -17,6 +17,8 @@ public class AuditKafka extends InProcessKafka {
         Map<String, String> config = new HashMap<>(super.start());
         config.put("imageprune.ingest.enabled", "false");
         config.put("imageprune.state.enabled", "false");
+        // the audit channel opens with the state role; this test drives the publisher alone
+        config.put("mp.messaging.outgoing.imageprune-audit.enabled", "true");
         config.put("imageprune.kafka.topic.deletions", TOPIC);
         config.put("imageprune.audit.source", "/imageprune/audit-test");
         return config;

@@ -11,13 +11,21 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +49,7 @@ class AuditPublisherDisabledTest {
             publisher.close();
         });
         assertTrue(registry.getMeters().isEmpty(), "nothing sent, nothing failed: " + registry.getMeters());
+        assertEquals(0, emitter.sent, "nothing handed to the channel");
     }
 
     @Test
@@ -52,16 +61,74 @@ class AuditPublisherDisabledTest {
             publisher.close();
         });
         assertTrue(registry.getMeters().isEmpty(), registry.getMeters().toString());
+        assertEquals(0, emitter.sent, "nothing handed to the channel");
     }
 
-    private static AuditPublisher publisher(boolean enabled, SimpleMeterRegistry registry) {
+    private final CountingEmitter emitter = new CountingEmitter();
+
+    @Test
+    void aClosedChannelAcknowledgesNothingAndSendsNothing() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ImagePruneConfig mapped = config(true);
+        AuditPublisher publisher = new AuditPublisher(mapped, null, new Topics(mapped, NO_BROKER), registry);
+        assertTimeoutPreemptively(Duration.ofSeconds(3), () -> {
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> publisher.acknowledged(
+                    publisher.events().started(new RunStart("run-1", "api", false, "all", Instant.EPOCH, Map.of(),
+                            Map.of()))).get(1, TimeUnit.SECONDS));
+            assertTrue(refused.getCause().getMessage().contains(AuditPublisher.CHANNEL_ENABLED + "=false"),
+                    refused.getCause().getMessage());
+            publisher.flush();
+            publisher.close();
+        });
+        assertEquals(0, emitter.sent);
+    }
+
+    private AuditPublisher publisher(boolean enabled, SimpleMeterRegistry registry) {
+        ImagePruneConfig mapped = config(enabled);
+        return new AuditPublisher(mapped, () -> emitter, new Topics(mapped, NO_BROKER), registry);
+    }
+
+    private static ImagePruneConfig config(boolean enabled) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(ImagePruneConfig.class)
                 // the mapping's defaults use Quarkus's short duration form ("200ms")
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withDefaultValue("imageprune.audit.enabled", Boolean.toString(enabled))
                 .build();
-        ImagePruneConfig mapped = config.getConfigMapping(ImagePruneConfig.class);
-        return new AuditPublisher(mapped, NO_BROKER, new Topics(mapped, NO_BROKER), registry);
+        return config.getConfigMapping(ImagePruneConfig.class);
+    }
+
+    /** Counts what reaches the channel; nothing may (the connector behind it is tested in AuditPublisherTest). */
+    private static final class CountingEmitter implements Emitter<Map<String, Object>> {
+        volatile int sent;
+
+        @Override
+        public CompletionStage<Void> send(Map<String, Object> payload) {
+            sent++;
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public <M extends Message<? extends Map<String, Object>>> void send(M message) {
+            sent++;
+        }
+
+        @Override
+        public void complete() {
+        }
+
+        @Override
+        public void error(Exception e) {
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public boolean hasRequests() {
+            return true;
+        }
     }
 }

@@ -65,14 +65,22 @@ class AuditPublisherTest {
         List<ActionRecord> actions = actions();
         // what each key must show, in the order it was published
         Map<String, List<String>> sentIdsByKey = new LinkedHashMap<>();
+        // the whole document each event must arrive as: the connector writes the envelope from its attributes
+        Map<String, JsonNode> documents = new LinkedHashMap<>();
+        AuditEvents expected = new AuditEvents("/imageprune/audit-test");
         for (int i = 0; i < actions.size(); i++) {
             ActionRecord action = actions.get(i);
+            AuditEvent event = expected.action(runId, false, START.plusMillis(i), action);
+            documents.put(event.id(), MAPPER.readTree(event.json()));
             publisher.action(runId, false, START.plusMillis(i), action);
             sentIdsByKey.computeIfAbsent(action.target(), k -> new ArrayList<>())
                     .add(AuditEvents.actionId(runId, action));
         }
-        publisher.summary(new RunSummary(runId, "api", false, START, START.plusSeconds(5), null,
-                new PruneStats(1, 1, 1, 2, 1, 2), 3072, List.of("blob sha256:f: 500"), 1, 1));
+        RunSummary run = new RunSummary(runId, "api", false, START, START.plusSeconds(5), null,
+                new PruneStats(1, 1, 1, 2, 1, 2), 3072, List.of("blob sha256:f: 500"), 1, 1);
+        AuditEvent summaryEvent = expected.summary(run);
+        documents.put(summaryEvent.id(), MAPPER.readTree(summaryEvent.json()));
+        publisher.summary(run);
         publisher.flush();
 
         List<ConsumerRecord<String, String>> received = new ArrayList<>();
@@ -94,6 +102,7 @@ class AuditPublisherTest {
             assertNotNull(contentType, "content-type header of " + record.key());
             assertEquals("application/cloudevents+json", new String(contentType.value(), StandardCharsets.UTF_8));
             JsonNode event = MAPPER.readTree(record.value());
+            assertEquals(documents.get(event.get("id").asText()), event, "the whole document, as before the connector");
             for (String attribute : List.of("specversion", "id", "source", "type", "subject", "time")) {
                 assertTrue(event.hasNonNull(attribute), attribute + " missing in " + record.value());
             }
