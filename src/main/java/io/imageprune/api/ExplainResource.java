@@ -14,6 +14,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import java.io.StringWriter;
 
@@ -34,7 +40,18 @@ public class ExplainResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response explain(@PathParam("name") String name, @Context UriInfo uri) {
+    @Operation(summary = "Why an image is kept or deleted",
+            description = "The plan --explain NAME -o json document: each rule's verdict for the image.")
+    @Extension(name = OpenApiContract.PLAN_OPTIONS, value = "true")
+    @APIResponse(responseCode = "200", description = "The explanation", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Explanation")))
+    @APIResponse(responseCode = "404", description = "The graph holds no such image", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "422", description = "Invalid references refuse the plan: the explanation with "
+            + "stage2 REFUSED", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Explanation")))
+    public Response explain(@Parameter(description = "The image name (its manifest digest)") @PathParam("name")
+                            String name, @Context UriInfo uri) {
         PruneOptions options = PlanQuery.resolve(uri, live, settings);
         ImageExplanation explanation = live.read(graph -> new Explainer(graph, options).explain(name));
         if (explanation.verdict() == ImageExplanation.Verdict.UNKNOWN_IMAGE) {

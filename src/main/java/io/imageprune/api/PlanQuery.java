@@ -70,6 +70,6 @@ final class PlanQuery {
 
     static WebApplicationException error(Response.Status status, String message) {
         return new WebApplicationException(Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", message)).build());
+                .entity(ApiError.of(message)).build());
     }
 }

@@ -29,12 +29,8 @@ final class QueryParameters {
         for (Map.Entry<String, List<String>> parameter : uri.getQueryParameters().entrySet()) {
             String name = parameter.getKey();
             if (!valid.contains(name)) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("error", "unknown query parameter \"" + name + "\"; valid parameters: "
-                        + (valid.isEmpty() ? "none" : String.join(", ", valid)));
-                body.put("parameter", name);
-                body.put("validParameters", valid);
-                throw badRequest(body);
+                throw badRequest(new ApiError("unknown query parameter \"" + name + "\"; valid parameters: "
+                        + (valid.isEmpty() ? "none" : String.join(", ", valid)), name, valid, null, null));
             }
             if (parameter.getValue().size() != 1) {
                 throw badRequest(name, "query parameter " + name + " is given " + parameter.getValue().size()
@@ -51,13 +47,10 @@ final class QueryParameters {
     }
 
     static WebApplicationException badRequest(String parameter, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", message);
-        body.put("parameter", parameter);
-        return badRequest(body);
+        return badRequest(ApiError.ofParameter(parameter, message));
     }
 
-    private static WebApplicationException badRequest(Map<String, Object> body) {
+    private static WebApplicationException badRequest(ApiError body) {
         return new WebApplicationException(Response.status(Response.Status.BAD_REQUEST)
                 .type(MediaType.APPLICATION_JSON).entity(body).build());
     }

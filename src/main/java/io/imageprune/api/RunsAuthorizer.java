@@ -162,7 +162,7 @@ public class RunsAuthorizer {
 
     private Response.ResponseBuilder refusal(Denial reason, Response.Status status, String message) {
         denials.get(reason).increment();
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("error", message));
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ApiError.of(message));
     }
 
     /** The exception and its causes, one message each, with the token cut out wherever it appears. */

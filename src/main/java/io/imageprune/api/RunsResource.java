@@ -19,9 +19,14 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +58,21 @@ public class RunsResource {
      * imageprune.prune.confirm=true), anything else is a 400 and never a run.
      */
     @POST
+    @Operation(summary = "Start a full run now", description = "Only when imageprune.api.runs.enabled, for a caller "
+            + "allowed to delete images (bearer token); a dry run unless the service confirms runs.")
+    @Parameter(name = "dry-run", in = org.eclipse.microprofile.openapi.annotations.enums.ParameterIn.QUERY,
+            description = "true forces a dry run; false leaves it to imageprune.prune.confirm (a Go boolean)",
+            schema = @Schema(type = SchemaType.STRING))
+    @APIResponse(responseCode = "202", description = "The run started; Location follows it", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunReport.class)))
+    @APIResponse(responseCode = "400", description = "An unknown, repeated or malformed query parameter", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No valid bearer token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Disabled, or the caller may not delete images", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "Another run is in progress (gate IN_PROGRESS)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "422", description = "The run would be wrong: invalid references or too many "
+            + "deletions (gate)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "Not synced, lagging, not the leader (gate), or the "
+            + "Kubernetes API cannot authorize the caller", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response start(@Context UriInfo uri, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Optional<Response> refused = authorizer.check(authorization);
         if (refused.isPresent()) {
@@ -69,25 +89,28 @@ public class RunsResource {
             RunReport run = runner.start(RunTrigger.API, RunTargets.ALL, dryRun ? Boolean.TRUE : null);
             return Response.accepted(run).location(URI.create("/api/v1/runs/" + run.id())).build();
         } catch (RunRefusedException e) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", e.getMessage());
-            body.put("gate", e.gate().name());
-            if (e.runId() != null) {
-                body.put("run", e.runId());
-            }
-            return Response.status(status(e.gate())).entity(body).build();
+            return Response.status(status(e.gate()))
+                    .entity(new ApiError(e.getMessage(), null, null, e.gate().name(), e.runId())).build();
         }
     }
 
     @GET
     @Path("/{id}")
-    public Response run(@PathParam("id") String id) {
+    @Operation(summary = "One of the latest runs")
+    @APIResponse(responseCode = "200", description = "The run", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunReport.class)))
+    @APIResponse(responseCode = "404", description = "No such run among the latest kept", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response run(@Parameter(description = "The run's id") @PathParam("id") String id) {
         return history.report(id).map(r -> Response.ok(r).build())
                 .orElseGet(() -> Response.status(Response.Status.NOT_FOUND)
-                        .entity(Map.of("error", "no run " + id + " is known (only the latest are kept)")).build());
+                        .entity(ApiError.of("no run " + id + " is known (only the latest are kept)")).build());
     }
 
     @GET
+    @Operation(summary = "The latest runs, with their outcomes")
+    @APIResponse(responseCode = "200", description = "The latest runs", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY,
+            implementation = RunReport.class)))
     public List<RunReport> runs() {
         return history.reports();
     }

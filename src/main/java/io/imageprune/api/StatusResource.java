@@ -10,6 +10,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,9 @@ public class StatusResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Whether the graph is synced and fresh, and why not; Kafka, ingest and pruning state",
+            description = "Answers whether or not the graph is synced (the service is then not ready).")
+    @APIResponse(responseCode = "200", description = "The status")
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         String notSynced = live.notSyncedReason();

@@ -72,7 +72,7 @@ class StrictQueryTest {
             "namespace|Not_A_Namespace|\"Not_A_Namespace\" is not a namespace name"})
     void everyMalformedValueIsA400NamingTheParameter(String parameter, String value, String problem) throws Exception {
         LiveGraphs.syncedWith(live, EXAMPLE);
-        for (String path : new String[]{"/api/v1/plan", "/api/v1/images/sha256:abc/explain"}) {
+        for (String path : new String[]{"/api/v1/plan", "/api/v1/plan/summary", "/api/v1/images/sha256:abc/explain"}) {
             RequestSpecification request = given().queryParam(parameter, value);
             JsonNode error = badRequest(parameter.equals("now") ? request : request.queryParam("now", NOW), path);
             assertEquals(parameter, error.get("parameter").asText(), error.toString());
@@ -105,7 +105,7 @@ class StrictQueryTest {
     @Test
     void anUnknownParameterIsA400ListingTheValidOnes() throws Exception {
         LiveGraphs.syncedWith(live, EXAMPLE);
-        for (String path : new String[]{"/api/v1/plan", "/api/v1/images/sha256:abc/explain"}) {
+        for (String path : new String[]{"/api/v1/plan", "/api/v1/plan/summary", "/api/v1/images/sha256:abc/explain"}) {
             JsonNode error = badRequest(given().queryParam("keep-tag-revision", "1"), path);
             assertEquals("unknown query parameter \"keep-tag-revision\"; valid parameters: keep-tag-revisions, "
                     + "keep-younger-than, prune-over-size-limit, all, namespace, ignore-invalid-refs, prune-registry, "

@@ -492,7 +492,7 @@ class ManifestsTest {
             assertEquals(port, resolvePort(objects, probe.path("port")), "probe port " + probe);
         }
 
-        JsonNode service = one(objects, "Service");
+        JsonNode service = named(objects, "Service", "imageprune");
         JsonNode servicePorts = service.path("spec").path("ports");
         assertEquals(1, servicePorts.size());
         assertEquals("http", servicePorts.get(0).path("name").asText());
@@ -501,6 +501,12 @@ class ManifestsTest {
         JsonNode podLabels = one(objects, "Deployment").path("spec").path("template").path("metadata")
                 .path("labels");
         assertSelects(service.path("spec").path("selector"), podLabels, "Service");
+        // the status page, status API and metrics stay reachable while readiness takes the pod out of the Service
+        JsonNode status = named(objects, "Service", "imageprune-status");
+        assertTrue(status.path("spec").path("publishNotReadyAddresses").asBoolean(), "imageprune-status");
+        assertEquals(servicePorts, status.path("spec").path("ports"), "imageprune-status ports");
+        assertSelects(status.path("spec").path("selector"), podLabels, "imageprune-status");
+        assertEquals(2, ofKind(objects, "Service").size(), "the API's Service and the status Service");
 
         JsonNode monitor = one(objects, "ServiceMonitor");
         assertEquals("monitoring.coreos.com/v1", monitor.path("apiVersion").asText());
@@ -510,6 +516,15 @@ class ManifestsTest {
         assertEquals("http", endpoints.get(0).path("port").asText(), "ServiceMonitor scrapes the Service's port");
         assertSelects(monitor.path("spec").path("selector").path("matchLabels"),
                 service.path("metadata").path("labels"), "ServiceMonitor");
+        JsonNode statusLabels = status.path("metadata").path("labels");
+        List<String> selects = new java.util.ArrayList<>();
+        monitor.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(e -> {
+            if (e.getValue().asText().equals(statusLabels.path(e.getKey()).asText())) {
+                selects.add(e.getKey());
+            }
+        });
+        assertTrue(selects.size() < monitor.path("spec").path("selector").path("matchLabels").size(),
+                "the ServiceMonitor scrapes each pod once: it must not also select imageprune-status");
     }
 
     /** k8s/monitoring/ as it is, in the namespace, its rules selecting the job the ServiceMonitor's targets get. */

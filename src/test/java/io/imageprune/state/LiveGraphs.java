@@ -47,10 +47,17 @@ public final class LiveGraphs {
             };
             new SnapshotLoader().load(snapshot, sink);
         }
-        // as the consumer leaves it after a successful poll: end offsets just read, a fresh marker, caught up
+        fresh(live);
+        live.markSynced();
+    }
+
+    /**
+     * As the consumer leaves it after a successful poll: end offsets just read, a fresh marker, caught up. A test
+     * whose requests outlast imageprune.state.max-staleness on a loaded machine calls it before each.
+     */
+    public static void fresh(LiveGraph live) {
         Instant now = Instant.now();
         live.contact(now, 0);
         live.marker(new SyncMarker("test", 1, now, Map.of()), now);
-        live.markSynced();
     }
 }
