@@ -51,10 +51,12 @@ public class PublishCommand implements Callable<Integer> {
         ProjectionCodec codec = new ProjectionCodec();
         long start = System.nanoTime();
         long[] records = new long[1];
+        Progress progress = new Progress(Progress.Target.stderr(spec.commandLine().getErr()), "publishing", "records");
         SnapshotSink sink = new SnapshotSink() {
             private void send(Object object) {
                 publisher.publish(ProjectionKeys.of(object), codec.encode(object));
                 records[0]++;
+                progress.item();
             }
 
             @Override
@@ -81,10 +83,12 @@ public class PublishCommand implements Callable<Integer> {
         try {
             stats = new SnapshotLoader().load(snapshot, sink);
         } catch (SnapshotException e) {
+            progress.done();
             spec.commandLine().getErr().println("error: cannot read snapshot " + snapshot + ": " + e.getMessage());
             return 1;
         }
         publisher.flush();
+        progress.done();
         SyncMarker marker = new SyncMarker(ingestId, System.currentTimeMillis(), Instant.now(), stats.loaded());
         publisher.publish(marker.key(), codec.encode(marker));
         publisher.flush();
