@@ -3,6 +3,7 @@ package io.imageprune.api;
 import io.imageprune.cli.ExplanationJson;
 import io.imageprune.policy.Explainer;
 import io.imageprune.policy.ImageExplanation;
+import io.imageprune.policy.ImageKeys;
 import io.imageprune.policy.PruneOptions;
 import io.imageprune.prune.PruneSettings;
 import io.imageprune.state.LiveGraph;
@@ -25,7 +26,8 @@ import java.io.StringWriter;
 
 /**
  * {@code GET /api/v1/images/{name}/explain}: the {@code plan --explain NAME -o json} document on the live graph, for
- * the options in {@link PlanQuery}; 404 when the graph holds no such image, 422 (with the explanation) when invalid
+ * the options in {@link PlanQuery}; {@code name} is an image's name or a digest prefix ({@link ImageKeys}: 400 when
+ * it is too short or names several images, listing them); 404 when the graph holds no such image, 422 (with the explanation) when invalid
  * references refuse the plan, as for {@code GET /api/v1/plan}.
  */
 @Path("/api/v1/images/{name}/explain")
@@ -53,7 +55,12 @@ public class ExplainResource {
     public Response explain(@Parameter(description = "The image name (its manifest digest)") @PathParam("name")
                             String name, @Context UriInfo uri) {
         PruneOptions options = PlanQuery.resolve(uri, live, settings);
-        ImageExplanation explanation = live.read(graph -> new Explainer(graph, options).explain(name));
+        ImageExplanation explanation;
+        try {
+            explanation = live.read(graph -> new Explainer(graph, options).explain(ImageKeys.resolve(graph, name)));
+        } catch (ImageKeys.ImageKeyException e) {
+            throw PlanQuery.error(Response.Status.BAD_REQUEST, e.getMessage());
+        }
         if (explanation.verdict() == ImageExplanation.Verdict.UNKNOWN_IMAGE) {
             throw PlanQuery.error(Response.Status.NOT_FOUND, explanation.reason());
         }

@@ -120,7 +120,7 @@ public class RunsResource {
         return switch (gate) {
             case IN_PROGRESS -> 409;
             case NOT_SYNCED, LAGGING, NOT_LEADER -> 503;
-            case INVALID_REFERENCES, TOO_MANY_DELETIONS -> 422;
+            case INVALID_REFERENCES, TOO_MANY_DELETIONS, UNTRUSTED_REGISTRY_HOST -> 422;
         };
     }
 }

@@ -7,6 +7,7 @@ import io.imageprune.options.InvalidOptionException;
 import io.imageprune.options.OptionValues;
 import io.imageprune.policy.Explainer;
 import io.imageprune.policy.ImageExplanation;
+import io.imageprune.policy.ImageKeys;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
@@ -84,12 +85,20 @@ public class PlanCommand implements Callable<Integer> {
     String now;
 
     @Option(names = "--explain", paramLabel = "IMAGE",
-            description = "Explain why this image (sha256:...) is kept or prunable under these options, instead of the plan.")
+            description = "Explain why this image is kept or prunable under these options, instead of the plan: its name "
+                    + "(sha256:...) or at least 12 hex characters of its digest, as the table prints them.")
     String explain;
+
+    @Option(names = "--details", description = "In the table, every namespace, stream, revision and image instead of "
+            + "the biggest ones and a count of the rest.")
+    boolean details;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}).")
     String output;
+
+    /** Where progress goes and whether it shows; null: standard error, shown when it is a terminal. */
+    Progress.Target progressTarget;
 
     @Override
     public Integer call() {
@@ -100,9 +109,13 @@ public class PlanCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ReferenceGraph graph;
         long start = System.nanoTime();
+        Progress progress = new Progress(progressTarget != null ? progressTarget : Progress.Target.stderr(err),
+                "reading " + snapshot.getFileName(), "objects");
         try {
-            graph = SnapshotGraphs.load(snapshot, options.namespace());
+            graph = SnapshotGraphs.load(snapshot, options.namespace(), progress);
+            progress.done();
         } catch (SnapshotException | IOException e) {
+            progress.done();
             err.println("error: cannot read snapshot " + snapshot + ": " + e.getMessage());
             err.flush();
             return 1;
@@ -131,7 +144,7 @@ public class PlanCommand implements Callable<Integer> {
         if (output.equals("json")) {
             PlanJson.write(result, out);
         } else {
-            new PlanTable(graph, result).write(out);
+            new PlanTable(graph, result, details).write(out);
         }
         out.flush();
         if (Boolean.getBoolean("imageprune.timings")) {
@@ -155,9 +168,21 @@ public class PlanCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Exit status 1 for an unknown image, so scripts can tell a typo from a kept image. */
+    /**
+     * Exit status 1 for an unknown image, so scripts can tell a typo from a kept image; 2 for a digest prefix that is
+     * too short or names several images (listed), as for other usage errors.
+     */
     private int explain(ReferenceGraph graph, PruneOptions options) {
-        ImageExplanation explanation = new Explainer(graph, options).explain(explain);
+        String name;
+        try {
+            name = ImageKeys.resolve(graph, explain);
+        } catch (ImageKeys.ImageKeyException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        ImageExplanation explanation = new Explainer(graph, options).explain(name);
         PrintWriter out = spec.commandLine().getOut();
         if (output.equals("json")) {
             ExplanationJson.write(explanation, out);

@@ -15,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * The {@code plan} output for people: totals first, then per namespace the streams losing revisions and the images
- * that go with them. Large plans are cut to the biggest entries with a count of the rest.
+ * that go with them. Large plans are cut to the biggest entries with a count of the rest, unless every item is asked
+ * for ({@code --details}).
  */
 final class PlanTable {
     private static final int MAX_NAMESPACES = 20;
@@ -25,10 +26,17 @@ final class PlanTable {
 
     private final ReferenceGraph graph;
     private final PruneResult result;
+    private final int maxNamespaces;
+    private final int maxStreams;
+    private final int maxRevisions;
 
-    PlanTable(ReferenceGraph graph, PruneResult result) {
+    /** @param details every namespace, stream, revision and image instead of the biggest ones and "and N more" */
+    PlanTable(ReferenceGraph graph, PruneResult result, boolean details) {
         this.graph = graph;
         this.result = result;
+        this.maxNamespaces = details ? Integer.MAX_VALUE : MAX_NAMESPACES;
+        this.maxStreams = details ? Integer.MAX_VALUE : MAX_STREAMS_PER_NAMESPACE;
+        this.maxRevisions = details ? Integer.MAX_VALUE : MAX_REVISIONS_PER_STREAM;
     }
 
     void write(PrintWriter out) {
@@ -47,6 +55,8 @@ final class PlanTable {
         out.printf("%-30s %,d%n", "Manifest links to delete", result.manifestLinkDeletions().size());
         out.printf("%-30s %,d%n", "Blobs to delete", result.blobDeletions().size());
         out.printf("%-30s %s%n", "Bytes reclaimable", Bytes.human(result.bytesReclaimed()));
+        out.printf("%-30s %s%n", "", "(only blobs that no kept image shares are counted: less than the sum of the");
+        out.printf("%-30s %s%n", "", " deleted images' sizes when they share layers with kept ones)");
         out.printf("%-30s %s%n", "Summary", result.stats());
 
         Map<String, List<StreamPlan>> streamsByNamespace = new TreeMap<>();
@@ -66,13 +76,13 @@ final class PlanTable {
         List<String> namespaces = new ArrayList<>(streamsByNamespace.keySet());
         namespaces.sort((a, b) -> Integer.compare(revisionCount(streamsByNamespace.get(b)),
                 revisionCount(streamsByNamespace.get(a))));
-        for (String namespace : namespaces.subList(0, Math.min(MAX_NAMESPACES, namespaces.size()))) {
+        for (String namespace : namespaces.subList(0, Math.min(maxNamespaces, namespaces.size()))) {
             writeNamespace(out, namespace, streamsByNamespace.get(namespace),
                     imagesByNamespace.getOrDefault(namespace, Set.of()));
         }
-        if (namespaces.size() > MAX_NAMESPACES) {
-            out.printf("%n... and %,d more namespace(s) (use -o json for the full plan)%n",
-                    namespaces.size() - MAX_NAMESPACES);
+        if (namespaces.size() > maxNamespaces) {
+            out.printf("%n... and %,d more namespace(s) (--details or -o json for the full plan)%n",
+                    namespaces.size() - maxNamespaces);
         }
         List<String> unstreamed = result.imageDeletions().stream().filter(i -> !attributed.contains(i)).sorted().toList();
         if (!unstreamed.isEmpty()) {
@@ -86,21 +96,21 @@ final class PlanTable {
                 revisionCount(plans), plans.size(), images.size());
         List<StreamPlan> sorted = new ArrayList<>(plans);
         sorted.sort((a, b) -> Integer.compare(b.removedRevisions().size(), a.removedRevisions().size()));
-        for (StreamPlan plan : sorted.subList(0, Math.min(MAX_STREAMS_PER_NAMESPACE, sorted.size()))) {
+        for (StreamPlan plan : sorted.subList(0, Math.min(maxStreams, sorted.size()))) {
             out.printf("  stream %s: remove %,d revision(s)%s%n", plan.original().name(),
                     plan.removedRevisions().size(),
                     plan.removedTags().isEmpty() ? "" : ", tags emptied: " + String.join(", ", plan.removedTags()));
             List<RemovedRevision> revisions = plan.removedRevisions();
-            for (RemovedRevision r : revisions.subList(0, Math.min(MAX_REVISIONS_PER_STREAM, revisions.size()))) {
+            for (RemovedRevision r : revisions.subList(0, Math.min(maxRevisions, revisions.size()))) {
                 out.printf("    %s #%d %s  (%s)%n", r.tag(), r.index(), shortDigest(r.image()),
                         r.rule().description());
             }
-            if (revisions.size() > MAX_REVISIONS_PER_STREAM) {
-                out.printf("    ... and %,d more%n", revisions.size() - MAX_REVISIONS_PER_STREAM);
+            if (revisions.size() > maxRevisions) {
+                out.printf("    ... and %,d more (--details)%n", revisions.size() - maxRevisions);
             }
         }
-        if (sorted.size() > MAX_STREAMS_PER_NAMESPACE) {
-            out.printf("  ... and %,d more stream(s)%n", sorted.size() - MAX_STREAMS_PER_NAMESPACE);
+        if (sorted.size() > maxStreams) {
+            out.printf("  ... and %,d more stream(s) (--details)%n", sorted.size() - maxStreams);
         }
         if (!images.isEmpty()) {
             out.println("  images to delete:");
@@ -109,12 +119,12 @@ final class PlanTable {
     }
 
     private void writeImages(PrintWriter out, List<String> images) {
-        for (String name : images.subList(0, Math.min(MAX_STREAMS_PER_NAMESPACE, images.size()))) {
+        for (String name : images.subList(0, Math.min(maxStreams, images.size()))) {
             var image = graph.image(name);
             out.printf("    %s  %s%n", name, image == null || image.size() == 0 ? "" : Bytes.human(image.size()));
         }
-        if (images.size() > MAX_STREAMS_PER_NAMESPACE) {
-            out.printf("    ... and %,d more%n", images.size() - MAX_STREAMS_PER_NAMESPACE);
+        if (images.size() > maxStreams) {
+            out.printf("    ... and %,d more (--details)%n", images.size() - maxStreams);
         }
     }
 

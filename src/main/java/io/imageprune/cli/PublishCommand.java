@@ -57,26 +57,31 @@ public class PublishCommand implements Callable<Integer> {
         topics.ensure();
         long start = System.nanoTime();
         RecordSignature signing = RecordSignature.of(config.kafka().signing().keys().orElse(List.of()));
+        Progress progress = new Progress(Progress.Target.stderr(spec.commandLine().getErr()), "publishing", "records");
         try (SnapshotPublisher publisher = new SnapshotPublisher(config.kafka().topic().state(), kafka, signing)) {
             SnapshotSink sink = new SnapshotSink() {
                 @Override
                 public void image(Image image) {
                     publisher.add(image);
+                    progress.item();
                 }
 
                 @Override
                 public void imageStream(ImageStream stream) {
                     publisher.add(stream);
+                    progress.item();
                 }
 
                 @Override
                 public void referrer(Referrer referrer) {
                     publisher.add(referrer);
+                    progress.item();
                 }
 
                 @Override
                 public void limitRange(LimitRange limitRange) {
                     publisher.add(limitRange);
+                    progress.item();
                 }
             };
             LoadStats stats;
@@ -84,9 +89,11 @@ public class PublishCommand implements Callable<Integer> {
             try {
                 stats = new SnapshotLoader().load(snapshot, sink);
                 records = publisher.finish();
+                progress.done();
                 SyncMarker marker = new SyncMarker(ingestId, System.currentTimeMillis(), Instant.now(), stats.loaded());
                 publisher.sendLast(marker.key(), new ProjectionCodec().encode(marker));
             } catch (SnapshotException e) {
+                progress.done();
                 spec.commandLine().getErr().println("error: cannot read snapshot " + snapshot + ": " + e.getMessage());
                 return 1;
             } catch (SnapshotPublisher.PublishException e) {

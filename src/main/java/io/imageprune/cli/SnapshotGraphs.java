@@ -31,13 +31,18 @@ public final class SnapshotGraphs {
      *                  which is what {@code oc adm prune images -n} lists
      */
     public static ReferenceGraph load(Path file, String namespace) throws IOException {
+        return load(file, namespace, null);
+    }
+
+    /** As {@link #load(Path, String)}, telling {@code progress} (null: nothing) of every object and byte read. */
+    static ReferenceGraph load(Path file, String namespace, Progress progress) throws IOException {
         ReferenceGraph graph = new ReferenceGraph();
         boolean all = namespace == null || namespace.isEmpty();
         BlockingQueue<Object[]> queue = new ArrayBlockingQueue<>(16);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread builder = new Thread(() -> build(graph, queue, failure), "imageprune-graph-builder");
         builder.start();
-        Batcher batcher = new Batcher(queue);
+        Batcher batcher = new Batcher(queue, progress);
         try {
             new SnapshotLoader().load(file, new SnapshotSink() {
                 @Override
@@ -65,7 +70,7 @@ public final class SnapshotGraphs {
                         batcher.add(limitRange);
                     }
                 }
-            });
+            }, progress == null ? null : progress::bytes);
             batcher.flush();
         } finally {
             batcher.put(END);
@@ -109,14 +114,19 @@ public final class SnapshotGraphs {
     /** Collects objects into batches for the builder thread. */
     private static final class Batcher {
         private final BlockingQueue<Object[]> queue;
+        private final Progress progress;
         private Object[] batch = new Object[BATCH];
         private int size;
 
-        Batcher(BlockingQueue<Object[]> queue) {
+        Batcher(BlockingQueue<Object[]> queue, Progress progress) {
             this.queue = queue;
+            this.progress = progress;
         }
 
         void add(Object object) {
+            if (progress != null) {
+                progress.item();
+            }
             batch[size++] = object;
             if (size == BATCH) {
                 put(batch);

@@ -49,6 +49,9 @@ public final class ApiAccess {
     static final Rule IMAGE_PRUNERS = new Rule("imageregistry.operator.openshift.io", "imagepruners",
             List.of("get", "list", "watch"), false);
 
+    /** The cluster's image config {@code cluster}: its internal registry, in the ImagePruner drop-in. */
+    static final Rule IMAGE_CONFIGS = new Rule("config.openshift.io", "images", List.of("get", "list", "watch"), false);
+
     /** Every rule, merged per (group, resource, namespaced); verbs in the order first seen. */
     public static final List<Rule> ALL = merge();
 
@@ -71,6 +74,7 @@ public final class ApiAccess {
         rules.add(LEASES);
         rules.addAll(REVIEWS);
         rules.add(IMAGE_PRUNERS);
+        rules.add(IMAGE_CONFIGS);
 
         Map<List<Object>, Set<String>> verbs = new LinkedHashMap<>();
         for (Rule rule : rules) {

@@ -154,8 +154,20 @@ public interface ImagePruneConfig {
 
     /** The image registry that runs delete from (spec §3); only used by confirmed runs with prune-registry on. */
     interface Registry {
-        /** oc's --registry-url; empty: discovered from the newest managed image or the streams. */
+        /**
+         * oc's --registry-url; empty: in the ImagePruner drop-in the image config's internal registry, else discovered
+         * from the newest managed image or the streams.
+         */
         Optional<String> url();
+
+        /**
+         * Let a confirmed run send deletions, and the service account token, to a registry host that was only
+         * discovered from image references (anyone who can create an image or a stream chooses those); false refuses
+         * such runs (gate {@code UNTRUSTED_REGISTRY_HOST}): set {@code url}, or use the ImagePruner drop-in.
+         */
+        @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean allowDiscoveredHost();
 
         /** {@code openshift} has /admin/blobs; {@code distribution} (plain CNCF registry) leaves blobs to its GC. */
         @WithDefault("openshift")

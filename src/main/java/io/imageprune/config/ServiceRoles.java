@@ -1,5 +1,6 @@
 package io.imageprune.config;
 
+import io.imageprune.prune.ClusterImageConfig;
 import io.imageprune.prune.ImagePrunerDropIn;
 import io.imageprune.prune.LeaderElection;
 import io.imageprune.prune.PruneRunner;
@@ -39,7 +40,7 @@ public class ServiceRoles {
     void onStart(@Observes StartupEvent event, ImagePruneConfig config, Instance<ClusterIngest> ingest,
                  Instance<StateConsumer> state, Instance<PruneTriggers> triggers, Instance<LeaderElection> leader,
                  Instance<PruneRunner> runner, Instance<ImagePrunerDropIn> imagePruner, LiveGraph live,
-                 Instance<RunRecovery> recovery, ClusterLocation cluster) {
+                 Instance<RunRecovery> recovery, ClusterLocation cluster, Instance<ClusterImageConfig> imageConfig) {
         boolean leaderElection = config.state().enabled() && config.leader().enabled();
         // without a cluster the client would quietly try https://kubernetes.default.svc, forever
         boolean noCluster = (config.ingest().enabled() || leaderElection || config.imagePruner().enabled())
@@ -50,6 +51,7 @@ public class ServiceRoles {
         }
         if (config.imagePruner().enabled() && !noCluster) {
             imagePruner.get().start();
+            imageConfig.get().start();
         }
         if (leaderElection) {
             LeaderElection election = leader.get();

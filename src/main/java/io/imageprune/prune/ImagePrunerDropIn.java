@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 
@@ -20,7 +21,9 @@ import java.util.logging.Level;
  * {@code imagepruners.imageregistry.operator.openshift.io/cluster} exists, its schedule, keepTagRevisions,
  * keepYoungerThanDuration (or the older keepYoungerThan in nanoseconds), ignoreInvalidImageReferences and logLevel
  * replace the {@code imageprune.*} values; deleting it restores them. An admin switches pruners by setting the
- * resource's {@code suspend: true} (the operator's CronJob stops) with this drop-in enabled.
+ * resource's {@code suspend: true} (the operator's CronJob stops) with this drop-in enabled. Its resources, node
+ * selector, tolerations and affinity place the CronJob's pods; imageprune's are placed by its Deployment, and the
+ * drop-in says which of them it leaves there.
  */
 @ApplicationScoped
 public class ImagePrunerDropIn {
@@ -32,6 +35,9 @@ public class ImagePrunerDropIn {
     private static final int DEFAULT_KEEP_TAG_REVISIONS = 3;
     private static final Duration DEFAULT_KEEP_YOUNGER_THAN = Duration.ofMinutes(60);
     private static final String DEFAULT_SCHEDULE = "0 0 * * *";
+    /** Fields of the operator's CronJob and its pods, not of pruning: the Deployment has its own. */
+    private static final List<String> PLACEMENT = List.of("resources", "nodeSelector", "tolerations", "affinity",
+            "successfulJobsHistoryLimit", "failedJobsHistoryLimit");
 
     /** What the drop-in saw last, for the status conditions. */
     public record Observed(boolean present, boolean operatorSuspended, String error) {
@@ -96,6 +102,12 @@ public class ImagePrunerDropIn {
             observed = new Observed(true, suspended, null);
             LOG.infof("imagepruner/%s applies: keep-tag-revisions=%d keep-younger-than=%s schedule=%s", name,
                     values.keepTagRevisions(), values.keepYoungerThan(), values.schedule());
+            List<String> placement = placement(spec == null ? Map.of() : spec);
+            if (!placement.isEmpty()) {
+                LOG.infof("imagepruner/%s sets %s: they place the operator's CronJob pods; imageprune's pods are placed"
+                        + " and sized by its Deployment (k8s/README.md, \"Placement and resources\")", name,
+                        String.join(", ", placement));
+            }
         } catch (RuntimeException e) {
             // a resource we cannot read changes nothing: the last good settings stay
             observed = new Observed(true, suspended, "imagepruner/" + name + ": " + e.getMessage());
@@ -135,6 +147,11 @@ public class ImagePrunerDropIn {
         String schedule = spec.get("schedule") instanceof String s && !s.isBlank() ? s : DEFAULT_SCHEDULE;
         return new PruneSettings.Values(keepTagRevisions, keepYoungerThan, ignoreInvalid, schedule,
                 "imagepruner/" + name);
+    }
+
+    /** The spec's fields of the CronJob's pods that the drop-in leaves to the Deployment, as spec.NAME. */
+    static List<String> placement(Map<String, Object> spec) {
+        return PLACEMENT.stream().filter(field -> spec.get(field) != null).map(field -> "spec." + field).toList();
     }
 
     /** A JSON integer as its digits; anything else (a string, 3.5, 1e10) as text the integer parser refuses. */

@@ -22,11 +22,13 @@ import io.imageprune.policy.PruneOptions;
 import io.imageprune.policy.StreamPlan;
 import io.imageprune.policy.StreamStage;
 import io.imageprune.registry.RegistryConnections;
+import io.imageprune.registry.RegistryHost;
 import io.imageprune.state.LiveGraph;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -37,6 +39,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,6 +72,7 @@ public class PruneRunner {
     private final StageOneDriver stageOne;
     private final StageTwoDriver stageTwo;
     private final Reclamation reclamation;
+    private final Instance<ClusterImageConfig> imageConfig;
     private final AtomicReference<PruneRun> current = new AtomicReference<>();
     private volatile BooleanSupplier leadership = () -> true;
     private volatile boolean shuttingDown;
@@ -76,8 +80,9 @@ public class PruneRunner {
     public PruneRunner(LiveGraph live, ImagePruneConfig config, ClusterWrites cluster, RegistryConnections registries,
                        AuditPublisher audit, PruneMetrics metrics, RunHistory history, PruneSettings settings,
                        DeletionCaps caps, DeletionBudget budget, RunJournal journal, UnfinishedLinks unfinishedLinks,
-                       Reclamation reclamation) {
+                       Reclamation reclamation, Instance<ClusterImageConfig> imageConfig) {
         this.reclamation = reclamation;
+        this.imageConfig = imageConfig;
         this.unfinishedLinks = unfinishedLinks;
         this.journal = journal;
         this.settings = settings;
@@ -168,8 +173,10 @@ public class PruneRunner {
         List<UnfinishedLink> leftovers = !dry && targets.full() && options.pruneRegistry()
                 ? unfinishedLinks.pending() : List.of();
         StreamStage streams;
+        Uni<RegistryHost> registryHost;
         try {
             streams = live.read(graph -> planStage1(graph, options, targets, leftovers));
+            registryHost = dry || !options.pruneRegistry() ? null : live.read(this::registryHost);
         } catch (PlanRefused e) {
             throw refuse(run, e.gate, e.getMessage());
         }
@@ -180,7 +187,7 @@ public class PruneRunner {
         LOG.infof("run %s (%s, %s) started on %s", run.id, trigger.label(), dry ? "dry run" : "confirmed",
                 targets.describe());
         // durable runs: run.started is on the audit topic before the first action
-        journal.started(RunStarts.of(run, streams, config)).chain(() -> execute(run, streams, leftovers))
+        journal.started(RunStarts.of(run, streams, config)).chain(() -> execute(run, streams, leftovers, registryHost))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .subscribe().with(ignored -> finished(run, null), failure -> finished(run, failure));
         return run.report();
@@ -234,10 +241,11 @@ public class PruneRunner {
 
     // ------------------------------------------------------------------------------------------------ execution
 
-    private Uni<Void> execute(PruneRun run, StreamStage streams, List<UnfinishedLink> leftovers) {
+    private Uni<Void> execute(PruneRun run, StreamStage streams, List<UnfinishedLink> leftovers,
+                              Uni<RegistryHost> registryHost) {
         PruneExecutor.warnUnreadable(streams, run.ledger);
         int workers = Math.max(1, config.prune().numWorkers());
-        return connect(run).chain(registry -> stageOne.leftoverLinks(run, registry, leftovers, unfinishedLinks)
+        return connect(registryHost).chain(registry -> stageOne.leftoverLinks(run, registry, leftovers, unfinishedLinks)
                         .chain(() -> Multi.createFrom().iterable(streams.plans())
                         .onItem().transformToUni(plan -> stageOne.stream(run, registry, plan)).merge(workers)
                         .collect().last()
@@ -249,18 +257,39 @@ public class PruneRunner {
                 .replaceWithVoid();
     }
 
-    /** Spec §3: only a confirmed run that prunes the registry connects (and pings) it. */
-    private Uni<RegistryCalls> connect(PruneRun run) {
-        if (run.dryRun || !run.options.pruneRegistry()) {
-            return Uni.createFrom().item(RegistryCalls.NONE);
-        }
-        String host;
+    /**
+     * The registry of a confirmed run that prunes it: configured, else (drop-in) the image config's, else discovered;
+     * a host only discovered from image references gets the token only when allowed. A host that cannot be found
+     * fails the run when it connects, as oc fails.
+     *
+     * @throws PlanRefused when the host was discovered and {@code imageprune.registry.allow-discovered-host} is false
+     */
+    private Uni<RegistryHost> registryHost(ReferenceGraph graph) {
+        Optional<String> internal = config.imagePruner().enabled()
+                ? imageConfig.get().observed().internalRegistryHostname() : Optional.empty();
+        RegistryHost host;
         try {
-            host = live.read(graph -> registries.host(graph.images(), graph.streams()));
+            host = registries.host(internal, graph.images(), graph.streams());
         } catch (RuntimeException e) {
             return Uni.createFrom().failure(e);
         }
-        return registries.connect(host).map(RegistryCalls::of);
+        if (host.source() == RegistryHost.Source.DISCOVERED && !config.registry().allowDiscoveredHost()) {
+            throw new PlanRefused(RunRefusedException.Gate.UNTRUSTED_REGISTRY_HOST, "the registry host " + host.url()
+                    + " was only discovered from image references, which anyone who can create an image or a stream"
+                    + " chooses; a confirmed run does not send deletions and the service account token there: set"
+                    + " imageprune.registry.url" + (config.imagePruner().enabled()
+                    ? " (or wait for images.config.openshift.io/cluster to name the internal registry)"
+                    : " or use the ImagePruner drop-in") + ", or imageprune.registry.allow-discovered-host=true");
+        }
+        return Uni.createFrom().item(host);
+    }
+
+    /** Spec §3: only a confirmed run that prunes the registry connects (and pings) it. */
+    private Uni<RegistryCalls> connect(Uni<RegistryHost> host) {
+        if (host == null) {
+            return Uni.createFrom().item(RegistryCalls.NONE);
+        }
+        return host.chain(registries::connect).map(RegistryCalls::of);
     }
 
     private void observed(PruneRun run, ActionRecord action) {

@@ -30,6 +30,8 @@ public class PruneSettings {
     private final Values configured;
     private final List<Consumer<Values>> listeners = new ArrayList<>();
     private volatile Values current;
+    /** Why runs prune no registry although the configuration says they do; null: as configured. */
+    private volatile String registryPruningOff;
 
     public PruneSettings(ImagePruneConfig config) {
         this.config = config;
@@ -58,13 +60,26 @@ public class PruneSettings {
         toTell.forEach(listener -> listener.accept(next));
     }
 
+    /**
+     * Turns registry pruning off for every run while {@code reason} is not null (the image config names no internal
+     * registry); null: as configured again.
+     */
+    public void registryPruningOff(String reason) {
+        registryPruningOff = reason;
+    }
+
+    /** Why runs prune no registry against the configuration, or null. */
+    public String registryPruningOff() {
+        return registryPruningOff;
+    }
+
     public synchronized void onChange(Consumer<Values> listener) {
         listeners.add(listener);
     }
 
     /** The options of a run starting at {@code now}, with oc's completion of unset values. */
     public PruneOptions options(Instant now) {
-        return new PlanFlags(null, null, null, null, null, null, null, null).resolve(now, defaults(current));
+        return new PlanFlags(null, null, null, null, null, null, null, null).resolve(now, defaults(current, true));
     }
 
     /**
@@ -72,12 +87,13 @@ public class PruneSettings {
      * query parameters with).
      */
     public PlanFlags.Defaults configuredDefaults() {
-        return defaults(configured);
+        return defaults(configured, false);
     }
 
-    private PlanFlags.Defaults defaults(Values values) {
+    private PlanFlags.Defaults defaults(Values values, boolean forRuns) {
         ImagePruneConfig.Plan plan = config.plan();
+        boolean pruneRegistry = plan.pruneRegistry() && !(forRuns && registryPruningOff != null);
         return new PlanFlags.Defaults(values.keepTagRevisions(), values.keepYoungerThan(), plan.all(),
-                plan.pruneRegistry(), values.ignoreInvalidRefs(), plan.keepPinnedImages());
+                pruneRegistry, values.ignoreInvalidRefs(), plan.keepPinnedImages());
     }
 }

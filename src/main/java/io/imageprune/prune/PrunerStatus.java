@@ -54,6 +54,9 @@ public class PrunerStatus {
         pruning.put("keepTagRevisions", values.keepTagRevisions());
         pruning.put("keepYoungerThan", values.keepYoungerThan().toString());
         pruning.put("ignoreInvalidRefs", values.ignoreInvalidRefs());
+        if (settings.registryPruningOff() != null) {
+            pruning.put("registryPruningOff", settings.registryPruningOff());
+        }
         if (config.leader().enabled() && config.state().enabled()) {
             pruning.put("leading", leader.get().leading());
             pruning.put("leader", leader.get().leader());

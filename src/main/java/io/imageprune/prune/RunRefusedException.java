@@ -2,7 +2,8 @@ package io.imageprune.prune;
 
 /** A run that may not start, with the gate that closed (a metric tag) and a reason for the admin. */
 public class RunRefusedException extends Exception {
-    public enum Gate { IN_PROGRESS, NOT_SYNCED, LAGGING, NOT_LEADER, INVALID_REFERENCES, TOO_MANY_DELETIONS }
+    public enum Gate { IN_PROGRESS, NOT_SYNCED, LAGGING, NOT_LEADER, INVALID_REFERENCES, TOO_MANY_DELETIONS,
+        UNTRUSTED_REGISTRY_HOST }
 
     private final Gate gate;
     private final String runId;

@@ -3,6 +3,7 @@ package io.imageprune.registry;
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
+import io.imageprune.reference.GoQuote;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Opens a pinged {@link RegistryClient} for a confirmed run with registry pruning on (spec §3): host from
@@ -21,6 +23,10 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class RegistryConnections {
+    /** A DNS name or IPv4 address, or a bracketed IPv6 address, and an optional port. */
+    private static final Pattern HOST_AND_PORT = Pattern.compile(
+            "([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+])"
+                    + "(:[0-9]{1,5})?");
     private final ImagePruneConfig.Registry config;
 
     public RegistryConnections(ImagePruneConfig config) {
@@ -28,29 +34,48 @@ public class RegistryConnections {
     }
 
     /**
-     * The configured URL (validated like oc's --registry-url with its option checks), else the host discovered from
-     * the cluster's objects.
+     * The configured URL (validated like oc's --registry-url with its option checks), else the image config's internal
+     * registry (as the image registry operator's pruner: {@code https://} and the hostname), else the host discovered
+     * from the cluster's objects.
      *
+     * @param internalRegistryHostname the image config's {@code status.internalRegistryHostname} in the ImagePruner
+     *                                 drop-in, empty elsewhere or when the image config names none
      * @throws IllegalArgumentException for an invalid configuration, with oc's text
      * @throws RegistryHostException    when discovery finds nothing usable
      */
-    public String host(Collection<Image> images, Collection<ImageStream> streams) {
+    public RegistryHost host(Optional<String> internalRegistryHostname, Collection<Image> images,
+                             Collection<ImageStream> streams) {
         Optional<String> url = configuredUrl();
-        if (url.isEmpty()) {
-            return RegistryHosts.discover(images, streams);
+        if (url.isPresent()) {
+            return new RegistryHost(validated(url.get(), "invalid --registry-url flag: "), RegistryHost.Source.CONFIGURED);
         }
+        if (internalRegistryHostname.isPresent()) {
+            String hostname = internalRegistryHostname.get();
+            if (!HOST_AND_PORT.matcher(hostname).matches()) {
+                // the token goes there: a path, credentials or a scheme in the field is refused, not interpreted
+                throw new IllegalArgumentException("status.internalRegistryHostname of images.config.openshift.io/cluster"
+                        + " is not a host[:port]: " + GoQuote.quote(hostname));
+            }
+            return new RegistryHost(validated("https://" + hostname,
+                    "invalid status.internalRegistryHostname " + hostname + " of images.config.openshift.io/cluster: "),
+                    RegistryHost.Source.IMAGE_CONFIG);
+        }
+        return new RegistryHost(RegistryHosts.discover(images, streams), RegistryHost.Source.DISCOVERED);
+    }
+
+    private String validated(String url, String what) {
         try {
-            RegistryUrls.validate(url.get());
+            RegistryUrls.validate(url);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid --registry-url flag: " + e.getMessage(), e);
+            throw new IllegalArgumentException(what + e.getMessage(), e);
         }
         if (config.forceInsecure() && config.caBundle().isPresent()) {
             throw new IllegalArgumentException("--certificate-authority cannot be specified with --force-insecure");
         }
-        if (config.caBundle().isPresent() && url.get().startsWith("http://")) {
+        if (config.caBundle().isPresent() && url.startsWith("http://")) {
             throw new IllegalArgumentException("--certificate-authority cannot be specified for insecure http protocol");
         }
-        return url.get();
+        return url;
     }
 
     /**
@@ -58,14 +83,15 @@ public class RegistryConnections {
      *
      * @param host what {@link #host} returned
      */
-    public Uni<RegistryClient> connect(String host) {
+    public Uni<RegistryClient> connect(RegistryHost host) {
         return Uni.createFrom().deferred(() -> {
             // oc's rule decides whether plain HTTP may be tried (a private address may serve it); a certificate is
             // verified whenever TLS is used, unless --force-insecure says otherwise
-            boolean insecure = InsecureHosts.insecure(host, config.forceInsecure(), config.caBundle().isPresent());
+            boolean insecure = InsecureHosts.insecure(host.url(), config.forceInsecure(),
+                    config.caBundle().isPresent());
             RegistryTransport transport = new RegistryTransport(config.forceInsecure(), config.caBundle().map(Path::of),
                     readToken(Path.of(config.tokenFile())), config.timeout(), config.connectTimeout());
-            return new RegistryPinger(probe(transport)).ping(host, insecure, configuredUrl().isPresent())
+            return new RegistryPinger(probe(transport)).ping(host.url(), insecure, host.named())
                     .map(url -> new RegistryClient(transport.open(url), url, config.flavour(), config.timeout()));
         });
     }

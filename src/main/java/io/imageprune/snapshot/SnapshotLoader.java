@@ -16,6 +16,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.nio.file.FileSystems;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.function.LongConsumer;
 
 /**
  * Reads a cluster snapshot: a Kubernetes {@code List} (any kind ending in {@code List}) as printed by
@@ -80,7 +82,15 @@ public final class SnapshotLoader {
 
     /** Streams the file's objects into the sink. */
     public LoadStats load(Path file, SnapshotSink sink) {
-        try (InputStream in = open(file)) {
+        return load(file, sink, null);
+    }
+
+    /**
+     * Streams the file's objects into the sink, telling {@code bytesRead} how many bytes of the file each read took
+     * (progress; null: not told).
+     */
+    public LoadStats load(Path file, SnapshotSink sink, LongConsumer bytesRead) {
+        try (InputStream in = bytesRead == null ? open(file) : counted(open(file), bytesRead)) {
             return read(in, sink, capacityHint(file));
         } catch (NoSuchFileException | FileNotFoundException e) {
             throw new SnapshotException("cannot read " + file + ": no such file", e);
@@ -111,6 +121,28 @@ public final class SnapshotLoader {
             return new FileInputStream(file.toFile());
         }
         return Files.newInputStream(file);
+    }
+
+    private static InputStream counted(InputStream in, LongConsumer bytesRead) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    bytesRead.accept(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0) {
+                    bytesRead.accept(n);
+                }
+                return n;
+            }
+        };
     }
 
     /** Distinct layers to expect: about one per KiB of uncompressed snapshot (sizes the intern tables). */

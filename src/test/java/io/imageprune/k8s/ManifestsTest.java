@@ -38,6 +38,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,6 +61,7 @@ class ManifestsTest {
     private static final Set<String> OTHER_ENV = Set.of("KAFKA_BOOTSTRAP_SERVERS");
     private static final String IMAGE_PRUNER_ROLE = "system:image-pruner";
     private static final String INJECT_CABUNDLE = "service.beta.openshift.io/inject-cabundle";
+    private static final String REQUIRED_SCC = "openshift.io/required-scc";
     /** Served by quarkus-smallrye-health and micrometer under the default non-application root {@code /q}. */
     private static final String LIVE = "/q/health/live";
     private static final String READY = "/q/health/ready";
@@ -653,7 +656,10 @@ class ManifestsTest {
         assertEquals("false", env.get("IMAGEPRUNE_PRUNE_CONFIRM"), "dry run by default");
         String flavour = overlay.equals("openshift") ? "openshift" : "distribution";
         assertEquals(flavour, env.get("IMAGEPRUNE_REGISTRY_FLAVOUR"));
-        assertTrue(env.getOrDefault("IMAGEPRUNE_REGISTRY_URL", "").startsWith("https://"), "registry URL");
+        if (overlay.equals("kubernetes")) {
+            // on OpenShift the image config names the registry (openshiftUsesTheIntegratedRegistryWithTheServiceCa)
+            assertTrue(env.getOrDefault("IMAGEPRUNE_REGISTRY_URL", "").startsWith("https://"), "registry URL");
+        }
         // every ConfigMap is used by the pod (no stale generator output), except the CA the pod mounts and the
         // dashboard Grafana's sidecar reads
         for (JsonNode map : ofKind(objects, "ConfigMap")) {
@@ -790,7 +796,9 @@ class ManifestsTest {
     void openshiftUsesTheIntegratedRegistryWithTheServiceCa() {
         List<JsonNode> objects = render("openshift");
         Map<String, String> env = env(objects);
-        assertEquals("https://image-registry.openshift-image-registry.svc:5000", env.get("IMAGEPRUNE_REGISTRY_URL"));
+        // the registry is the image config's internal one, as for the operator's pruner (ClusterImageConfig)
+        assertFalse(env.containsKey("IMAGEPRUNE_REGISTRY_URL"), "no fixed registry URL: " + env.get("IMAGEPRUNE_REGISTRY_URL"));
+        assertEquals("true", env.get("IMAGEPRUNE_IMAGE_PRUNER_ENABLED"), "the drop-in reads the image config");
         Path bundle = Path.of(env.get("IMAGEPRUNE_REGISTRY_CA_BUNDLE"));
         assertEquals("service-ca.crt", bundle.getFileName().toString(), "the key the service CA operator writes");
         JsonNode mount = null;
@@ -815,6 +823,8 @@ class ManifestsTest {
             assertFalse(object.path("roleRef").path("name").asText().startsWith("system:"), name(object));
         }
         assertFalse(env(objects).containsKey("IMAGEPRUNE_REGISTRY_CA_BUNDLE"), "no service CA on Kubernetes");
+        assertTrue(one(objects, "Deployment").path("spec").path("template").path("metadata").path("annotations")
+                .path(REQUIRED_SCC).isMissingNode(), "no SCC on Kubernetes");
     }
 
     @Test
@@ -829,5 +839,84 @@ class ManifestsTest {
             overlays = dirs.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
         }
         assertEquals(new TreeSet<>(Set.of("openshift", "kubernetes")), overlays, "every overlay is tested");
+    }
+
+    @Test
+    void openshiftPodsRequireTheRestrictedScc() {
+        JsonNode template = one(render("openshift"), "Deployment").path("spec").path("template");
+        assertEquals("restricted-v2", template.path("metadata").path("annotations").path(REQUIRED_SCC).asText(),
+                "the SCC is chosen by the annotation, never a more privileged one the service account may use");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
+    void everyObjectHasTheStandardLabelsAndTheSelectorsOnlyTheName(String overlay) {
+        List<JsonNode> objects = render(overlay);
+        JsonNode deployment = one(objects, "Deployment");
+        String image = container(objects).path("image").asText();
+        assertTrue(image.matches(".*:[A-Za-z0-9._-]+"), "the image has a tag, the version label: " + image);
+        String version = image.substring(image.lastIndexOf(':') + 1);
+        Map<String, JsonNode> labelled = new LinkedHashMap<>();
+        objects.forEach(object -> labelled.put(name(object), object));
+        labelled.put("the pod template", deployment.path("spec").path("template"));
+        labelled.forEach((what, object) -> {
+            JsonNode labels = object.path("metadata").path("labels");
+            for (Map.Entry<String, String> fixed : Map.of("name", "imageprune", "instance", "imageprune",
+                    "part-of", "imageprune", "managed-by", "kustomize", "version", version).entrySet()) {
+                assertEquals(fixed.getValue(), labels.path("app.kubernetes.io/" + fixed.getKey()).asText(),
+                        what + ": app.kubernetes.io/" + fixed.getKey());
+            }
+            assertFalse(labels.path("app.kubernetes.io/component").asText().isEmpty(), what + ": component");
+        });
+        // a selector is immutable (Deployment) and must keep matching the pods of the previous version
+        Map<String, String> byName = Map.of("app.kubernetes.io/name", "imageprune");
+        assertEquals(byName, YAML.convertValue(deployment.path("spec").path("selector").path("matchLabels"), Map.class));
+        assertEquals(byName, YAML.convertValue(one(objects, "Service").path("spec").path("selector"), Map.class));
+    }
+
+    /** The README's permissions table, as (group resource verb) grants per role ("ClusterRole/imageprune"). */
+    private static Map<String, Set<String>> documentedGrants() throws IOException {
+        Pattern row = Pattern.compile("^\\| (ClusterRole|Role) `([^`]+)` \\|([^|]+)\\|([^|]+)\\|([^|]+)\\|");
+        Pattern quoted = Pattern.compile("`([^`]*)`");
+        Map<String, Set<String>> grants = new TreeMap<>();
+        for (String line : Files.readAllLines(repo().resolve("k8s/README.md"), StandardCharsets.UTF_8)) {
+            Matcher m = row.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            List<String> groups = backticked(quoted, m.group(3));
+            assertEquals(1, groups.size(), "one API group per row: " + line);
+            String group = groups.get(0).equals("\"\"") ? "" : groups.get(0);
+            for (String resource : backticked(quoted, m.group(4))) {
+                for (String verb : backticked(quoted, m.group(5))) {
+                    grants.computeIfAbsent(m.group(1) + "/" + m.group(2), k -> new TreeSet<>())
+                            .add(group + " " + resource + " " + verb);
+                }
+            }
+        }
+        return grants;
+    }
+
+    private static List<String> backticked(Pattern quoted, String cell) {
+        List<String> values = new ArrayList<>();
+        Matcher m = quoted.matcher(cell);
+        while (m.find()) {
+            values.add(m.group(1));
+        }
+        return values;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
+    void theReadmesPermissionsTableIsTheRoles(String overlay) throws IOException {
+        Map<String, Set<String>> documented = documentedGrants();
+        Map<String, Set<String>> defined = new TreeMap<>();
+        for (JsonNode role : render(overlay)) {
+            if (Set.of("Role", "ClusterRole").contains(role.path("kind").asText())) {
+                defined.put(name(role), grants(role));
+            }
+        }
+        assertEquals(defined.keySet(), documented.keySet(), "the roles the README's table documents");
+        defined.forEach((role, grants) -> assertSameGrants(grants, documented.get(role), "k8s/README.md on " + role));
     }
 }

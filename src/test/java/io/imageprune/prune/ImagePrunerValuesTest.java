@@ -58,4 +58,16 @@ class ImagePrunerValuesTest {
         assertThrows(IllegalArgumentException.class, () -> values("keepYoungerThanDuration", "-5m"));
         assertThrows(IllegalArgumentException.class, () -> values("keepYoungerThan", -1L));
     }
+
+    @Test
+    void thePlacementFieldsAreNamedAsLeftToTheDeployment() {
+        Map<String, Object> spec = new HashMap<>();
+        spec.put("keepTagRevisions", 1);
+        spec.put("nodeSelector", Map.of("node-role.kubernetes.io/infra", ""));
+        spec.put("tolerations", java.util.List.of(Map.of("key", "infra", "effect", "NoSchedule")));
+        spec.put("resources", Map.of("requests", Map.of("memory", "256Mi")));
+        assertEquals(java.util.List.of("spec.resources", "spec.nodeSelector", "spec.tolerations"),
+                ImagePrunerDropIn.placement(spec));
+        assertEquals(java.util.List.of(), ImagePrunerDropIn.placement(Map.of("keepTagRevisions", 1)));
+    }
 }
