@@ -46,6 +46,29 @@ public final class Planner {
         return policies.notes();
     }
 
+    /**
+     * Where a stage-1 rule beyond oc comes from for a stream: {@code namespace shop} or {@code imagestream shop/web}
+     * for the protect and per-scope rules, null for every other rule.
+     */
+    public String ruleSource(String repo, Rule rule) {
+        ImageStream stream = graph.stream(repo);
+        if (stream == null || rule == null) {
+            return null;
+        }
+        return switch (rule) {
+            case PROTECTED_NAMESPACE -> policies.protectingNamespace(stream);
+            case PROTECTED_STREAM -> "imagestream " + repo;
+            case YOUNG_REVISION_IN_SCOPE -> policies.forStream(stream).thresholdFrom();
+            case RECENT_REVISION_IN_SCOPE -> policies.forStream(stream).revisionsFrom();
+            default -> null;
+        };
+    }
+
+    /** Whether the image carries {@code imageprune.io/protect} and the run applies annotations. */
+    public boolean imageProtected(Image image) {
+        return policies.imageProtected(image);
+    }
+
     public static Planner of(ReferenceGraph graph, PruneOptions options) {
         return new Planner(graph, options);
     }
