@@ -1,6 +1,7 @@
 package io.imageprune.prune;
 
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.config.ReferrerSettings;
 import io.imageprune.options.OptionValues;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.PruneOptions;
@@ -31,8 +32,11 @@ public class PruneSettings {
     private final List<Consumer<Values>> listeners = new ArrayList<>();
     private volatile Values current;
 
-    public PruneSettings(ImagePruneConfig config) {
+    private final ReferrerSettings extensions;
+
+    public PruneSettings(ImagePruneConfig config, ReferrerSettings extensions) {
         this.config = config;
+        this.extensions = extensions;
         this.configured = new Values(config.plan().keepTagRevisions(),
                 OptionValues.duration("imageprune.plan.keep-younger-than", config.plan().keepYoungerThan()),
                 config.plan().ignoreInvalidRefs(),
@@ -64,7 +68,13 @@ public class PruneSettings {
 
     /** The options of a run starting at {@code now}, with oc's completion of unset values. */
     public PruneOptions options(Instant now) {
-        return new PlanFlags(null, null, null, null, null, null, null, null).resolve(now, defaults(current));
+        return withExtensions(new PlanFlags(null, null, null, null, null, null, null, null)
+                .resolve(now, defaults(current)));
+    }
+
+    /** The options with the configured extensions beyond oc (none with imageprune.plan.oc-exact). */
+    public PruneOptions withExtensions(PruneOptions options) {
+        return extensions.apply(options);
     }
 
     /**
