@@ -55,6 +55,11 @@ public final class ExplanationJson {
                 json.writeEndObject();
             }
             json.writeEndArray();
+            json.writeArrayFieldStart("beyondOc");
+            for (String line : e.beyondOc()) {
+                json.writeString(line);
+            }
+            json.writeEndArray();
             json.writeArrayFieldStart("revisions");
             for (Revision r : e.revisions()) {
                 json.writeStartObject();

@@ -42,6 +42,12 @@ final class ExplanationText {
             }
         }
 
+        if (!e.beyondOc().isEmpty()) {
+            out.println();
+            out.println("beyond oc (" + e.beyondOc().size() + "):");
+            e.beyondOc().forEach(line -> out.println("  " + line));
+        }
+
         out.println();
         out.println("stream revisions (" + e.revisions().size() + "):");
         for (Revision r : e.revisions()) {

@@ -6,6 +6,10 @@ import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.options.InvalidOptionException;
 import io.imageprune.options.OptionValues;
 import io.imageprune.policy.Explainer;
+import io.imageprune.policy.Extensions;
+import io.imageprune.referrers.CustomReferrers;
+import io.imageprune.referrers.ReferrersConfig;
+import io.imageprune.snapshot.ExtraKinds;
 import io.imageprune.policy.ImageExplanation;
 import io.imageprune.policy.ImageKeys;
 import io.imageprune.policy.PlanFlags;
@@ -32,7 +36,10 @@ import java.util.function.Supplier;
  */
 @Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Show what oc adm prune images would prune from a snapshot "
-                + "(oc get images,imagestreams,pods,rc,rs,deploy,dc,ds,sts,jobs,cronjobs,bc,builds,limitranges -A -o json).")
+                + "(oc get images,imagestreams,pods,rc,rs,deploy,dc,ds,sts,jobs,cronjobs,bc,builds,limitranges,namespaces,"
+                + "ksvc,configurations.serving.knative.dev,revisions.serving.knative.dev,rollouts.argoproj.io,"
+                + "taskruns.tekton.dev,pipelineruns.tekton.dev,vm,vmi,machineosbuilds -A -o json; "
+                + "kinds not installed can be left out).")
 public class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -81,6 +88,43 @@ public class PlanCommand implements Callable<Integer> {
             description = "Never delete an image that a counted referrer names by digest; false gives oc's exact result (default: ${DEFAULT-VALUE}).")
     boolean keepPinnedImages;
 
+    @Option(names = "--oc-exact", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class,
+            description = "oc's exact decisions: no extension beyond oc (no pinned-image rule, no custom resource "
+                    + "referrers, ephemeral containers, spec-tag holders or annotations).")
+    boolean ocExact;
+
+    @Option(names = "--referrers", paramLabel = "FILE",
+            description = "YAML: which custom resources hold images (builtin, disabled, custom kinds with JSONPath "
+                    + "expressions); default: the built-in kinds.")
+    Path referrers;
+
+    @Option(names = "--custom-referrers", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class, defaultValue = "true",
+            description = "Custom resources (Knative, Argo Rollouts, Tekton, KubeVirt, MachineOSBuild, configured) hold "
+                    + "the images they name (default: ${DEFAULT-VALUE}).")
+    boolean customReferrers;
+
+    @Option(names = "--ephemeral-containers", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class, defaultValue = "true",
+            description = "Pods' ephemeral containers hold their images (default: ${DEFAULT-VALUE}).")
+    boolean ephemeralContainers;
+
+    @Option(names = "--spec-tag-holders", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class, defaultValue = "true",
+            description = "ImageStream spec.tags[].from holds the tag or image it names (default: ${DEFAULT-VALUE}).")
+    boolean specTagHolders;
+
+    @Option(names = "--annotations", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class, defaultValue = "true",
+            description = "Apply imageprune.io/protect and the per-scope keep-* annotations (default: ${DEFAULT-VALUE}).")
+    boolean annotations;
+
+    @Option(names = "--allow-relaxing", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class,
+            description = "Let a per-scope keep-* annotation also keep less than the run's setting.")
+    boolean allowRelaxing;
+
     @Option(names = "--now", paramLabel = "RFC3339", description = "The time to plan for (default: the current time).")
     String now;
 
@@ -109,10 +153,18 @@ public class PlanCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ReferenceGraph graph;
         long start = System.nanoTime();
+        ExtraKinds extraKinds;
+        try {
+            extraKinds = extraKinds(options);
+        } catch (ReferrersConfig.InvalidReferrersException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         Progress progress = new Progress(progressTarget != null ? progressTarget : Progress.Target.stderr(err),
                 "reading " + snapshot.getFileName(), "objects");
         try {
-            graph = SnapshotGraphs.load(snapshot, options.namespace(), progress);
+            graph = SnapshotGraphs.load(snapshot, options.namespace(), extraKinds, progress);
             progress.done();
         } catch (SnapshotException | IOException e) {
             progress.done();
@@ -135,6 +187,9 @@ public class PlanCommand implements Callable<Integer> {
         for (String warning : result.warnings()) {
             err.println("warning: " + warning);
         }
+        for (String note : planner.annotationNotes()) {
+            err.println("warning: annotation not applied: " + note);
+        }
         if (!result.refused()) {
             for (String message : result.invalidReferences()) {
                 err.println("warning: ignoring invalid reference: " + message);
@@ -145,6 +200,9 @@ public class PlanCommand implements Callable<Integer> {
             PlanJson.write(result, out);
         } else {
             new PlanTable(graph, result, details).write(out);
+            if (!result.refused() && options.extensions().any()) {
+                BeyondOcTable.write(graph, options, result, out);
+            }
         }
         out.flush();
         if (Boolean.getBoolean("imageprune.timings")) {
@@ -213,10 +271,20 @@ public class PlanCommand implements Callable<Integer> {
                 allImages, pruneRegistry, namespace, ignoreInvalidRefs, keepPinnedImages);
         Instant at = now == null ? Instant.now() : parsed(() -> OptionValues.time("--now", now));
         try {
-            return flags.resolve(at, PlanFlags.Defaults.OC);
+            PruneOptions resolved = flags.resolve(at, PlanFlags.Defaults.OC);
+            return ocExact ? resolved.ocExact() : resolved.withExtensions(new Extensions(customReferrers,
+                    ephemeralContainers, specTagHolders, annotations, allowRelaxing));
         } catch (PlanFlags.InvalidFlagsException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    /** The custom resources read: none with --oc-exact or --custom-referrers=false, else the built-in or the file's. */
+    private ExtraKinds extraKinds(PruneOptions options) {
+        if (!options.extensions().customResources()) {
+            return ExtraKinds.NONE;
+        }
+        return new CustomReferrers(referrers == null ? ReferrersConfig.DEFAULT : ReferrersConfig.fromYaml(referrers));
     }
 
     private <T> T parsed(Supplier<T> parse) {

@@ -5,7 +5,10 @@ import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
 import io.imageprune.model.Referrer;
+import io.imageprune.snapshot.ExtraKinds;
 import io.imageprune.snapshot.SnapshotLoader;
+import io.imageprune.model.CustomReferrer;
+import io.imageprune.model.Namespace;
 import io.imageprune.snapshot.SnapshotSink;
 
 import java.io.IOException;
@@ -31,11 +34,17 @@ public final class SnapshotGraphs {
      *                  which is what {@code oc adm prune images -n} lists
      */
     public static ReferenceGraph load(Path file, String namespace) throws IOException {
-        return load(file, namespace, null);
+        return load(file, namespace, ExtraKinds.NONE, null);
     }
 
-    /** As {@link #load(Path, String)}, telling {@code progress} (null: nothing) of every object and byte read. */
-    static ReferenceGraph load(Path file, String namespace, Progress progress) throws IOException {
+    /** The same, also reading the custom resources that hold images ({@code extraKinds}) and Namespaces. */
+    public static ReferenceGraph load(Path file, String namespace, ExtraKinds extraKinds) throws IOException {
+        return load(file, namespace, extraKinds, null);
+    }
+
+    /** As {@link #load(Path, String, ExtraKinds)}, telling {@code progress} (null: nothing) of every object and byte read. */
+    static ReferenceGraph load(Path file, String namespace, ExtraKinds extraKinds, Progress progress)
+            throws IOException {
         ReferenceGraph graph = new ReferenceGraph();
         boolean all = namespace == null || namespace.isEmpty();
         BlockingQueue<Object[]> queue = new ArrayBlockingQueue<>(16);
@@ -44,7 +53,7 @@ public final class SnapshotGraphs {
         builder.start();
         Batcher batcher = new Batcher(queue, progress);
         try {
-            new SnapshotLoader().load(file, new SnapshotSink() {
+            new SnapshotLoader(extraKinds).load(file, new SnapshotSink() {
                 @Override
                 public void image(Image image) {
                     batcher.add(image);
@@ -69,6 +78,18 @@ public final class SnapshotGraphs {
                     if (all || limitRange.namespace().equals(namespace)) {
                         batcher.add(limitRange);
                     }
+                }
+
+                @Override
+                public void customReferrer(CustomReferrer referrer) {
+                    if (all || referrer.namespace().equals(namespace)) {
+                        batcher.add(referrer);
+                    }
+                }
+
+                @Override
+                public void namespace(Namespace object) {
+                    batcher.add(object);
                 }
             }, progress == null ? null : progress::bytes);
             batcher.flush();

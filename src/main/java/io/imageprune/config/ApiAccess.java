@@ -1,6 +1,8 @@
 package io.imageprune.config;
 
 import io.imageprune.ingest.WatchedKind;
+import io.imageprune.referrers.BuiltinReferrers;
+import io.imageprune.referrers.ReferrerKindSpec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,6 +70,10 @@ public final class ApiAccess {
     private static List<Rule> merge() {
         List<Rule> rules = new ArrayList<>();
         for (WatchedKind kind : WatchedKind.ALL) {
+            rules.add(new Rule(kind.group(), kind.plural(), WATCH, false));
+        }
+        // the built-in custom resource referrers; an admin's own kinds need their own grant
+        for (ReferrerKindSpec kind : BuiltinReferrers.ALL) {
             rules.add(new Rule(kind.group(), kind.plural(), WATCH, false));
         }
         rules.addAll(PRUNE);

@@ -36,6 +36,80 @@ public interface ImagePruneConfig {
 
     Api api();
 
+    Referrers referrers();
+
+    Holders holders();
+
+    Policy policy();
+
+    /**
+     * Custom resources that hold images (issue 12): the built-in kinds unless switched off, and the admin's own, each
+     * with JSONPath expressions yielding image references. Parsed strictly at start ({@link ReferrerSettings}).
+     */
+    interface Referrers {
+        /** Read custom resources at all; false switches every kind off (the built-in ones included). */
+        @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean enabled();
+
+        /** The built-in kinds: Knative, Argo Rollouts, Tekton, KubeVirt, MachineOSBuild. */
+        @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean builtin();
+
+        /** Kinds switched off, as {@code Kind.group} (e.g. {@code Rollout.argoproj.io}). */
+        Optional<List<String>> disabled();
+
+        /** The admin's own kinds. */
+        Optional<List<CustomKind>> custom();
+
+        interface CustomKind {
+            /** {@code group/version}, e.g. {@code example.com/v1}. */
+            String apiVersion();
+
+            String kind();
+
+            /** The resource name; default: the lower-case kind + "s". */
+            Optional<String> plural();
+
+            @WithDefault("false")
+            @WithConverter(StrictBooleanConverter.class)
+            boolean clusterScoped();
+
+            /** JSONPath expressions whose string values are image references. */
+            List<String> paths();
+
+            /** For runs: the JSONPath of the completion time (counts while absent, then while young). */
+            Optional<String> finished();
+        }
+    }
+
+    /** Holders oc does not read (issue 12); each keeps more, never less. */
+    interface Holders {
+        /** Pods' ephemeral containers hold their images. */
+        @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean ephemeralContainers();
+
+        /** ImageStream spec.tags[].from holds the tag or image it names. */
+        @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean specTags();
+    }
+
+    /** The admin's annotations on Images, ImageStreams and Namespaces (issue 12). */
+    interface Policy {
+        /** Apply imageprune.io/protect, imageprune.io/keep-tag-revisions and imageprune.io/keep-younger-than. */
+        @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean annotations();
+
+        /** Let a per-scope keep-* annotation also keep less than the cluster setting. */
+        @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean allowRelaxing();
+    }
+
     interface Ingest {
         /** Watch the cluster and publish its objects to the state topic. */
         @WithDefault("true")
@@ -55,6 +129,13 @@ public interface ImagePruneConfig {
          */
         @WithDefault("10s")
         Duration heartbeat();
+
+        /**
+         * How often the ingest looks again for a custom resource kind whose CRD was not installed (checked at a
+         * heartbeat): once installed, it is watched from then on.
+         */
+        @WithDefault("30s")
+        Duration missingApiCheck();
     }
 
     interface State {
@@ -150,6 +231,14 @@ public interface ImagePruneConfig {
         @WithDefault("true")
         @WithConverter(StrictBooleanConverter.class)
         boolean keepPinnedImages();
+
+        /**
+         * oc's exact decisions: every extension beyond oc off (the pinned-image rule, custom resource referrers,
+         * ephemeral containers, spec-tag holders, annotations), whatever their own settings say.
+         */
+        @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean ocExact();
     }
 
     /** The image registry that runs delete from (spec §3); only used by confirmed runs with prune-registry on. */

@@ -1,8 +1,10 @@
 package io.imageprune.graph;
 
+import io.imageprune.model.CustomReferrer;
 import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
+import io.imageprune.model.Namespace;
 import io.imageprune.model.Referrer;
 import io.imageprune.model.ReferrerKind;
 import io.imageprune.model.Tag;
@@ -57,9 +59,12 @@ public final class ReferenceGraph {
     /** Images and streams carrying an identity that must not reach a URL ({@link Identities}), with the problems. */
     private final Map<String, List<String>> unsafeImages = new HashMap<>();
     private final Map<String, List<String>> unsafeStreams = new HashMap<>();
+    /** Holders oc does not read and admin annotations on namespaces (issue 12); kept apart from oc's counters. */
+    private final ExtensionHolders extensions = new ExtensionHolders();
 
     /**
-     * Puts any model object the graph holds (Image, ImageStream, Referrer, LimitRange), replacing the one with the
+     * Puts any model object the graph holds (Image, ImageStream, Referrer, LimitRange, CustomReferrer, Namespace),
+     * replacing the one with the
      * same identity.
      *
      * @throws IllegalArgumentException for any other type
@@ -73,6 +78,10 @@ public final class ReferenceGraph {
             putReferrer(referrer);
         } else if (object instanceof LimitRange limitRange) {
             putLimitRange(limitRange);
+        } else if (object instanceof CustomReferrer custom) {
+            extensions.putCustomReferrer(custom);
+        } else if (object instanceof Namespace namespace) {
+            extensions.putNamespace(namespace);
         } else {
             throw new IllegalArgumentException("the graph holds no " + object.getClass().getSimpleName());
         }
@@ -151,6 +160,7 @@ public final class ReferenceGraph {
             unsafeStreams.put(stream.repo(), problems);
         }
         contributeStream(stream, 1);
+        extensions.putSpecTags(stream);
     }
 
     public boolean removeStream(String namespace, String name) {
@@ -160,6 +170,7 @@ public final class ReferenceGraph {
         }
         unsafeStreams.remove(old.repo());
         contributeStream(old, -1);
+        extensions.removeSpecTags(old.repo());
         return true;
     }
 
@@ -214,6 +225,7 @@ public final class ReferenceGraph {
         } else {
             conditionalPods.put(referrer.key(), entry);
         }
+        extensions.putEphemeralContainers(referrer, entry.alwaysCounted());
     }
 
     public boolean removeReferrer(ReferrerKind kind, String namespace, String name) {
@@ -224,6 +236,7 @@ public final class ReferenceGraph {
         }
         referrersPerKind[kind.ordinal()]--;
         referrersWithErrors.remove(key);
+        extensions.removeEphemeralContainers(key);
         if (conditionalPods.remove(key) == null) {
             contributeReferences(old.references(), -1);
         }
@@ -237,6 +250,20 @@ public final class ReferenceGraph {
         for (String digest : refs.pinnedDigests()) {
             alwaysPinnedDigests.add(digest, sign);
         }
+    }
+
+    /** Removes a custom resource holder ({@link CustomReferrer}); false when the graph does not hold it. */
+    public boolean removeCustomReferrer(String kind, String namespace, String name) {
+        return extensions.removeCustomReferrer(kind, namespace == null ? "" : namespace, name);
+    }
+
+    public boolean removeNamespace(String name) {
+        return extensions.removeNamespace(name);
+    }
+
+    /** The holders oc does not read, and the namespaces' admin annotations. */
+    public ExtensionHolders extensions() {
+        return extensions;
     }
 
     // ------------------------------------------------------------ limit ranges

@@ -6,7 +6,10 @@ import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
 import io.imageprune.model.Referrer;
+import io.imageprune.snapshot.ExtraKinds;
 import io.imageprune.snapshot.SnapshotLoader;
+import io.imageprune.model.CustomReferrer;
+import io.imageprune.model.Namespace;
 import io.imageprune.snapshot.SnapshotSink;
 
 import java.io.ByteArrayInputStream;
@@ -18,10 +21,16 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ApiObjects {
     private final KubernetesSerialization serialization;
-    private final SnapshotLoader loader = new SnapshotLoader();
+    private final SnapshotLoader loader;
 
     public ApiObjects(KubernetesSerialization serialization) {
+        this(serialization, ExtraKinds.NONE);
+    }
+
+    /** Also converts the custom resources that hold images ({@code extraKinds}). */
+    public ApiObjects(KubernetesSerialization serialization, ExtraKinds extraKinds) {
         this.serialization = serialization;
+        this.loader = new SnapshotLoader(extraKinds);
     }
 
     /** @return the model object, or null for an object of a kind pruning does not read */
@@ -47,6 +56,16 @@ public final class ApiObjects {
             @Override
             public void limitRange(LimitRange limitRange) {
                 converted[0] = limitRange;
+            }
+
+            @Override
+            public void customReferrer(CustomReferrer referrer) {
+                converted[0] = referrer;
+            }
+
+            @Override
+            public void namespace(Namespace namespace) {
+                converted[0] = namespace;
             }
         });
         return converted[0];

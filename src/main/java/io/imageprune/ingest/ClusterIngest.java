@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.config.ReferrerSettings;
 import io.imageprune.model.Times;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
@@ -50,6 +51,12 @@ public class ClusterIngest {
     private static final Logger LOG = Logger.getLogger(ClusterIngest.class);
 
     private final ImagePruneConfig config;
+    private final ReferrerSettings extensions;
+    /** oc's kinds, Namespaces (unless annotations are off) and the configured custom resources that hold images. */
+    private final List<WatchedKind> watchedKinds;
+    /** Custom resource kinds whose API was missing at the last try: each heartbeat tries them again. */
+    private final Set<WatchedKind> missingApis = ConcurrentHashMap.newKeySet();
+    private volatile long lastApiCheck = System.nanoTime();
     private final Instance<OpenShiftClient> clients;
     private OpenShiftClient client;
     private final StatePublisher publisher;
@@ -76,8 +83,17 @@ public class ClusterIngest {
 
     /** The client is resolved on start only: building it reads the kubeconfig and sets up TLS. */
     public ClusterIngest(ImagePruneConfig config, Instance<OpenShiftClient> clients, StatePublisher publisher,
-                         Topics topics, TopicKeys topicKeys, MeterRegistry registry) {
+                         Topics topics, TopicKeys topicKeys, MeterRegistry registry, ReferrerSettings extensions) {
         this.config = config;
+        this.extensions = extensions;
+        List<WatchedKind> kinds = new ArrayList<>();
+        for (WatchedKind kind : WatchedKind.ALL) {
+            if (!kind.kind().equals(WatchedKind.NAMESPACE) || extensions.extensions().annotations()) {
+                kinds.add(kind);
+            }
+        }
+        extensions.customReferrers().kinds().forEach(spec -> kinds.add(WatchedKind.of(spec)));
+        this.watchedKinds = List.copyOf(kinds);
         this.clients = clients;
         this.publisher = publisher;
         this.topics = topics;
@@ -153,10 +169,11 @@ public class ClusterIngest {
         fault.set(null);
         long faultsBefore = faults.get();
         client = clients.get();
-        apiObjects = new ApiObjects(client.getKubernetesSerialization());
+        apiObjects = new ApiObjects(client.getKubernetesSerialization(), extensions.customReferrers());
         List<String> namespaces = config.ingest().namespaces().orElse(List.of());
         boolean complete = true;
-        for (WatchedKind kind : WatchedKind.ALL) {
+        missingApis.clear();
+        for (WatchedKind kind : watchedKinds) {
             complete &= watch(kind, namespaces);
             if (closed) {
                 return;
@@ -204,7 +221,7 @@ public class ClusterIngest {
                     listed.add(key);
                     perKind.merge(object.getKind(), 1, Integer::sum);
                     if (republish) {
-                        WatchedKind.ALL.stream().filter(k -> k.kind().equals(object.getKind())).findFirst()
+                        watchedKinds.stream().filter(k -> k.kind().equals(object.getKind())).findFirst()
                                 .ifPresent(kind -> changed(kind, object, "relist"));
                     }
                 }
@@ -289,6 +306,7 @@ public class ClusterIngest {
                 fault("watch lost: " + lost);
                 return;
             }
+            watchAppearedApis();
             String why = fault.get();
             long before = faults.get();
             if (why != null) {
@@ -379,11 +397,36 @@ public class ClusterIngest {
                         : "forbidden, treated as empty (as oc does): grant list/watch on " + kind.kind();
                 LOG.warnf("%s: %s", kind.kind(), why);
                 kindStatus.put(kind.kind(), why);
+                if (status == 404 && !WatchedKind.ALL.contains(kind)) {
+                    missingApis.add(kind);
+                }
                 return true;
             }
             LOG.errorf(e, "%s: cannot list", kind.kind());
             kindStatus.put(kind.kind(), "failed: " + e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * On the marker thread: a custom resource kind whose CRD was missing is watched as soon as it is installed. Its
+     * objects reach the topic through the informer's handlers before the next marker (which flushes first); a kind
+     * that now fails otherwise (e.g. forbidden) is a fault, so the graph is not synced until it can be listed.
+     */
+    private void watchAppearedApis() {
+        long now = System.nanoTime();
+        if (missingApis.isEmpty() || closed || now - lastApiCheck < config.ingest().missingApiCheck().toNanos()) {
+            return;
+        }
+        lastApiCheck = now;
+        List<String> namespaces = config.ingest().namespaces().orElse(List.of());
+        for (WatchedKind kind : List.copyOf(missingApis)) {
+            missingApis.remove(kind);
+            if (!watch(kind, namespaces)) {
+                fault("cannot watch " + kind.kind() + " after its API appeared: " + kindStatus.get(kind.kind()));
+            } else if ("watching".equals(kindStatus.get(kind.kind()))) {
+                LOG.infof("%s: the API appeared, watching it now", kind.kind());
+            }
         }
     }
 

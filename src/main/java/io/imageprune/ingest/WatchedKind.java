@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.client.dsl.AnyNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.openshift.client.OpenShiftClient;
+import io.imageprune.referrers.ReferrerKindSpec;
 
 import java.util.List;
 import java.util.function.Function;
@@ -61,5 +63,18 @@ public record WatchedKind(
             new WatchedKind("Job", "batch", "jobs", false, NONE, c -> c.batch().v1().jobs()),
             new WatchedKind("CronJob", "batch", "cronjobs", false, NONE, c -> c.batch().v1().cronjobs()),
             new WatchedKind("LimitRange", "", "limitranges", false, NONE,
-                    OpenShiftClient::limitRanges));
+                    OpenShiftClient::limitRanges),
+            // admin annotations (issue 12): unseen protection is no protection, so forbidden is not tolerated
+            new WatchedKind("Namespace", "", "namespaces", true, NONE, OpenShiftClient::namespaces));
+
+    static final String NAMESPACE = "Namespace";
+
+    /** A custom resource kind that holds images, watched through a dynamic informer; a CRD not installed is tolerated. */
+    static WatchedKind of(ReferrerKindSpec spec) {
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                .withGroup(spec.group()).withVersion(spec.version()).withKind(spec.kind())
+                .withPlural(spec.plural()).withNamespaced(!spec.clusterScoped()).build();
+        return new WatchedKind(spec.kind(), spec.group(), spec.plural(), spec.clusterScoped(), 404,
+                client -> client.genericKubernetesResources(context));
+    }
 }

@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param size             dockerImageMetadata.Size in bytes (0 when unknown)
  * @param manifestDigests  digests of dockerImageManifests (children of a manifest list / OCI index)
  * @param dockerImageReference the pull spec recorded on the image ("" when absent)
+ * @param annotations      the admin's imageprune.io annotations (only {@code protect} means something on an image)
  */
 public record Image(String name, Instant created, boolean managed, String mediaType, List<Layer> layers,
                     boolean hasMetadata, String configDigest, long size, List<String> manifestDigests,
-                    String dockerImageReference) {
+                    String dockerImageReference, AdminAnnotations annotations) {
 
     public static final String MANIFEST_SCHEMA2 = "application/vnd.docker.distribution.manifest.v2+json";
     public static final String MANIFEST_OCI = "application/vnd.oci.image.manifest.v1+json";
@@ -35,6 +36,15 @@ public record Image(String name, Instant created, boolean managed, String mediaT
         configDigest = configDigest == null ? "" : configDigest;
         manifestDigests = manifestDigests == null ? List.of() : List.copyOf(manifestDigests);
         dockerImageReference = dockerImageReference == null ? "" : dockerImageReference;
+        annotations = annotations == null ? AdminAnnotations.NONE : annotations;
+    }
+
+    /** An image without admin annotations. */
+    public Image(String name, Instant created, boolean managed, String mediaType, List<Layer> layers,
+                 boolean hasMetadata, String configDigest, long size, List<String> manifestDigests,
+                 String dockerImageReference) {
+        this(name, created, managed, mediaType, layers, hasMetadata, configDigest, size, manifestDigests,
+                dockerImageReference, AdminAnnotations.NONE);
     }
 
     /** A manifest list or OCI index: it has children instead of a config. */

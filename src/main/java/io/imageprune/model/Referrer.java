@@ -10,9 +10,10 @@ import java.util.Objects;
  * @param phase       a pod's status.phase ("" for everything else)
  * @param containers  init containers first, then regular containers, in spec order (empty for builds)
  * @param buildSource the strategy's input image (null when there is none, and for non-builds)
+ * @param ephemeralContainers a pod's spec.ephemeralContainers (oc does not read them; empty for other kinds)
  */
 public record Referrer(ReferrerKind kind, String namespace, String name, Instant created, String phase,
-                       List<Container> containers, BuildSource buildSource) {
+                       List<Container> containers, BuildSource buildSource, List<Container> ephemeralContainers) {
     public Referrer {
         Objects.requireNonNull(kind, "kind");
         namespace = namespace == null ? "" : namespace;
@@ -20,6 +21,13 @@ public record Referrer(ReferrerKind kind, String namespace, String name, Instant
         created = Times.orZero(created);
         phase = phase == null ? "" : phase;
         containers = containers == null ? List.of() : List.copyOf(containers);
+        ephemeralContainers = ephemeralContainers == null ? List.of() : List.copyOf(ephemeralContainers);
+    }
+
+    /** A referrer as oc reads it, without ephemeral containers. */
+    public Referrer(ReferrerKind kind, String namespace, String name, Instant created, String phase,
+                    List<Container> containers, BuildSource buildSource) {
+        this(kind, namespace, name, created, phase, containers, buildSource, List.of());
     }
 
     /** {@code <Kind>/<namespace>/<name>}, the object's identity everywhere in imageprune. */

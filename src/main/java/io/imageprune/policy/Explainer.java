@@ -1,5 +1,6 @@
 package io.imageprune.policy;
 
+import io.imageprune.graph.ExtensionHolders;
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.graph.ReferrerEntry;
 import io.imageprune.model.BuildSource;
@@ -92,7 +93,63 @@ public final class Explainer {
         Blobs blobs = image == null ? new Blobs(List.of(), 0, 0) : blobs(image);
         return new ImageExplanation(name, verdict, rule, reason, stage2, image == null ? null : image.created(),
                 image != null && image.managed(), referrers, revisions, manifestLists, blobs.shares,
-                blobs.sharingImages, blobs.bytes);
+                blobs.sharingImages, blobs.bytes, beyondOc(name, image, revisions, lists, options));
+    }
+
+    /**
+     * What keeps the image beyond oc: the holders oc does not read that name it (counted in this run, for the
+     * extensions the run applies), the protect annotations on it, its manifest lists, streams and namespaces, and the
+     * per-scope annotations that keep one of its revisions. Then the annotations the run reports instead.
+     */
+    private List<String> beyondOc(String name, Image image, List<Revision> revisions, Set<String> lists,
+                                  PruneOptions options) {
+        List<String> lines = new ArrayList<>();
+        for (ExtensionHolders.Holder holder : References.countedHolders(graph.extensions(), options)) {
+            for (ExtensionHolders.Field field : holder.fields()) {
+                ExtractedReferences refs = field.references();
+                String by = holder.describe() + " (" + field.field() + ")";
+                if (refs.pinnedDigests().contains(name) && options.keepPinnedImages()) {
+                    lines.add("kept: pinned by " + by);
+                }
+                for (ImageRef ref : refs.refs()) {
+                    String stream = ref.namespace() + "/" + ref.stream();
+                    if (ref.type() == ImageRef.Type.IMAGE ? ref.value().equals(name)
+                            : name.equals(currentImage(stream, ref.value()))) {
+                        lines.add("kept: " + (ref.type() == ImageRef.Type.IMAGE ? "image in stream " + stream
+                                : "tag " + ref.key()) + " in use by " + by);
+                    }
+                }
+            }
+        }
+        for (Revision revision : revisions) {
+            String from = planner.ruleSource(revision.repository(), revision.rule());
+            if (from != null) {
+                String line = switch (revision.rule()) {
+                    case PROTECTED_NAMESPACE, PROTECTED_STREAM -> "protected by annotation on " + from;
+                    case YOUNG_REVISION_IN_SCOPE -> "revision " + revision.repository() + ":" + revision.tag() + " #"
+                            + revision.index() + " kept by the keep-younger-than annotation on " + from;
+                    case RECENT_REVISION_IN_SCOPE -> "revision " + revision.repository() + ":" + revision.tag() + " #"
+                            + revision.index() + " kept by the keep-tag-revisions annotation on " + from;
+                    default -> null;
+                };
+                if (line != null && !lines.contains(line)) {
+                    lines.add(line);
+                }
+            }
+        }
+        if (image != null && planner.imageProtected(image)) {
+            lines.add("protected by annotation on image " + name);
+        }
+        for (String list : lists) {
+            Image listImage = graph.image(list);
+            if (listImage != null && planner.imageProtected(listImage)) {
+                lines.add("protected by annotation on manifest list " + list);
+            }
+        }
+        for (String note : planner.annotationNotes()) {
+            lines.add("annotation reported, not applied: " + note);
+        }
+        return lines;
     }
 
     /** What stage 2 sees in a dry run: every stream plan written as planned. */

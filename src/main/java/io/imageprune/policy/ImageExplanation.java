@@ -21,13 +21,18 @@ import java.util.List;
  * @param sharedBlobs        each distinct blob of the image (layers, then the config) with its other holders
  * @param imagesSharingBlobs other images holding at least one of the image's blobs
  * @param bytes              layer bytes held by no other image: what pruning this image frees in the registry
+ * @param beyondOc           every holder and rule beyond oc that keeps the image or one of its revisions in this run
+ *                           ("pinned by Rollout shop/web", "protected by annotation on namespace shop"), plus the
+ *                           admin annotations the run reports instead of applying
  */
 public record ImageExplanation(String image, Verdict verdict, Rule rule, String reason, Stage2 stage2,
                                Instant created, boolean managed, List<ReferrerUse> referrers,
                                List<Revision> revisions, List<ManifestList> manifestLists,
-                               List<BlobShare> sharedBlobs, int imagesSharingBlobs, long bytes) {
+                               List<BlobShare> sharedBlobs, int imagesSharingBlobs, long bytes,
+                               List<String> beyondOc) {
 
     public ImageExplanation {
+        beyondOc = List.copyOf(beyondOc);
         referrers = List.copyOf(referrers);
         revisions = List.copyOf(revisions);
         manifestLists = List.copyOf(manifestLists);

@@ -46,6 +46,11 @@ public final class LastMomentCheck {
         if (options.keepPinnedImages() && references.pinned(name)) {
             return "a referrer now names the image by digest";
         }
+        Image image = graph.image(name);
+        if (image != null && options.extensions().annotations() && !image.annotations().protect().isEmpty()
+                && new ScopePolicies(graph, options).imageProtected(image)) {
+            return "the image is now annotated " + io.imageprune.model.AdminAnnotations.PROTECT;
+        }
         for (String repo : graph.revisionsNaming(name).keySet()) {
             if (remainingRevisions(repo, name, removedByRun.getOrDefault(repo, List.of())) > 0) {
                 return "stream " + repo + " now has a revision of the image";

@@ -29,11 +29,44 @@ public final class Planner {
     private final ReferenceGraph graph;
     private final PruneOptions options;
     private final References references;
+    private final ScopePolicies policies;
 
     private Planner(ReferenceGraph graph, PruneOptions options) {
         this.graph = graph;
         this.options = options;
         this.references = References.of(graph, options);
+        this.policies = new ScopePolicies(graph, options);
+    }
+
+    /**
+     * The admin annotations the run reports instead of applying: malformed values, and values that would keep less
+     * than the run's settings (unless relaxing is allowed). Sorted; empty unless annotations are on.
+     */
+    public List<String> annotationNotes() {
+        return policies.notes();
+    }
+
+    /**
+     * Where a stage-1 rule beyond oc comes from for a stream: {@code namespace shop} or {@code imagestream shop/web}
+     * for the protect and per-scope rules, null for every other rule.
+     */
+    public String ruleSource(String repo, Rule rule) {
+        ImageStream stream = graph.stream(repo);
+        if (stream == null || rule == null) {
+            return null;
+        }
+        return switch (rule) {
+            case PROTECTED_NAMESPACE -> policies.protectingNamespace(stream);
+            case PROTECTED_STREAM -> "imagestream " + repo;
+            case YOUNG_REVISION_IN_SCOPE -> policies.forStream(stream).thresholdFrom();
+            case RECENT_REVISION_IN_SCOPE -> policies.forStream(stream).revisionsFrom();
+            default -> null;
+        };
+    }
+
+    /** Whether the image carries {@code imageprune.io/protect} and the run applies annotations. */
+    public boolean imageProtected(Image image) {
+        return policies.imageProtected(image);
     }
 
     public static Planner of(ReferenceGraph graph, PruneOptions options) {
@@ -123,6 +156,12 @@ public final class Planner {
         if (!Identities.problems(stream).isEmpty()) {
             return Rule.UNSAFE_STREAM;
         }
+        if (policies.protectingNamespace(stream) != null) {
+            return Rule.PROTECTED_NAMESPACE;
+        }
+        if (policies.streamProtected(stream)) {
+            return Rule.PROTECTED_STREAM;
+        }
         if (!options.pruneOverSizeLimit() && stream.created().isAfter(options.threshold())) {
             return Rule.YOUNG_STREAM;
         }
@@ -182,8 +221,7 @@ public final class Planner {
                 removedTags.add(tag.name());
             }
         }
-        ImageStream pruned = new ImageStream(stream.namespace(), stream.name(), stream.created(),
-                stream.dockerImageRepository(), keptTags);
+        ImageStream pruned = stream.withTags(keptTags);
         return new StreamPlan(stream, pruned, List.copyOf(removed), List.copyOf(removedTags),
                 List.copyOf(layerLinks), List.copyOf(manifestLinks));
     }
@@ -222,6 +260,10 @@ public final class Planner {
         if (!options.pruneOverSizeLimit() && item.created().isAfter(options.threshold())) {
             return Rule.YOUNG_REVISION;
         }
+        ScopePolicies.StreamPolicy policy = policies.forStream(stream);
+        if (!options.pruneOverSizeLimit() && item.created().isAfter(policy.threshold())) {
+            return Rule.YOUNG_REVISION_IN_SCOPE;
+        }
         if (rev == 0 && references.tagUsed(stream.namespace(), stream.name(), tag)) {
             return Rule.TAG_IN_USE;
         }
@@ -233,12 +275,17 @@ public final class Planner {
             // removing the revision would delete links of the names it carries
             return Rule.UNSAFE_IMAGE;
         }
+        if (policies.imageProtected(image)) {
+            return Rule.PROTECTED_IMAGE;
+        }
         if (options.pruneOverSizeLimit()) {
             if (!exceedsLimits(image, stream.namespace())) {
                 return Rule.WITHIN_LIMITS;
             }
         } else if (rev < options.keepTagRevisions()) {
             return Rule.RECENT_REVISION;
+        } else if (rev < policy.keepTagRevisions()) {
+            return Rule.RECENT_REVISION_IN_SCOPE;
         }
         if (references.imageUsed(stream.namespace(), stream.name(), image.name())) {
             return Rule.IMAGE_IN_USE;
@@ -290,10 +337,11 @@ public final class Planner {
         }
         Set<String> used = usedImages(streamsAfterStage1);
         Set<String> pinned = options.keepPinnedImages() ? pinnedImages() : Set.of();
+        Set<String> protectedImages = protectedImagesAndChildren();
         Set<String> unsafe = unsafeImagesAndChildren();
         List<Image> deleted = new ArrayList<>();
         for (Image image : graph.images()) {
-            if (decideImage(image, used, pinned, unsafe).removes()) {
+            if (decideImage(image, used, pinned, protectedImages, unsafe).removes()) {
                 deleted.add(image);
             }
         }
@@ -328,12 +376,13 @@ public final class Planner {
     public Map<String, Rule> imageRules(Map<String, ImageStream> streamsAfterStage1, Set<String> names) {
         Set<String> used = usedImages(streamsAfterStage1);
         Set<String> pinned = options.keepPinnedImages() ? pinnedImages() : Set.of();
+        Set<String> protectedImages = protectedImagesAndChildren();
         Set<String> unsafe = unsafeImagesAndChildren();
         Map<String, Rule> rules = new HashMap<>();
         for (String name : names) {
             Image image = graph.image(name);
             if (image != null) {
-                rules.put(name, decideImage(image, used, pinned, unsafe));
+                rules.put(name, decideImage(image, used, pinned, protectedImages, unsafe));
             }
         }
         return rules;
@@ -381,7 +430,8 @@ public final class Planner {
      * An image whose identity must not reach a URL is kept with everything it names, whatever oc's rules say; then
      * spec §7.3 rules 1-3, then safety rule 1.
      */
-    private Rule decideImage(Image image, Set<String> used, Set<String> pinned, Set<String> unsafe) {
+    private Rule decideImage(Image image, Set<String> used, Set<String> pinned, Set<String> protectedImages,
+                             Set<String> unsafe) {
         if (unsafe.contains(image.name())) {
             return graph.unsafeImage(image.name()) ? Rule.UNSAFE_IMAGE : Rule.NAMED_BY_UNSAFE_IMAGE;
         }
@@ -393,6 +443,9 @@ public final class Planner {
         }
         if (!options.pruneOverSizeLimit() && image.created().isAfter(options.threshold())) {
             return Rule.YOUNG_IMAGE;
+        }
+        if (protectedImages.contains(image.name())) {
+            return Rule.PROTECTED_IMAGE;
         }
         if (pinned.contains(image.name())) {
             return Rule.PINNED;
@@ -434,6 +487,24 @@ public final class Planner {
         }
         addManifestListChildren(pinned);
         return pinned;
+    }
+
+    /**
+     * Images annotated {@code imageprune.io/protect: "true"}, with everything their manifest lists name (a protected
+     * multi-arch image is pulled through its children); empty unless annotations are on.
+     */
+    private Set<String> protectedImagesAndChildren() {
+        if (!options.extensions().annotations()) {
+            return Set.of();
+        }
+        Set<String> protectedImages = new HashSet<>();
+        for (Image image : graph.images()) {
+            if (!image.annotations().protect().isEmpty() && policies.imageProtected(image)) {
+                protectedImages.add(image.name());
+            }
+        }
+        addManifestListChildren(protectedImages);
+        return protectedImages;
     }
 
     /** The images whose identity must not reach a URL, with everything their manifest lists name. */

@@ -19,17 +19,28 @@ import java.util.Objects;
  *                           or blob is deleted (spec §9)
  * @param ignoreInvalidRefs  skip unparsable references instead of refusing to plan
  * @param keepPinnedImages   safety rule 1: never delete an image whose digest a counted referrer names
+ * @param extensions         the extensions beyond oc the run applies ({@link Extensions#NONE}: oc's decisions)
+ * @param now                the run's "now", from which per-scope keep-younger-than annotations are measured; null
+ *                           when unknown (those annotations then cannot keep more and are reported)
  */
 public record PruneOptions(Instant threshold, int keepTagRevisions, boolean pruneOverSizeLimit, boolean allImages,
                            boolean pruneRegistry, String namespace, boolean ignoreInvalidRefs,
-                           boolean keepPinnedImages) {
+                           boolean keepPinnedImages, Extensions extensions, Instant now) {
 
     public PruneOptions {
         threshold = Times.orZero(threshold);
+        extensions = extensions == null ? Extensions.NONE : extensions;
         namespace = namespace == null ? "" : namespace;
         if (keepTagRevisions < 0) {
             throw new IllegalArgumentException("keepTagRevisions must not be negative");
         }
+    }
+
+    /** Options without extensions beyond oc (beside the pinned-image rule as given). */
+    public PruneOptions(Instant threshold, int keepTagRevisions, boolean pruneOverSizeLimit, boolean allImages,
+                        boolean pruneRegistry, String namespace, boolean ignoreInvalidRefs, boolean keepPinnedImages) {
+        this(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace, ignoreInvalidRefs,
+                keepPinnedImages, Extensions.NONE, null);
     }
 
     /**
@@ -45,7 +56,7 @@ public record PruneOptions(Instant threshold, int keepTagRevisions, boolean prun
                 Boolean.TRUE.equals(pruneOverSizeLimit),
                 allImages == null || allImages,
                 pruneRegistry == null || pruneRegistry,
-                namespace, ignoreInvalidRefs, keepPinnedImages);
+                namespace, ignoreInvalidRefs, keepPinnedImages, Extensions.NONE, now);
     }
 
     public boolean clusterWide() {
@@ -54,6 +65,16 @@ public record PruneOptions(Instant threshold, int keepTagRevisions, boolean prun
 
     public PruneOptions withKeepPinnedImages(boolean keep) {
         return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
-                ignoreInvalidRefs, keep);
+                ignoreInvalidRefs, keep, extensions, now);
+    }
+
+    public PruneOptions withExtensions(Extensions newExtensions) {
+        return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
+                ignoreInvalidRefs, keepPinnedImages, newExtensions, now);
+    }
+
+    /** {@code --oc-exact}: no extension beyond oc, and no pinned-image rule. */
+    public PruneOptions ocExact() {
+        return withExtensions(Extensions.NONE).withKeepPinnedImages(false);
     }
 }

@@ -1,6 +1,9 @@
 package io.imageprune.policy;
 
 import io.imageprune.graph.Counts;
+import io.imageprune.graph.ExtensionHolders;
+import io.imageprune.graph.ExtensionHolders.Holder;
+import io.imageprune.graph.ExtensionHolders.Source;
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.graph.ReferrerEntry;
 import io.imageprune.reference.ExtractedReferences;
@@ -31,6 +34,8 @@ final class References {
     private final Set<String> extraImages = new HashSet<>();
     private final Set<String> extraPinned = new HashSet<>();
     private final List<String> errors;
+    /** {tags, images, pinned} counters of the extensions' always-counted holders the run applies. */
+    private final List<Counts[]> extensionCounts = new ArrayList<>(3);
 
     private References(Counts alwaysTags, Counts alwaysImages, Counts alwaysPinned, List<String> errors) {
         this.alwaysTags = alwaysTags;
@@ -43,7 +48,8 @@ final class References {
         References refs;
         if (options.clusterWide()) {
             refs = new References(graph.alwaysUsedTags(), graph.alwaysUsedImages(), graph.alwaysPinnedDigests(),
-                    withIdentityProblems(invalidReferences(graph.referrersWithErrors(), options), graph, ""));
+                    withIdentityProblems(withExtensionErrors(invalidReferences(graph.referrersWithErrors(), options),
+                            graph, options), graph, ""));
             for (ReferrerEntry pod : graph.conditionalPods()) {
                 if (pod.counts(options.threshold())) {
                     refs.addExtra(pod.references());
@@ -54,15 +60,88 @@ final class References {
                     .filter(e -> e.referrer().namespace().equals(options.namespace()))
                     .toList();
             refs = new References(new Counts(), new Counts(), new Counts(), withIdentityProblems(
-                    invalidReferences(inNamespace.stream().filter(e -> !e.references().errors().isEmpty()).toList(),
-                            options), graph, options.namespace()));
+                    withExtensionErrors(invalidReferences(inNamespace.stream()
+                            .filter(e -> !e.references().errors().isEmpty()).toList(), options), graph, options),
+                    graph, options.namespace()));
             for (ReferrerEntry entry : inNamespace) {
                 if (entry.counts(options.threshold())) {
                     refs.addExtra(entry.references());
                 }
             }
         }
+        refs.addExtensions(graph.extensions(), options);
         return refs;
+    }
+
+    /**
+     * The references of the holders oc does not read, for the extensions the run applies: a cluster-wide run adds the
+     * always-counted ones from the maintained counters and the conditional ones that count at its threshold; a
+     * namespaced run only that namespace's holders.
+     */
+    private void addExtensions(ExtensionHolders extensions, PruneOptions options) {
+        for (Source source : Source.values()) {
+            if (!options.extensions().reads(source)) {
+                continue;
+            }
+            if (options.clusterWide()) {
+                extensionCounts.add(new Counts[] {extensions.usedTags(source), extensions.usedImages(source),
+                        extensions.pinnedDigests(source)});
+                for (Holder holder : extensions.conditionalHolders(source)) {
+                    if (holder.counts(options.threshold())) {
+                        addExtra(holder.references());
+                    }
+                }
+            } else {
+                for (Holder holder : extensions.holders(source)) {
+                    if (holder.namespace().equals(options.namespace()) && holder.counts(options.threshold())) {
+                        addExtra(holder.references());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The holders oc does not read that count, for the extensions the run applies, in a stable order: source, then
+     * namespace and name.
+     */
+    static List<Holder> countedHolders(ExtensionHolders extensions, PruneOptions options) {
+        List<Holder> counted = new ArrayList<>();
+        for (Source source : Source.values()) {
+            if (!options.extensions().reads(source)) {
+                continue;
+            }
+            for (Holder holder : extensions.holders(source)) {
+                if (holder.counts(options.threshold())
+                        && (options.clusterWide() || holder.namespace().equals(options.namespace()))) {
+                    counted.add(holder);
+                }
+            }
+        }
+        counted.sort(Comparator.comparing(Holder::source).thenComparing(Holder::kind)
+                .thenComparing(Holder::namespace).thenComparing(Holder::name));
+        return counted;
+    }
+
+    /**
+     * Invalid references of counted holders oc does not read count as oc's do (they stop the run unless ignored):
+     * after oc's messages, so oc's own order and texts stay as they are.
+     */
+    private static List<String> withExtensionErrors(List<String> invalidReferences, ReferenceGraph graph,
+                                                    PruneOptions options) {
+        if (!options.extensions().any()) {
+            return invalidReferences;
+        }
+        List<String> all = null;
+        for (Holder holder : countedHolders(graph.extensions(), options)) {
+            if (holder.references().hasErrors()) {
+                if (all == null) {
+                    all = new ArrayList<>(invalidReferences);
+                }
+                all.addAll(holder.references().errors());
+            }
+        }
+        return all == null ? invalidReferences : all;
     }
 
     private static List<String> invalidReferences(java.util.Collection<ReferrerEntry> withErrors,
@@ -105,16 +184,25 @@ final class References {
 
     boolean tagUsed(String namespace, String stream, String tag) {
         String key = namespace + "/" + stream + ":" + tag;
-        return alwaysTags.contains(key) || extraTags.contains(key);
+        return alwaysTags.contains(key) || extraTags.contains(key) || inExtensions(0, key);
+    }
+
+    private boolean inExtensions(int which, String key) {
+        for (Counts[] counts : extensionCounts) {
+            if (counts[which].contains(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean imageUsed(String namespace, String stream, String digest) {
         String key = namespace + "/" + stream + "@" + digest;
-        return alwaysImages.contains(key) || extraImages.contains(key);
+        return alwaysImages.contains(key) || extraImages.contains(key) || inExtensions(1, key);
     }
 
     boolean pinned(String digest) {
-        return alwaysPinned.contains(digest) || extraPinned.contains(digest);
+        return alwaysPinned.contains(digest) || extraPinned.contains(digest) || inExtensions(2, digest);
     }
 
     /**

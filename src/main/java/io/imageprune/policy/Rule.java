@@ -5,13 +5,20 @@ public enum Rule {
     // stage 1, per stream
     YOUNG_STREAM(false, "the stream is younger than keep-younger-than"),
     UNREADABLE_STREAM(false, "an image of the stream has no readable metadata, so the stream is left alone"),
+    PROTECTED_NAMESPACE(false, "the stream's namespace is annotated imageprune.io/protect: the stream is left alone"),
+    PROTECTED_STREAM(false, "the stream is annotated imageprune.io/protect: it is left alone"),
     UNSAFE_STREAM(false, "the stream's namespace or name is not safe in a URL (an invalid reference, ignored): the "
             + "stream is left alone"),
     // stage 1, per revision (spec §6.3, in order)
     YOUNG_REVISION(false, "the revision is younger than keep-younger-than"),
+    YOUNG_REVISION_IN_SCOPE(false, "the revision is younger than the imageprune.io/keep-younger-than annotation on its "
+            + "namespace or stream"),
     TAG_IN_USE(false, "current revision of a tag that a referrer uses"),
     DANGLING(true, "the revision's image does not exist"),
     RECENT_REVISION(false, "among the newest keep-tag-revisions revisions of its tag"),
+    RECENT_REVISION_IN_SCOPE(false, "among the newest revisions the imageprune.io/keep-tag-revisions annotation on its "
+            + "namespace or stream keeps"),
+    PROTECTED_IMAGE(false, "the image, or a manifest list holding it, is annotated imageprune.io/protect"),
     WITHIN_LIMITS(false, "the image does not exceed the namespace's image size limit"),
     IMAGE_IN_USE(false, "a referrer uses the image by digest in this stream"),
     OLD_REVISION(true, "older than the newest keep-tag-revisions revisions and not in use"),
@@ -27,7 +34,8 @@ public enum Rule {
     IMAGE_IN_STREAM(false, "a remaining stream revision (or a kept manifest list) uses the image"),
     UNMANAGED(false, "the image is not managed by OpenShift and --all=false"),
     YOUNG_IMAGE(false, "the image is younger than keep-younger-than"),
-    PINNED(false, "a running workload, template or build names the image, or a manifest list holding it, by digest (safety rule 1)"),
+    PINNED(false, "a running workload, template, build or other holder names the image, or a manifest list holding it, "
+            + "by digest (safety rule 1)"),
     UNREFERENCED_IMAGE(true, "no stream revision references the image"),
     // stage 2, blobs
     LAST_IMAGE_USING_BLOB(true, "no remaining image uses the blob");

@@ -10,14 +10,18 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.io.SerializedString;
+import io.imageprune.model.AdminAnnotations;
 import io.imageprune.model.BuildSource;
 import io.imageprune.model.Container;
+import io.imageprune.model.CustomReferrer;
 import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
 import io.imageprune.model.Layer;
 import io.imageprune.model.LimitRange;
+import io.imageprune.model.Namespace;
 import io.imageprune.model.Referrer;
 import io.imageprune.model.ReferrerKind;
+import io.imageprune.model.SpecTag;
 import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
 import io.imageprune.model.Times;
@@ -111,6 +115,19 @@ public final class ProjectionCodec {
     private static final SerializedString K_IMAGE_STREAM = new SerializedString(ProjectionKeys.IMAGE_STREAM);
     private static final SerializedString K_LIMIT_RANGE = new SerializedString(ProjectionKeys.LIMIT_RANGE);
     private static final SerializedString K_SYNC_MARKER = new SerializedString(ProjectionKeys.SYNC_MARKER);
+    private static final SerializedString K_NAMESPACE = new SerializedString(ProjectionKeys.NAMESPACE);
+    private static final SerializedString K_CUSTOM_REFERRER = new SerializedString(ProjectionKeys.CUSTOM_REFERRER);
+    // issue 12: written only when not empty, so oc's objects project exactly as before
+    private static final SerializedString F_ANNOTATIONS = new SerializedString("annotations");
+    private static final SerializedString F_SPEC_TAGS = new SerializedString("specTags");
+    private static final SerializedString F_FROM = new SerializedString("from");
+    private static final SerializedString F_EPHEMERAL = new SerializedString("ephemeralContainers");
+    private static final SerializedString F_REFERRER_KIND = new SerializedString("referrerKind");
+    private static final SerializedString F_GROUP = new SerializedString("group");
+    private static final SerializedString F_RUN_LIKE = new SerializedString("runLike");
+    private static final SerializedString F_FINISHED = new SerializedString("finished");
+    private static final SerializedString F_REFERENCES = new SerializedString("references");
+    private static final SerializedString F_PATH = new SerializedString("path");
     private static final Map<ReferrerKind, SerializedString> K_REFERRERS = new EnumMap<>(ReferrerKind.class);
     private static final Map<String, ReferrerKind> REFERRER_KINDS = new HashMap<>();
 
@@ -173,6 +190,10 @@ public final class ProjectionCodec {
                 writeLimitRange(g, l);
             } else if (modelObject instanceof SyncMarker m) {
                 writeSyncMarker(g, m);
+            } else if (modelObject instanceof CustomReferrer c) {
+                writeCustomReferrer(g, c);
+            } else if (modelObject instanceof Namespace n) {
+                writeNamespace(g, n);
             } else {
                 throw new ProjectionException("cannot encode a " + modelObject.getClass().getName()
                         + ": not a projected model type");
@@ -257,6 +278,77 @@ public final class ProjectionCodec {
         writeStrings(g, i.manifestDigests());
         g.writeFieldName(F_DOCKER_IMAGE_REFERENCE);
         g.writeString(i.dockerImageReference());
+        writeAnnotations(g, i.annotations());
+    }
+
+    private static void writeAnnotations(JsonGenerator g, AdminAnnotations a) throws IOException {
+        if (a.isEmpty()) {
+            return;
+        }
+        g.writeFieldName(F_ANNOTATIONS);
+        g.writeStartObject();
+        writeNonEmpty(g, AdminAnnotations.PROTECT, a.protect());
+        writeNonEmpty(g, AdminAnnotations.KEEP_TAG_REVISIONS, a.keepTagRevisions());
+        writeNonEmpty(g, AdminAnnotations.KEEP_YOUNGER_THAN, a.keepYoungerThan());
+        g.writeEndObject();
+    }
+
+    private static void writeNonEmpty(JsonGenerator g, String field, String value) throws IOException {
+        if (!value.isEmpty()) {
+            g.writeStringField(field, value);
+        }
+    }
+
+    private static void writeContainers(JsonGenerator g, List<Container> containers) throws IOException {
+        g.writeStartArray();
+        for (Container c : containers) {
+            g.writeStartObject();
+            g.writeFieldName(F_NAME);
+            g.writeString(c.name());
+            g.writeFieldName(F_INIT);
+            g.writeBoolean(c.init());
+            g.writeFieldName(F_IMAGE);
+            g.writeString(c.image());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeCustomReferrer(JsonGenerator g, CustomReferrer c) throws IOException {
+        g.writeFieldName(F_KIND);
+        g.writeString(K_CUSTOM_REFERRER);
+        g.writeFieldName(F_REFERRER_KIND);
+        g.writeString(c.kind());
+        g.writeFieldName(F_GROUP);
+        g.writeString(c.group());
+        g.writeFieldName(F_NAMESPACE);
+        g.writeString(c.namespace());
+        g.writeFieldName(F_NAME);
+        g.writeString(c.name());
+        g.writeFieldName(F_RUN_LIKE);
+        g.writeBoolean(c.runLike());
+        if (c.finished() != null) {
+            writeTime(g, F_FINISHED, c.finished());
+        }
+        g.writeFieldName(F_REFERENCES);
+        g.writeStartArray();
+        for (CustomReferrer.Reference r : c.references()) {
+            g.writeStartObject();
+            g.writeFieldName(F_PATH);
+            g.writeString(r.path());
+            g.writeFieldName(F_IMAGE);
+            g.writeString(r.image());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeNamespace(JsonGenerator g, Namespace n) throws IOException {
+        g.writeFieldName(F_KIND);
+        g.writeString(K_NAMESPACE);
+        g.writeFieldName(F_NAME);
+        g.writeString(n.name());
+        writeAnnotations(g, n.annotations());
     }
 
     private static void writeImageStream(JsonGenerator g, ImageStream s) throws IOException {
@@ -288,6 +380,31 @@ public final class ProjectionCodec {
             g.writeEndObject();
         }
         g.writeEndArray();
+        if (!s.specTags().isEmpty()) {
+            g.writeFieldName(F_SPEC_TAGS);
+            g.writeStartArray();
+            for (SpecTag tag : s.specTags()) {
+                g.writeStartObject();
+                g.writeFieldName(F_NAME);
+                g.writeString(tag.name());
+                g.writeFieldName(F_FROM);
+                writeBuildSource(g, tag.from());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        writeAnnotations(g, s.annotations());
+    }
+
+    private static void writeBuildSource(JsonGenerator g, BuildSource source) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName(F_KIND);
+        g.writeString(source.kind());
+        g.writeFieldName(F_NAMESPACE);
+        g.writeString(source.namespace());
+        g.writeFieldName(F_NAME);
+        g.writeString(source.name());
+        g.writeEndObject();
     }
 
     private static void writeReferrer(JsonGenerator g, Referrer r) throws IOException {
@@ -301,31 +418,17 @@ public final class ProjectionCodec {
         g.writeFieldName(F_PHASE);
         g.writeString(r.phase());
         g.writeFieldName(F_CONTAINERS);
-        g.writeStartArray();
-        for (Container c : r.containers()) {
-            g.writeStartObject();
-            g.writeFieldName(F_NAME);
-            g.writeString(c.name());
-            g.writeFieldName(F_INIT);
-            g.writeBoolean(c.init());
-            g.writeFieldName(F_IMAGE);
-            g.writeString(c.image());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
+        writeContainers(g, r.containers());
         g.writeFieldName(F_BUILD_SOURCE);
         BuildSource source = r.buildSource();
         if (source == null) {
             g.writeNull();
         } else {
-            g.writeStartObject();
-            g.writeFieldName(F_KIND);
-            g.writeString(source.kind());
-            g.writeFieldName(F_NAMESPACE);
-            g.writeString(source.namespace());
-            g.writeFieldName(F_NAME);
-            g.writeString(source.name());
-            g.writeEndObject();
+            writeBuildSource(g, source);
+        }
+        if (!r.ephemeralContainers().isEmpty()) {
+            g.writeFieldName(F_EPHEMERAL);
+            writeContainers(g, r.ephemeralContainers());
         }
     }
 
@@ -563,6 +666,10 @@ public final class ProjectionCodec {
                 return readLimitRange(p);
             case ProjectionKeys.SYNC_MARKER:
                 return readSyncMarker(p);
+            case ProjectionKeys.NAMESPACE:
+                return readNamespace(p);
+            case ProjectionKeys.CUSTOM_REFERRER:
+                return readCustomReferrer(p);
             default:
                 ReferrerKind referrerKind = REFERRER_KINDS.get(kind);
                 if (referrerKind == null) {
@@ -583,6 +690,7 @@ public final class ProjectionCodec {
         long size = 0;
         List<String> manifestDigests = null;
         String dockerImageReference = null;
+        AdminAnnotations annotations = null;
         String field;
         while ((field = p.nextFieldName()) != null) {
             p.nextToken();
@@ -597,12 +705,101 @@ public final class ProjectionCodec {
                 case "size" -> size = int64(p, field);
                 case "manifestDigests" -> manifestDigests = list(p, field, ProjectionCodec::stringElement);
                 case "dockerImageReference" -> dockerImageReference = string(p, field);
+                case "annotations" -> annotations = readAnnotations(p);
                 default -> p.skipChildren();
             }
         }
         required(name, "name");
         return new Image(name, created, managed, mediaType, layers, hasMetadata, configDigest, size, manifestDigests,
-                dockerImageReference);
+                dockerImageReference, annotations);
+    }
+
+    private static AdminAnnotations readAnnotations(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw wrongType(p, "annotations", "an object");
+        }
+        AdminAnnotations annotations = AdminAnnotations.NONE;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            annotations = annotations.with(field, string(p, field));
+        }
+        return annotations;
+    }
+
+    private static Namespace readNamespace(JsonParser p) throws IOException {
+        String name = null;
+        AdminAnnotations annotations = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "name" -> name = string(p, field);
+                case "annotations" -> annotations = readAnnotations(p);
+                default -> p.skipChildren();
+            }
+        }
+        required(name, "name");
+        return new Namespace(name, annotations);
+    }
+
+    private static CustomReferrer readCustomReferrer(JsonParser p) throws IOException {
+        String kind = null;
+        String group = null;
+        String namespace = null;
+        String name = null;
+        boolean runLike = false;
+        Instant finished = null;
+        List<CustomReferrer.Reference> references = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "referrerKind" -> kind = string(p, field);
+                case "group" -> group = string(p, field);
+                case "namespace" -> namespace = string(p, field);
+                case "name" -> name = string(p, field);
+                case "runLike" -> runLike = bool(p, field);
+                case "finished" -> finished = time(p, field);
+                case "references" -> references = list(p, field, ProjectionCodec::readCustomReference);
+                default -> p.skipChildren();
+            }
+        }
+        required(kind, "referrerKind");
+        required(name, "name");
+        return new CustomReferrer(kind, group, namespace, name, runLike, finished, references);
+    }
+
+    private static CustomReferrer.Reference readCustomReference(JsonParser p) throws IOException {
+        requireObject(p);
+        String path = null;
+        String image = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "path" -> path = string(p, field);
+                case "image" -> image = string(p, field);
+                default -> p.skipChildren();
+            }
+        }
+        return new CustomReferrer.Reference(path, image);
+    }
+
+    private static SpecTag readSpecTag(JsonParser p) throws IOException {
+        requireObject(p);
+        String name = null;
+        BuildSource from = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            p.nextToken();
+            switch (field) {
+                case "name" -> name = string(p, field);
+                case "from" -> from = readBuildSource(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new SpecTag(name, from);
     }
 
     private static Layer readLayer(JsonParser p) throws IOException {
@@ -628,6 +825,8 @@ public final class ProjectionCodec {
         Instant created = null;
         String dockerImageRepository = null;
         List<Tag> tags = null;
+        List<SpecTag> specTags = null;
+        AdminAnnotations annotations = null;
         String field;
         while ((field = p.nextFieldName()) != null) {
             p.nextToken();
@@ -637,12 +836,14 @@ public final class ProjectionCodec {
                 case "created" -> created = time(p, field);
                 case "dockerImageRepository" -> dockerImageRepository = string(p, field);
                 case "tags" -> tags = list(p, field, ProjectionCodec::readTag);
+                case "specTags" -> specTags = list(p, field, ProjectionCodec::readSpecTag);
+                case "annotations" -> annotations = readAnnotations(p);
                 default -> p.skipChildren();
             }
         }
         required(namespace, "namespace");
         required(name, "name");
-        return new ImageStream(namespace, name, created, dockerImageRepository, tags);
+        return new ImageStream(namespace, name, created, dockerImageRepository, tags, specTags, annotations);
     }
 
     private static Tag readTag(JsonParser p) throws IOException {
@@ -686,6 +887,7 @@ public final class ProjectionCodec {
         String phase = null;
         List<Container> containers = null;
         BuildSource buildSource = null;
+        List<Container> ephemeral = null;
         String field;
         while ((field = p.nextFieldName()) != null) {
             p.nextToken();
@@ -696,11 +898,12 @@ public final class ProjectionCodec {
                 case "phase" -> phase = string(p, field);
                 case "containers" -> containers = list(p, field, ProjectionCodec::readContainer);
                 case "buildSource" -> buildSource = readBuildSource(p);
+                case "ephemeralContainers" -> ephemeral = list(p, field, ProjectionCodec::readContainer);
                 default -> p.skipChildren();
             }
         }
         required(name, "name");
-        return new Referrer(kind, namespace, name, created, phase, containers, buildSource);
+        return new Referrer(kind, namespace, name, created, phase, containers, buildSource, ephemeral);
     }
 
     private static Container readContainer(JsonParser p) throws IOException {

@@ -1,12 +1,17 @@
 package io.imageprune.projection;
 
+import io.imageprune.model.CustomReferrer;
 import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
+import io.imageprune.model.Namespace;
 import io.imageprune.model.Referrer;
 import io.imageprune.model.ReferrerKind;
 
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 
 /**
@@ -19,20 +24,46 @@ public final class ProjectionKeys {
     public static final String IMAGE_STREAM = "ImageStream";
     public static final String LIMIT_RANGE = "LimitRange";
     public static final String SYNC_MARKER = "SyncMarker";
+    public static final String NAMESPACE = "Namespace";
+    /** The body kind of a {@link CustomReferrer}; its key carries its own kind ({@code Rollout/shop/web}). */
+    public static final String CUSTOM_REFERRER = "CustomReferrer";
 
     private static final Map<String, Boolean> KINDS = new HashMap<>(); // kind -> cluster-scoped
+    /** Kinds of custom resources that hold images: namespaced or cluster-scoped, as each is configured. */
+    private static final Set<String> CUSTOM_KINDS = ConcurrentHashMap.newKeySet();
 
     static {
         KINDS.put(IMAGE, true);
         KINDS.put(SYNC_MARKER, true);
         KINDS.put(IMAGE_STREAM, false);
         KINDS.put(LIMIT_RANGE, false);
+        KINDS.put(NAMESPACE, true);
+        // always readable: a record of a built-in kind switched off since must still decode (and be tombstoned)
+        io.imageprune.referrers.BuiltinReferrers.ALL.forEach(k -> CUSTOM_KINDS.add(k.kind()));
         for (ReferrerKind k : ReferrerKind.values()) {
             KINDS.put(k.kind(), false);
         }
     }
 
     private ProjectionKeys() {
+    }
+
+    /**
+     * Lets keys of these custom resource kinds through {@link #parse} (the configured referrer kinds, registered at
+     * start before the state is read). A name oc's kinds use is refused.
+     */
+    public static void allowCustomKinds(Collection<String> kinds) {
+        for (String kind : kinds) {
+            if (KINDS.containsKey(kind)) {
+                throw new IllegalArgumentException("kind " + kind + " cannot be a custom referrer kind");
+            }
+        }
+        CUSTOM_KINDS.addAll(kinds);
+    }
+
+    /** Whether the kind is a registered custom referrer kind. */
+    public static boolean isCustomKind(String kind) {
+        return CUSTOM_KINDS.contains(kind);
     }
 
     /**
@@ -53,6 +84,10 @@ public final class ProjectionKeys {
             return key(LIMIT_RANGE, l.namespace(), l.name());
         } else if (modelObject instanceof SyncMarker m) {
             return key(SYNC_MARKER, "", m.ingestId());
+        } else if (modelObject instanceof CustomReferrer c) {
+            return key(c.kind(), c.namespace(), c.name());
+        } else if (modelObject instanceof Namespace n) {
+            return key(NAMESPACE, "", n.name());
         } else if (modelObject == null) {
             throw new ProjectionException("cannot make a key for null");
         }
@@ -74,6 +109,10 @@ public final class ProjectionKeys {
             return matches(key, LIMIT_RANGE, l.namespace(), l.name());
         } else if (modelObject instanceof SyncMarker m) {
             return matches(key, SYNC_MARKER, "", m.ingestId());
+        } else if (modelObject instanceof CustomReferrer c) {
+            return matches(key, c.kind(), c.namespace(), c.name());
+        } else if (modelObject instanceof Namespace n) {
+            return matches(key, NAMESPACE, "", n.name());
         }
         return false;
     }
@@ -126,6 +165,9 @@ public final class ProjectionKeys {
             throw malformed(key, "the name contains '/'");
         }
         Boolean clusterScoped = KINDS.get(kind);
+        if (clusterScoped == null && CUSTOM_KINDS.contains(kind)) {
+            return new ObjectKey(kind, key.substring(first + 1, second), name);
+        }
         if (clusterScoped == null) {
             throw new ProjectionException("unknown kind '" + kind + "' in key '" + key + "'");
         }
@@ -138,7 +180,7 @@ public final class ProjectionKeys {
 
     /** Whether {@code kind} may appear in a key: Image, ImageStream, LimitRange, SyncMarker or a referrer kind. */
     public static boolean isKnownKind(String kind) {
-        return KINDS.containsKey(kind);
+        return KINDS.containsKey(kind) || CUSTOM_KINDS.contains(kind);
     }
 
     private static ProjectionException malformed(String key, String reason) {

@@ -1,6 +1,7 @@
 package io.imageprune.prune;
 
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.config.ReferrerSettings;
 import io.imageprune.options.OptionValues;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.PruneOptions;
@@ -33,8 +34,11 @@ public class PruneSettings {
     /** Why runs prune no registry although the configuration says they do; null: as configured. */
     private volatile String registryPruningOff;
 
-    public PruneSettings(ImagePruneConfig config) {
+    private final ReferrerSettings extensions;
+
+    public PruneSettings(ImagePruneConfig config, ReferrerSettings extensions) {
         this.config = config;
+        this.extensions = extensions;
         this.configured = new Values(config.plan().keepTagRevisions(),
                 OptionValues.duration("imageprune.plan.keep-younger-than", config.plan().keepYoungerThan()),
                 config.plan().ignoreInvalidRefs(),
@@ -79,7 +83,13 @@ public class PruneSettings {
 
     /** The options of a run starting at {@code now}, with oc's completion of unset values. */
     public PruneOptions options(Instant now) {
-        return new PlanFlags(null, null, null, null, null, null, null, null).resolve(now, defaults(current, true));
+        return withExtensions(new PlanFlags(null, null, null, null, null, null, null, null)
+                .resolve(now, defaults(current, true)));
+    }
+
+    /** The options with the configured extensions beyond oc (none with imageprune.plan.oc-exact). */
+    public PruneOptions withExtensions(PruneOptions options) {
+        return extensions.apply(options);
     }
 
     /**

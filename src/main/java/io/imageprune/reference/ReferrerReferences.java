@@ -7,6 +7,7 @@ import io.imageprune.model.Referrer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -57,10 +58,16 @@ public final class ReferrerReferences {
      * @param subreferrer {@code container <name>}, {@code init container <name>}, or empty for builds
      */
     public static String errorMessage(Referrer r, String subreferrer, String kind, String reference, String cause) {
+        return errorMessage(r.kind().resource(), r.namespace(), r.name(), subreferrer, kind, reference, cause);
+    }
+
+    /** The same text for any holder: {@code resource} is its lower-case kind word (e.g. {@code rollout}). */
+    static String errorMessage(String resource, String namespace, String name, String subreferrer, String kind,
+                               String reference, String cause) {
         StringBuilder b = new StringBuilder(96);
-        b.append(r.kind().resource()).append('/').append(r.name());
-        if (!r.namespace().isEmpty()) {
-            b.append(" namespace=").append(r.namespace());
+        b.append(resource).append('/').append(name);
+        if (!namespace.isEmpty()) {
+            b.append(" namespace=").append(namespace);
         }
         if (subreferrer != null && !subreferrer.isEmpty()) {
             b.append(": ").append(subreferrer);
@@ -135,21 +142,65 @@ public final class ReferrerReferences {
         return new String[] {name, tag};
     }
 
+    /**
+     * The references of image strings held by an object oc does not read (a custom resource's, a pod's ephemeral
+     * containers), each interpreted exactly as oc interprets a container image of a workload template.
+     *
+     * @param resource the lower-case kind word of the holder, for error messages ({@code rollout})
+     * @param images   subreferrer (the field, for error messages) → image string, in order
+     */
+    public static ExtractedReferences ofImages(String resource, String namespace, String name,
+                                               List<Map.Entry<String, String>> images) {
+        Collector c = new Collector(resource, namespace, name);
+        for (Map.Entry<String, String> image : images) {
+            if (!isGoBlank(image.getValue())) {
+                c.image(image.getKey(), image.getValue());
+            }
+        }
+        return c.result();
+    }
+
+    /**
+     * The references of object references held by an object oc does not read (an ImageStream's spec tags), each
+     * interpreted exactly as oc interprets a build's input image of the same kind.
+     *
+     * @param sources subreferrer (for error messages) → object reference, in order
+     */
+    public static ExtractedReferences ofSources(String resource, String namespace, String name,
+                                                List<Map.Entry<String, BuildSource>> sources) {
+        Collector c = new Collector(resource, namespace, name);
+        for (Map.Entry<String, BuildSource> source : sources) {
+            c.subreferrer = source.getKey();
+            c.buildSource(source.getValue());
+        }
+        return c.result();
+    }
+
     private static final class Collector {
-        private final Referrer referrer;
+        private final String resource;
+        private final String namespace;
+        private final String name;
+        /** The subreferrer of build-source errors: empty for builds (oc's text). */
+        private String subreferrer = "";
         private List<ImageRef> refs;
         private List<String> errors;
         private Set<String> pinned;
 
         Collector(Referrer referrer) {
-            this.referrer = referrer;
+            this(referrer.kind().resource(), referrer.namespace(), referrer.name());
+        }
+
+        Collector(String resource, String namespace, String name) {
+            this.resource = resource;
+            this.namespace = namespace;
+            this.name = name;
         }
 
         void buildSource(BuildSource source) {
             switch (source.kind()) {
                 case "DockerImage" -> {
                     if (!isGoBlank(source.name())) {
-                        image("", source.name());
+                        image(subreferrer, source.name());
                     }
                 }
                 case "ImageStreamImage" -> {
@@ -158,7 +209,7 @@ public final class ReferrerReferences {
                         ref(ImageRef.image(namespace(source), parts[0], parts[1]));
                         pin(parts[1]);
                     } catch (InvalidReferenceException e) {
-                        error("", KIND_IMAGE_STREAM_IMAGE, source.name(), e.getMessage());
+                        error(subreferrer, KIND_IMAGE_STREAM_IMAGE, source.name(), e.getMessage());
                     }
                 }
                 case "ImageStreamTag" -> {
@@ -166,7 +217,7 @@ public final class ReferrerReferences {
                         String[] parts = parseImageStreamTagName(source.name());
                         ref(ImageRef.tag(namespace(source), parts[0], parts[1]));
                     } catch (InvalidReferenceException e) {
-                        error("", KIND_IMAGE_STREAM_TAG, source.name(), e.getMessage());
+                        error(subreferrer, KIND_IMAGE_STREAM_TAG, source.name(), e.getMessage());
                     }
                 }
                 default -> {
@@ -176,7 +227,7 @@ public final class ReferrerReferences {
         }
 
         private String namespace(BuildSource source) {
-            return source.namespace().isEmpty() ? referrer.namespace() : source.namespace();
+            return source.namespace().isEmpty() ? namespace : source.namespace();
         }
 
         /** oc's {@code analyzeImageReference}: a container image or a DockerImage build source. */
@@ -220,7 +271,7 @@ public final class ReferrerReferences {
             if (errors == null) {
                 errors = new ArrayList<>(2);
             }
-            errors.add(errorMessage(referrer, subreferrer, kind, reference, cause));
+            errors.add(errorMessage(resource, namespace, name, subreferrer, kind, reference, cause));
         }
 
         ExtractedReferences result() {

@@ -14,7 +14,7 @@ final class Kinds {
     private static final Set<String> KNOWN = known();
 
     private static Set<String> known() {
-        Set<String> kinds = new HashSet<>(List.of("Image", "ImageStream", "LimitRange"));
+        Set<String> kinds = new HashSet<>(List.of("Image", "ImageStream", "LimitRange", "Namespace"));
         for (ReferrerKind k : ReferrerKind.values()) {
             kinds.add(k.kind());
         }
@@ -40,6 +40,7 @@ final class Kinds {
             case "Pod":
             case "ReplicationController":
             case "LimitRange":
+            case "Namespace":
                 return group.isEmpty();
             case "Deployment":
             case "DaemonSet":

@@ -1,14 +1,18 @@
 package io.imageprune.snapshot;
 
 import com.fasterxml.jackson.core.JsonToken;
+import io.imageprune.model.AdminAnnotations;
 import io.imageprune.model.BuildSource;
 import io.imageprune.model.Container;
+import io.imageprune.model.CustomReferrer;
 import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
 import io.imageprune.model.Layer;
 import io.imageprune.model.LimitRange;
+import io.imageprune.model.Namespace;
 import io.imageprune.model.Referrer;
 import io.imageprune.model.ReferrerKind;
+import io.imageprune.model.SpecTag;
 import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
 
@@ -17,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +33,7 @@ import java.util.Map;
 final class LoadRun {
     private static final String MANAGED_ANNOTATION = "openshift.io/image.managed";
     private static final String IMAGE_LIMIT_TYPE = "openshift.io/Image";
+    private static final String ADMIN_ANNOTATION_PREFIX = "imageprune.io/";
 
     private static final String[] POD_SPEC_PATH = {};
     private static final String[] TEMPLATE_SPEC_PATH = {"template", "spec"};
@@ -36,6 +42,8 @@ final class LoadRun {
     private final Tokens parser;
     private final boolean yaml;
     private final SnapshotSink sink;
+    private final ExtraKinds extraKinds;
+    private final Map<String, Integer> extraLoaded = new HashMap<>();
 
     private final Interner strings;
     private final Interner layerTable;
@@ -79,6 +87,8 @@ final class LoadRun {
     private String mdNamespace;
     private Instant mdCreated;
     private boolean mdManaged;
+    /** imageprune.io annotations of the current image or stream. */
+    private AdminAnnotations mdAdmin = AdminAnnotations.NONE;
 
     // Lists are built in fresh (young) ArrayLists per object: filling long-lived scratch lists with new objects
     // would cost a GC write barrier and card refinement per element.
@@ -90,11 +100,13 @@ final class LoadRun {
     private final ReferrerHandler referrerHandler = new ReferrerHandler();
     private final LimitRangeHandler limitRangeHandler = new LimitRangeHandler();
     private final SkipHandler skipHandler = new SkipHandler();
+    private final GenericHandler genericHandler = new GenericHandler();
 
     /**
      * @param capacity expected number of distinct layers (a hint for the intern tables; they grow as needed)
      */
-    LoadRun(Tokens parser, boolean yaml, SnapshotSink sink, int capacity) {
+    LoadRun(Tokens parser, boolean yaml, SnapshotSink sink, int capacity, ExtraKinds extraKinds) {
+        this.extraKinds = extraKinds;
         this.strings = new Interner(Math.max(16, capacity / 2), false);
         this.layerTable = new Interner(capacity, true);
         this.parser = parser;
@@ -170,6 +182,7 @@ final class LoadRun {
                 counts.put(k.kind(), referrers[k.ordinal()]);
             }
         }
+        counts.putAll(extraLoaded);
         return counts;
     }
 
@@ -220,7 +233,7 @@ final class LoadRun {
                 itemKind = kind;
                 if (kind != null && kind != lastKindSeen) {
                     lastKindSeen = kind;
-                    lastKindKnown = Kinds.isKnown(kind);
+                    lastKindKnown = Kinds.isKnown(kind) || extraKinds.mayHandle(kind);
                 }
             } else if (field.equals("apiVersion")) {
                 apiVersion = internedString(p, "apiVersion");
@@ -256,7 +269,9 @@ final class LoadRun {
             decidedApiVersion = apiVersion;
             decidedReferrerKind = null;
             decidedSkipKey = null;
-            if (!Kinds.isKnown(kind)) {
+            if (extraKinds.mayHandle(kind) && extraKinds.handles(kind, apiVersion)) {
+                decided = genericHandler;
+            } else if (!Kinds.isKnown(kind)) {
                 decidedSkipKey = kind;
                 decided = skipHandler;
             } else if (apiVersion != null && !Kinds.groupMatches(kind, apiVersion)) {
@@ -268,6 +283,8 @@ final class LoadRun {
                 decided = streamHandler;
             } else if (kind.equals("LimitRange")) {
                 decided = limitRangeHandler;
+            } else if (kind.equals("Namespace")) {
+                decided = genericHandler;
             } else {
                 decidedReferrerKind = ReferrerKind.ofKind(kind);
                 decided = referrerHandler;
@@ -277,6 +294,8 @@ final class LoadRun {
             referrerHandler.kind = decidedReferrerKind;
         } else if (decided == skipHandler) {
             skipHandler.key = decidedSkipKey;
+        } else if (decided == genericHandler) {
+            genericHandler.apiVersion = apiVersion;
         }
         return decided;
     }
@@ -305,6 +324,7 @@ final class LoadRun {
             mdNamespace = null;
             mdCreated = null;
             mdManaged = false;
+            mdAdmin = AdminAnnotations.NONE;
         }
 
         abstract void field(String name, Tokens p) throws IOException;
@@ -364,6 +384,131 @@ final class LoadRun {
         @Override
         void finish() {
             skipped.merge(key, 1, Integer::sum);
+        }
+    }
+
+    /**
+     * Namespaces and the configured custom resources: small and rare, read as a generic JSON value and converted
+     * from that (the custom resources through their JSONPath expressions).
+     */
+    private final class GenericHandler extends Handler {
+        String apiVersion;
+        private Map<String, Object> item;
+
+        @Override
+        Handler run(Tokens p) throws IOException {
+            for (;;) {
+                begin(itemKind);
+                if (headBuffer != null) {
+                    try (Tokens replay = replayHead()) {
+                        String f;
+                        while ((f = replay.nextFieldName()) != null) {
+                            replay.nextToken();
+                            field(f, replay);
+                        }
+                    }
+                }
+                if (!itemClosed) {
+                    String f;
+                    while ((f = p.nextFieldName()) != null) {
+                        p.nextToken();
+                        field(f, p);
+                    }
+                }
+                finish();
+                Handler next = nextItem(p);
+                if (next != this) {
+                    return next;
+                }
+            }
+        }
+
+        @Override
+        void begin(String kind) {
+            super.begin(kind);
+            item = new LinkedHashMap<>();
+        }
+
+        @Override
+        void field(String name, Tokens p) throws IOException {
+            push(name);
+            item.put(name, genericValue(p, 0));
+            pop();
+            if (name.equals("metadata") && item.get(name) instanceof Map<?, ?> md) {
+                itemName = md.get("name") instanceof String n ? n : null;
+                itemNamespace = md.get("namespace") instanceof String ns ? ns : null;
+            }
+        }
+
+        @Override
+        void finish() {
+            Object converted;
+            if (itemKind.equals("Namespace")) {
+                converted = namespace(item);
+            } else {
+                try {
+                    converted = extraKinds.convert(itemKind, apiVersion, item);
+                } catch (IllegalArgumentException e) {
+                    throw fail(null, e.getMessage());
+                }
+            }
+            extraLoaded.merge(itemKind, 1, Integer::sum);
+            if (converted instanceof CustomReferrer custom) {
+                sink.customReferrer(custom);
+            } else if (converted instanceof Namespace namespace) {
+                sink.namespace(namespace);
+            }
+        }
+
+        private Namespace namespace(Map<String, Object> item) {
+            Map<?, ?> md = item.get("metadata") instanceof Map<?, ?> m ? m : Map.of();
+            if (!(md.get("name") instanceof String name) || name.isEmpty()) {
+                throw fail(null, "missing metadata.name");
+            }
+            AdminAnnotations annotations = AdminAnnotations.NONE;
+            if (md.get("annotations") instanceof Map<?, ?> values) {
+                for (Map.Entry<?, ?> e : values.entrySet()) {
+                    if (e.getValue() instanceof String value) {
+                        annotations = annotations.with(String.valueOf(e.getKey()), value);
+                    }
+                }
+            }
+            return new Namespace(name, annotations);
+        }
+    }
+
+    /** The value at the current token as maps (in document order), lists, strings, booleans and null. */
+    private Object genericValue(Tokens p, int nesting) throws IOException {
+        if (nesting > 200) {
+            throw fail(null, "nested more than 200 levels deep");
+        }
+        JsonToken t = p.currentToken();
+        switch (t) {
+            case START_OBJECT: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                String f;
+                while ((f = p.nextFieldName()) != null) {
+                    p.nextToken();
+                    map.put(f, genericValue(p, nesting + 1));
+                }
+                return map;
+            }
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                while (nextElement(p) != JsonToken.END_ARRAY) {
+                    list.add(genericValue(p, nesting + 1));
+                }
+                return list;
+            }
+            case VALUE_NULL:
+                return null;
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            default:
+                // strings and numbers as written
+                return p.getText();
         }
     }
 
@@ -570,13 +715,14 @@ final class LoadRun {
             String name = requireName();
             images++;
             sink.image(new Image(name, mdCreated, mdManaged, mediaType, layers, hasMetadata, configDigest, size,
-                    manifests, reference));
+                    manifests, reference, mdAdmin));
         }
     }
 
     private final class StreamHandler extends Handler {
         private String repository;
         private List<Tag> tags;
+        private List<SpecTag> specTags;
 
         @Override
         Handler run(Tokens p) throws IOException {
@@ -611,13 +757,17 @@ final class LoadRun {
             super.begin(kind);
             repository = null;
             tags = null;
+            specTags = null;
         }
 
         @Override
         void field(String name, Tokens p) throws IOException {
             switch (name) {
                 case "metadata":
-                    readMetadata(p);
+                    readImageMetadata(p);
+                    break;
+                case "spec":
+                    readSpec(p);
                     break;
                 case "status":
                     readStatus(p);
@@ -625,6 +775,51 @@ final class LoadRun {
                 default:
                     p.skipChildren();
             }
+        }
+
+        /** spec.tags[] with a from: holders oc does not read (issue 12). */
+        private void readSpec(Tokens p) throws IOException {
+            if (!startObject(p, "spec")) {
+                return;
+            }
+            push("spec");
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                p.nextToken();
+                if (field.equals("tags") && startArray(p, field)) {
+                    push(field);
+                    ArrayList<SpecTag> scratch = new ArrayList<>(2);
+                    JsonToken t;
+                    int i = 0;
+                    while ((t = nextElement(p)) != JsonToken.END_ARRAY) {
+                        index(i++);
+                        if (t != JsonToken.START_OBJECT) {
+                            throw fail(null, "expected an object, got " + describe(t));
+                        }
+                        String tag = null;
+                        BuildSource from = null;
+                        String f;
+                        while ((f = p.nextFieldName()) != null) {
+                            p.nextToken();
+                            if (f.equals("name")) {
+                                tag = internedString(p, f);
+                            } else if (f.equals("from")) {
+                                from = referrerHandler.readFrom(p);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                        if (from != null) {
+                            scratch.add(new SpecTag(tag, from));
+                        }
+                    }
+                    pop();
+                    specTags = scratch;
+                } else {
+                    p.skipChildren();
+                }
+            }
+            pop();
         }
 
         private void readStatus(Tokens p) throws IOException {
@@ -721,13 +916,15 @@ final class LoadRun {
             String name = requireName();
             streams++;
             sink.imageStream(new ImageStream(mdNamespace == null ? "" : mdNamespace, name, mdCreated, repository,
-                    tags));
+                    tags, specTags, mdAdmin));
         }
     }
 
     private final class ReferrerHandler extends Handler {
         ReferrerKind kind;
         private String phase;
+        /** A pod's ephemeral containers, null when it has none. */
+        private ArrayList<Container> ephemeralScratch;
         private boolean sawSpec;
         /** Per strategy (source, docker, custom): present, and its from (null when absent). */
         private final boolean[] strategyPresent = new boolean[3];
@@ -766,6 +963,7 @@ final class LoadRun {
             super.begin(k);
             phase = null;
             sawSpec = false;
+            ephemeralScratch = null;
             initScratch = new ArrayList<>(1);
             containerScratch = new ArrayList<>(2);
             for (int i = 0; i < 3; i++) {
@@ -835,6 +1033,9 @@ final class LoadRun {
                         readContainers(p, f, false, containerScratch);
                     } else if (f.equals("initContainers")) {
                         readContainers(p, f, true, initScratch);
+                    } else if (f.equals("ephemeralContainers") && kind == ReferrerKind.POD) {
+                        ephemeralScratch = new ArrayList<>(1);
+                        readContainers(p, f, false, ephemeralScratch);
                     } else {
                         p.skipChildren();
                     }
@@ -1022,7 +1223,7 @@ final class LoadRun {
             }
             referrers[kind.ordinal()]++;
             sink.referrer(new Referrer(kind, mdNamespace, name, mdCreated, kind == ReferrerKind.POD ? phase : "",
-                    containers, source));
+                    containers, source, ephemeralScratch));
         }
     }
 
@@ -1232,6 +1433,7 @@ final class LoadRun {
 
     private void readAnnotations(Tokens p) throws IOException {
         mdManaged = false;
+        mdAdmin = AdminAnnotations.NONE;
         if (!startObject(p, "annotations")) {
             return;
         }
@@ -1241,6 +1443,9 @@ final class LoadRun {
             p.nextToken();
             if (f.equals(MANAGED_ANNOTATION)) {
                 mdManaged = "true".equals(string(p, f));
+            } else if (f.startsWith(ADMIN_ANNOTATION_PREFIX)) {
+                String value = string(p, f);
+                mdAdmin = mdAdmin.with(f, value == null ? "" : value);
             } else {
                 p.skipChildren();
             }

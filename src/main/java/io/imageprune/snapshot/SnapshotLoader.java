@@ -63,7 +63,16 @@ public final class SnapshotLoader {
                 .build();
     }
 
+    private final ExtraKinds extraKinds;
+
+    /** A loader of oc's kinds (and Namespaces, for their admin annotations). */
     public SnapshotLoader() {
+        this(ExtraKinds.NONE);
+    }
+
+    /** A loader that also reads the given custom resources that hold images. */
+    public SnapshotLoader(ExtraKinds extraKinds) {
+        this.extraKinds = extraKinds;
     }
 
     /** Loads the whole file into memory as lists, in document order. */
@@ -155,7 +164,7 @@ public final class SnapshotLoader {
         }
     }
 
-    private static LoadStats read(InputStream raw, SnapshotSink sink, int capacity) throws IOException {
+    private LoadStats read(InputStream raw, SnapshotSink sink, int capacity) throws IOException {
         PushbackInputStream in = new PushbackInputStream(raw, SNIFF);
         int hint = capacity;
         if (isGzip(in)) {
@@ -165,7 +174,7 @@ public final class SnapshotLoader {
         boolean json = firstNonWhitespace(in) == '{';
         LoadRun run = null;
         try (Tokens tokens = json ? jsonTokens(in, hint) : new JacksonTokens(YAML.createParser(in))) {
-            run = new LoadRun(tokens, !json, sink, hint);
+            run = new LoadRun(tokens, !json, sink, hint, extraKinds);
             return run.run();
         } catch (JsonSyntaxException e) {
             String context = run == null ? "" : run.itemContext();

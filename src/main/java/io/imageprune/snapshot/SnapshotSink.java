@@ -1,8 +1,10 @@
 package io.imageprune.snapshot;
 
+import io.imageprune.model.CustomReferrer;
 import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
+import io.imageprune.model.Namespace;
 import io.imageprune.model.Referrer;
 
 /**
@@ -21,5 +23,13 @@ public interface SnapshotSink {
     }
 
     default void limitRange(LimitRange limitRange) {
+    }
+
+    /** A custom resource holding images (only with {@link ExtraKinds} configured). */
+    default void customReferrer(CustomReferrer referrer) {
+    }
+
+    /** A Namespace (read for its admin annotations). */
+    default void namespace(Namespace namespace) {
     }
 }

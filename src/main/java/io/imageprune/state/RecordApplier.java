@@ -100,8 +100,11 @@ public final class RecordApplier {
         return switch (id.kind()) {
             case "Image" -> graph.image(id.name());
             case "ImageStream" -> graph.stream(id.namespace() + "/" + id.name());
-            case "LimitRange", "SyncMarker" -> null;
+            case "LimitRange", "SyncMarker", "Namespace" -> null;
             default -> {
+                if (ReferrerKind.ofKind(id.kind()) == null) {
+                    yield null; // a custom resource holder: nothing event-driven pruning watches
+                }
                 ReferrerEntry entry = graph.referrer(ReferrerKind.ofKind(id.kind()), id.namespace(), id.name());
                 yield entry == null ? null : entry.referrer();
             }
@@ -114,7 +117,10 @@ public final class RecordApplier {
             case "ImageStream" -> graph.removeStream(id.namespace(), id.name());
             case "LimitRange" -> graph.removeLimitRange(id.namespace(), id.name());
             case "SyncMarker" -> false;
-            default -> graph.removeReferrer(ReferrerKind.ofKind(id.kind()), id.namespace(), id.name());
+            case "Namespace" -> graph.removeNamespace(id.name());
+            default -> ReferrerKind.ofKind(id.kind()) == null
+                    ? graph.removeCustomReferrer(id.kind(), id.namespace(), id.name())
+                    : graph.removeReferrer(ReferrerKind.ofKind(id.kind()), id.namespace(), id.name());
         };
     }
 }
