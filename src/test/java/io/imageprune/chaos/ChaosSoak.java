@@ -84,7 +84,10 @@ final class ChaosSoak {
         KAFKA_LOG.setLevel(java.util.logging.Level.SEVERE);
         Files.createDirectories(settings.workDir());
         say("seed " + settings.seed() + ", " + settings.duration() + ", work dir " + settings.workDir());
-        List<AutoCloseable> started = new ArrayList<>();
+        List<AutoCloseable> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // a JVM asked to stop (bench/chaos.sh interrupted) still stops the broker, registry and service processes
+        Thread hook = new Thread(() -> closeAll(started), "chaos-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             BrokerProcess broker = new BrokerProcess(settings.workDir().resolve("broker"));
             started.add(broker);
@@ -110,12 +113,22 @@ final class ChaosSoak {
                     apiLock.writeLock());
             return soak(broker, registry, proxy, api, churn, fleet, checker, faults, apiLock);
         } finally {
-            for (int i = started.size() - 1; i >= 0; i--) {
-                try {
-                    started.get(i).close();
-                } catch (Exception e) {
-                    say("closing " + started.get(i) + ": " + e);
-                }
+            closeAll(started);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway and finds nothing left to close
+            }
+        }
+    }
+
+    private synchronized void closeAll(List<AutoCloseable> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            AutoCloseable c = started.remove(i);
+            try {
+                c.close();
+            } catch (Exception e) {
+                say("closing " + c + ": " + e);
             }
         }
     }
