@@ -80,6 +80,7 @@ public class ClusterIngest {
     /** Set once at shutdown: a listing in progress ends and no informer starts any more. */
     private volatile boolean closed;
     private volatile Thread starting;
+    private volatile String startProblem;
 
     /** The client is resolved on start only: building it reads the kubeconfig and sets up TLS. */
     public ClusterIngest(ImagePruneConfig config, Instance<OpenShiftClient> clients, StatePublisher publisher,
@@ -108,7 +109,7 @@ public class ClusterIngest {
     public void startInBackground() {
         Thread thread = new Thread(() -> {
             try {
-                start();
+                startUntilTheTopicIsReady();
             } catch (RuntimeException e) {
                 if (!closed) {
                     LOG.errorf(e, "ingest failed to start; no sync marker is published, so nothing will be pruned");
@@ -120,6 +121,35 @@ public class ClusterIngest {
         thread.setDaemon(true);
         starting = thread;
         thread.start();
+    }
+
+    /**
+     * A broker that does not answer yet (a pod starting before Kafka, or during its outage) is not a reason to give
+     * up: without an ingest no marker is ever written again and the graph never becomes synced. Tried again every
+     * heartbeat until the topic is ready or the service stops.
+     */
+    private void startUntilTheTopicIsReady() {
+        while (!closed) {
+            try {
+                start();
+                startProblem = null;
+                return;
+            } catch (StateTopicUnavailableException e) {
+                startProblem = e.getMessage();
+                LOG.warnf("ingest cannot start yet (%s); trying again in %s", e.getMessage(), config.ingest().heartbeat());
+                try {
+                    Thread.sleep(config.ingest().heartbeat().toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Why the last start attempt failed while the ingest waits for the broker, or null. */
+    public String startProblem() {
+        return startProblem;
     }
 
     /**
@@ -160,8 +190,11 @@ public class ClusterIngest {
     public synchronized void start() {
         try {
             topics.ensure();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing the state topic", e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot prepare the state topic: " + e, e);
+            throw new StateTopicUnavailableException("cannot prepare the state topic: " + e, e);
         }
         epoch = Math.max(epoch + 1, System.currentTimeMillis());
         publisher.onFailure(this::fault);
@@ -521,5 +554,12 @@ public class ClusterIngest {
             }
         }
         return 0;
+    }
+
+    /** The broker did not answer the topic check: worth trying again, unlike any other start failure. */
+    private static final class StateTopicUnavailableException extends IllegalStateException {
+        StateTopicUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }
