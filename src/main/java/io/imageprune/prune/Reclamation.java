@@ -73,7 +73,7 @@ public class Reclamation {
     }
 
     /** Plans the whole graph when the interval has passed (checked often, so a value follows soon after a sync). */
-    @Scheduled(every = "15s", delay = 5, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "15s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         Duration interval = config.prune().reclaimableInterval();
         Instant now = Instant.now();

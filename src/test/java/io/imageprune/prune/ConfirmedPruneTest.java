@@ -123,6 +123,8 @@ class ConfirmedPruneTest {
         cluster.mirror("ns2/web", List.of(w1));
         awaitPlanDeletes(Set.of(v1.manifestDigest(), v2.manifestDigest()));
 
+        // the scheduled plan of the whole graph has run once the graph was synced (-1 until then)
+        await().atMost(WAIT).until(() -> metric("imageprune_prune_reclaimable_bytes") >= 0);
         // the bytes reclaimable now are the plan's, all of them in ns1 (the web image is kept)
         long reclaimable = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString())
                 .get("bytesReclaimable").asLong();
