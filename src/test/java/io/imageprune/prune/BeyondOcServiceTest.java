@@ -74,6 +74,8 @@ class BeyondOcServiceTest {
     LiveGraph live;
     @Inject
     RunRecovery recovery;
+    @Inject
+    io.imageprune.ingest.ClusterIngest ingest;
 
     private OpenShiftClient client;
     private ClusterObjects cluster;
@@ -143,6 +145,29 @@ class BeyondOcServiceTest {
         assertNotNull(client.images().withName(w1.manifestDigest()).get());
         assertEquals(2, client.imageStreams().inNamespace("kept").withName("web").get().getStatus().getTags().get(0)
                 .getItems().size(), "the protected stream keeps its history");
+    }
+
+    @Test
+    @Order(3)
+    void aKindWhoseApiIsMissingIsWatchedOnceItAppears() {
+        // the API server does not serve Tekton at the ingest's listing (404), then does
+        server.expect().get().withPath("/apis/tekton.dev/v1/taskruns?resourceVersion=0").andReturn(404,
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":404}").once();
+        ingest.stop();
+        ingest.start();
+        assertEquals("API not available, treated as empty (as oc does)", ingest.kindStatus().get("TaskRun"));
+        await().atMost(WAIT).until(live::synced);
+        ResourceDefinitionContext taskRuns = new ResourceDefinitionContext.Builder().withGroup("tekton.dev")
+                .withVersion("v1").withKind("TaskRun").withPlural("taskruns").withNamespaced(true).build();
+        GenericKubernetesResource run = client.getKubernetesSerialization().unmarshal("""
+                {"apiVersion":"tekton.dev/v1","kind":"TaskRun","metadata":{"name":"build","namespace":"ci"},
+                 "spec":{"taskSpec":{"steps":[{"name":"s","image":"registry.io/ci/tools:1"}]}}}""",
+                GenericKubernetesResource.class);
+        await().atMost(WAIT).until(() -> "watching".equals(ingest.kindStatus().get("TaskRun")));
+        client.genericKubernetesResources(taskRuns).inNamespace("ci").resource(run).create();
+        await().atMost(WAIT).until(() -> live.read(graph -> graph.extensions()
+                .holders(io.imageprune.graph.ExtensionHolders.Source.CUSTOM_RESOURCE).stream()
+                .anyMatch(h -> h.kind().equals("TaskRun") && h.name().equals("build"))));
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
