@@ -6,7 +6,10 @@ import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.referrers.CustomReferrers;
 import io.imageprune.referrers.ReferrerKindSpec;
 import io.imageprune.referrers.ReferrersConfig;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +23,7 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class ReferrerSettings {
+    private static final Logger LOG = Logger.getLogger(ReferrerSettings.class);
     private final ImagePruneConfig config;
     private final CustomReferrers customReferrers;
     private final Extensions extensions;
@@ -33,6 +37,12 @@ public class ReferrerSettings {
         this.extensions = ocExact ? Extensions.NONE : new Extensions(readCustom,
                 config.holders().ephemeralContainers(), config.holders().specTags(), config.policy().annotations(),
                 config.policy().allowRelaxing());
+    }
+
+    /** Parses the configuration at start, so that a bad JSONPath or key stops the service with its message. */
+    void onStart(@Observes StartupEvent event) {
+        LOG.infof("custom resources holding images: %s; extensions beyond oc: %s",
+                customReferrers.kinds().stream().map(ReferrerKindSpec::id).sorted().toList(), extensions);
     }
 
     /** The {@code imageprune.referrers.*} settings as the document {@link ReferrersConfig} parses. */

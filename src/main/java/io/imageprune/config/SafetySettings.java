@@ -72,6 +72,15 @@ public class SafetySettings {
             warnings.add("imageprune.plan.ignore-invalid-refs=true: runs prune around objects with invalid "
                     + "references instead of refusing");
         }
+        if (plan.ocExact()) {
+            warnings.add("imageprune.plan.oc-exact=true: oc's exact decisions; images held only by custom resources, "
+                    + "ephemeral containers, spec tags, a digest reference or an imageprune.io annotation may be "
+                    + "deleted");
+        }
+        if (config.policy().allowRelaxing()) {
+            warnings.add("imageprune.policy.allow-relaxing=true: a namespace or stream annotation may keep fewer "
+                    + "revisions than the configured settings");
+        }
 
         atLeastOne(refusals, "imageprune.prune.max-image-deletions", prune.maxImageDeletions(),
                 "the cap on a run's image deletions");

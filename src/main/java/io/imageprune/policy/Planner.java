@@ -257,12 +257,11 @@ public final class Planner {
 
     /** Spec §6.3: the first matching rule decides. */
     private Rule decideRevision(ImageStream stream, String tag, int rev, TagEvent item, References references) {
-        if (!options.pruneOverSizeLimit() && item.created().isAfter(options.threshold())) {
-            return Rule.YOUNG_REVISION;
-        }
+        // the stream's settings: the run's, unless an annotation keeps more (or, when allowed, less)
         ScopePolicies.StreamPolicy policy = policies.forStream(stream);
         if (!options.pruneOverSizeLimit() && item.created().isAfter(policy.threshold())) {
-            return Rule.YOUNG_REVISION_IN_SCOPE;
+            return policy.thresholdFrom() == null || item.created().isAfter(options.threshold())
+                    ? Rule.YOUNG_REVISION : Rule.YOUNG_REVISION_IN_SCOPE;
         }
         if (rev == 0 && references.tagUsed(stream.namespace(), stream.name(), tag)) {
             return Rule.TAG_IN_USE;
@@ -282,10 +281,9 @@ public final class Planner {
             if (!exceedsLimits(image, stream.namespace())) {
                 return Rule.WITHIN_LIMITS;
             }
-        } else if (rev < options.keepTagRevisions()) {
-            return Rule.RECENT_REVISION;
         } else if (rev < policy.keepTagRevisions()) {
-            return Rule.RECENT_REVISION_IN_SCOPE;
+            return policy.revisionsFrom() == null || rev < options.keepTagRevisions()
+                    ? Rule.RECENT_REVISION : Rule.RECENT_REVISION_IN_SCOPE;
         }
         if (references.imageUsed(stream.namespace(), stream.name(), image.name())) {
             return Rule.IMAGE_IN_USE;
