@@ -78,6 +78,21 @@ final class CompactProjection {
 
     // ------------------------------------------------------------------------------------------------------ encode
 
+    /**
+     * Whether version 2 holds every field of {@code o}: it predates the extensions beyond oc, so an object carrying
+     * one of them (or of a kind only they project) must be written in the JSON version instead.
+     */
+    static boolean carriesAllOf(Object o) {
+        if (o instanceof Image i) {
+            return i.annotations() == null || i.annotations().isEmpty();
+        } else if (o instanceof ImageStream s) {
+            return s.specTags().isEmpty() && (s.annotations() == null || s.annotations().isEmpty());
+        } else if (o instanceof Referrer r) {
+            return r.ephemeralContainers().isEmpty();
+        }
+        return o instanceof LimitRange || o instanceof SyncMarker;
+    }
+
     /** The version 2 value of a model object; null for a type that is not projected. */
     static byte[] encode(Object o) {
         Out out = new Out();

@@ -157,6 +157,12 @@ public final class ProjectionCodec {
         if (modelObject == null) {
             throw new ProjectionException("cannot encode null (a deletion is a tombstone: a null value)");
         }
+        if (!CompactProjection.carriesAllOf(modelObject)) {
+            // Version 2 has no fields for the extensions beyond oc (custom-resource referrers, Namespaces, admin
+            // annotations, spec tags, ephemeral containers): such an object is written in version 1, which has them,
+            // rather than losing what keeps its images.
+            return encodeJson(modelObject);
+        }
         byte[] compact = CompactProjection.encode(modelObject);
         if (compact == null) {
             throw new ProjectionException("cannot encode a " + modelObject.getClass().getName()
