@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A single-node KRaft Kafka broker on 127.0.0.1:9092 for running imageprune locally (tests start their own).
 #   scripts/kafka/kafka.sh start|stop|status
-# The broker jars come from Maven Central on first start (into scripts/kafka/lib); data lives in target/kafka.
+# On first start it says so and downloads the broker (org.apache.kafka:kafka_2.13 of pom.xml next to it and its
+# runtime dependencies, ~43 MB) from Maven Central through the Maven wrapper into scripts/kafka/lib; data lives in
+# target/kafka.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -11,7 +13,12 @@ CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 case "${1:-start}" in
   start)
     if [ ! -d "$HERE/lib" ]; then
+      # say what is fetched before the (silent, about a minute) download: the broker's jars of scripts/kafka/pom.xml
+      echo "downloading the Kafka broker $(sed -n '/<artifactId>kafka_2.13</{n;s:.*<version>\(.*\)</version>.*:\1:p;}' "$HERE/pom.xml")" \
+        "(org.apache.kafka:kafka_2.13 and its runtime dependencies: about 45 jars, 43 MB) from Maven Central" \
+        "(or ~/.m2 when cached) into $HERE/lib, once" >&2
       (cd "$HERE" && "$ROOT/mvnw" -B -q -f pom.xml dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime)
+      echo "downloaded $(ls "$HERE/lib" | wc -l) jars ($(du -sh "$HERE/lib" | cut -f1)) into $HERE/lib" >&2
     fi
     mkdir -p "$DATA/logs"
     cat > "$DATA/server.properties" <<PROPS
