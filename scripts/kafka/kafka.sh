@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A single-node KRaft Kafka broker on 127.0.0.1:9092 for running imageprune locally (tests start their own).
 #   scripts/kafka/kafka.sh start|stop|status|jars
-# The broker jars (and Kafka's tools, e.g. ConsumerPerformance for bench/replay-xlarge.sh) come from Maven Central on
-# first start or `jars` (into scripts/kafka/lib); data lives in target/kafka.
+# On first start (or `jars`) it says so and downloads the broker (org.apache.kafka:kafka_2.13 of pom.xml next to it,
+# Kafka's tools, e.g. ConsumerPerformance for bench/replay-xlarge.sh, and their runtime dependencies) from Maven
+# Central through the Maven wrapper into scripts/kafka/lib; data lives in target/kafka.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -11,7 +12,12 @@ PORT=${KAFKA_PORT:-9092}
 CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 jars() {
   if [ ! -f "$HERE/lib/.complete" ]; then
+    # say what is fetched before the (silent, about a minute) download
+    echo "downloading Kafka $(sed -n '/<artifactId>kafka_2.13</{n;s:.*<version>\(.*\)</version>.*:\1:p;}' "$HERE/pom.xml")" \
+      "(org.apache.kafka:kafka_2.13, kafka-tools and their runtime dependencies) from Maven Central" \
+      "(or ~/.m2 when cached) into $HERE/lib, once" >&2
     (cd "$HERE" && "$ROOT/mvnw" -B -q -f pom.xml dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime) >&2
+    echo "downloaded $(ls "$HERE/lib" | wc -l) jars ($(du -sh "$HERE/lib" | cut -f1)) into $HERE/lib" >&2
     touch "$HERE/lib/.complete"
   fi
 }

@@ -919,4 +919,36 @@ class ManifestsTest {
         assertEquals(defined.keySet(), documented.keySet(), "the roles the README's table documents");
         defined.forEach((role, grants) -> assertSameGrants(grants, documented.get(role), "k8s/README.md on " + role));
     }
+
+    /** Mebibytes of a quantity such as 1Gi or 768Mi. */
+    private static long mebibytes(String quantity) {
+        Matcher m = Pattern.compile("(\\d+)(Mi|Gi)").matcher(quantity);
+        assertTrue(m.matches(), "a quantity in Mi or Gi: " + quantity);
+        return Long.parseLong(m.group(1)) * (m.group(2).equals("Gi") ? 1024 : 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openshift", "kubernetes"})
+    void memoryIsSizedFromTheMeasuredTable(String overlay) throws IOException {
+        String readme = Files.readString(repo().resolve("k8s/README.md"), StandardCharsets.UTF_8);
+        Matcher row = Pattern.compile("(?m)^\\| ([\\d,]+) \\| [\\d,]+ \\| (\\d+) MiB \\| (\\d+ MiB|—) \\|$").matcher(readme);
+        long heap = 0;
+        long rss = 0;
+        int rows = 0;
+        while (row.find()) {
+            rows++;
+            heap = Math.max(heap, Long.parseLong(row.group(2)));
+            if (!row.group(3).equals("—")) {
+                rss = Math.max(rss, Long.parseLong(row.group(3).replace(" MiB", "")));
+            }
+        }
+        assertTrue(rows >= 3, "the README's memory table has measured rows");
+        JsonNode resources = container(render(overlay)).path("resources");
+        long limit = mebibytes(resources.path("limits").path("memory").asText());
+        long request = mebibytes(resources.path("requests").path("memory").asText());
+        assertTrue(limit >= 2 * heap, "limit " + limit + " MiB leaves the collector room above a " + heap
+                + " MiB live set");
+        assertTrue(request >= rss, "request " + request + " MiB covers the largest measured RSS " + rss + " MiB");
+        assertTrue(request <= limit);
+    }
 }

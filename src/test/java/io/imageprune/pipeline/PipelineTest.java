@@ -237,6 +237,15 @@ class PipelineTest {
         assertTrue(missing.contains("the graph holds no image " + unknown), missing);
         given().queryParam("keep-younger-than", "soon").get("/api/v1/images/{name}/explain", image)
                 .then().statusCode(400);
+
+        // the plan table's short digest (12 hex characters) names the image; fewer is a 400 saying so
+        String shortDigest = image.substring(0, "sha256:".length() + 12);
+        JsonNode byPrefix = MAPPER.readTree(given().queryParam("now", NOW).queryParam("ignore-invalid-refs", "true")
+                .get("/api/v1/images/{name}/explain", shortDigest).then().statusCode(200).extract().asString());
+        assertEquals(image, byPrefix.get("image").asText());
+        String tooShort = given().queryParam("now", NOW).get("/api/v1/images/{name}/explain",
+                image.substring(0, "sha256:".length() + 11)).then().statusCode(400).extract().asString();
+        assertTrue(tooShort.contains("at least 12 hex characters"), tooShort);
     }
 
     @Test
