@@ -6,10 +6,12 @@ import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.execute.ActionRecord;
 import io.imageprune.state.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -103,6 +105,17 @@ public class AuditPublisher {
         this.registry = registry;
         if (enabled) {
             source(config.audit().source());
+        }
+    }
+
+    /**
+     * Where the channel is open, makes sure of the audit topic at once rather than before the first event: the
+     * channel's readiness check asks for it, and a standby replica (which neither recovers runs nor writes events
+     * until it leads) would otherwise stay unready on a new cluster.
+     */
+    void onStart(@Observes StartupEvent event) {
+        if (enabled && emitter != null) {
+            sender.execute(this::ensureTopic);
         }
     }
 
