@@ -47,8 +47,7 @@ public class ExplainResource {
     @Extension(name = OpenApiContract.PLAN_OPTIONS, value = "true")
     @APIResponse(responseCode = "200", description = "The explanation", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Explanation")))
-    @APIResponse(responseCode = "404", description = "The graph holds no such image", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "The graph holds no such image")
     @APIResponse(responseCode = "422", description = "Invalid references refuse the plan: the explanation with "
             + "stage2 REFUSED", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Explanation")))

@@ -6,20 +6,19 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.Content;
-import org.eclipse.microprofile.openapi.models.media.MediaType;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Completes the OpenAPI document ({@code /q/openapi}) where annotations cannot say it once: every operation marked
- * {@value #PLAN_OPTIONS} gets the plan options {@link PlanQuery} reads (with the 400 and 503 it answers), and every
- * operation the 500 of {@link ApiErrors}; all error answers have the one {@link ApiError} body.
+ * {@value #PLAN_OPTIONS} gets the plan options {@link PlanQuery} reads (with the 400 and 503 it answers), every
+ * operation the 500 of {@link ApiErrors}, and every error answer the resources describe without a body gets the one
+ * {@link ApiError} body (so a resource annotates an error answer by its status and meaning only).
  */
 public class OpenApiContract implements OASFilter {
     /** The extension that marks an operation reading {@link PlanQuery}'s parameters; removed from the document. */
@@ -56,6 +55,11 @@ public class OpenApiContract implements OASFilter {
                 planOptions(operation);
             }
             error(operation.getResponses(), "500", "An unexpected failure; the service log has the details");
+            operation.getResponses().getAPIResponses().forEach((status, response) -> {
+                if ((status.startsWith("4") || status.startsWith("5")) && response.getContent() == null) {
+                    response.setContent(errorContent());
+                }
+            });
         }));
     }
 
@@ -122,11 +126,12 @@ public class OpenApiContract implements OASFilter {
         if (responses.hasAPIResponse(status)) {
             return;
         }
-        Map<String, MediaType> json = new LinkedHashMap<>();
-        json.put(jakarta.ws.rs.core.MediaType.APPLICATION_JSON,
+        responses.addAPIResponse(status, OASFactory.createAPIResponse().description(description)
+                .content(errorContent()));
+    }
+
+    private static Content errorContent() {
+        return OASFactory.createContent().addMediaType(jakarta.ws.rs.core.MediaType.APPLICATION_JSON,
                 OASFactory.createMediaType().schema(OASFactory.createSchema().ref(ERROR_SCHEMA)));
-        Content content = OASFactory.createContent();
-        json.forEach(content::addMediaType);
-        responses.addAPIResponse(status, OASFactory.createAPIResponse().description(description).content(content));
     }
 }

@@ -65,14 +65,14 @@ public class RunsResource {
             schema = @Schema(type = SchemaType.STRING))
     @APIResponse(responseCode = "202", description = "The run started; Location follows it", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunReport.class)))
-    @APIResponse(responseCode = "400", description = "An unknown, repeated or malformed query parameter", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No valid bearer token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "403", description = "Disabled, or the caller may not delete images", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "409", description = "Another run is in progress (gate IN_PROGRESS)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "400", description = "An unknown, repeated or malformed query parameter")
+    @APIResponse(responseCode = "401", description = "No valid bearer token")
+    @APIResponse(responseCode = "403", description = "Disabled, or the caller may not delete images")
+    @APIResponse(responseCode = "409", description = "Another run is in progress (gate IN_PROGRESS)")
     @APIResponse(responseCode = "422", description = "The run would be wrong: invalid references or too many "
-            + "deletions (gate)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+            + "deletions (gate)")
     @APIResponse(responseCode = "503", description = "Not synced, lagging, not the leader (gate), or the "
-            + "Kubernetes API cannot authorize the caller", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+            + "Kubernetes API cannot authorize the caller")
     public Response start(@Context UriInfo uri, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Optional<Response> refused = authorizer.check(authorization);
         if (refused.isPresent()) {
@@ -99,7 +99,7 @@ public class RunsResource {
     @Operation(summary = "One of the latest runs")
     @APIResponse(responseCode = "200", description = "The run", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunReport.class)))
-    @APIResponse(responseCode = "404", description = "No such run among the latest kept", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such run among the latest kept")
     public Response run(@Parameter(description = "The run's id") @PathParam("id") String id) {
         return history.report(id).map(r -> Response.ok(r).build())
                 .orElseGet(() -> Response.status(Response.Status.NOT_FOUND)

@@ -58,11 +58,13 @@ class OpenApiContractTest {
             String verb = verb(method).toLowerCase(Locale.ROOT);
             JsonNode operation = document.path("paths").path(path).path(verb);
             String where = verb.toUpperCase(Locale.ROOT) + " " + path + " (" + method + ")";
-            assertTrue(operation.isObject(), where + " is not in the document: " + iterable(document.get("paths").fieldNames()));
+            assertTrue(operation.isObject(),
+                    where + " is not in the document: " + iterable(document.get("paths").fieldNames()));
             assertFalse(operation.path("summary").asText().isBlank(), where + " has no summary");
 
             Set<String> parameters = new HashSet<>();
-            operation.path("parameters").forEach(p -> parameters.add(p.get("in").asText() + ":" + p.get("name").asText()));
+            operation.path("parameters")
+                    .forEach(p -> parameters.add(p.get("in").asText() + ":" + p.get("name").asText()));
             for (Parameter parameter : method.getParameters()) {
                 PathParam pathParam = parameter.getAnnotation(PathParam.class);
                 if (pathParam != null) {

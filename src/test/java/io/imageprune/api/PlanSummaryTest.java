@@ -54,9 +54,13 @@ class PlanSummaryTest {
     }
 
     @Test
-    void notSyncedIsA503() {
+    void notSyncedIsA503WhileTheStatusPageAndStatusAnswer() {
         live.markNotSynced("a test");
         given().get("/api/v1/plan/summary").then().statusCode(503);
+        // the page and what it reads first are what an operator opens when the graph is not synced
+        given().get("/").then().statusCode(200).contentType("text/html");
+        given().get("/status.js").then().statusCode(200);
+        given().get("/api/v1/status").then().statusCode(200);
     }
 
     private JsonNode get(String path, Map<String, String> options, int status) throws Exception {
