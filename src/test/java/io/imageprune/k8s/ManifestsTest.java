@@ -547,7 +547,7 @@ class ManifestsTest {
         assertEquals(json.readTree(monitoring.resolve("imageprune-dashboard.json").toFile()),
                 json.readTree(dashboard.path("data").path("imageprune-dashboard.json").asText()));
         // Prometheus names the job of a ServiceMonitor's targets after their Service
-        String job = "job=\"" + one(objects, "Service").path("metadata").path("name").asText() + "\"";
+        String job = "job=\"" + named(objects, "Service", "imageprune").path("metadata").path("name").asText() + "\"";
         for (JsonNode group : rule.path("spec").path("groups")) {
             for (JsonNode alert : group.path("rules")) {
                 assertTrue(alert.path("expr").asText().contains(job), alert.path("alert").asText() + " selects " + job);
@@ -871,7 +871,9 @@ class ManifestsTest {
         // a selector is immutable (Deployment) and must keep matching the pods of the previous version
         Map<String, String> byName = Map.of("app.kubernetes.io/name", "imageprune");
         assertEquals(byName, YAML.convertValue(deployment.path("spec").path("selector").path("matchLabels"), Map.class));
-        assertEquals(byName, YAML.convertValue(one(objects, "Service").path("spec").path("selector"), Map.class));
+        for (JsonNode service : ofKind(objects, "Service")) {
+            assertEquals(byName, YAML.convertValue(service.path("spec").path("selector"), Map.class), name(service));
+        }
     }
 
     /** The README's permissions table, as (group resource verb) grants per role ("ClusterRole/imageprune"). */
