@@ -1,7 +1,7 @@
 package io.imageprune.monitoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.imageprune.testkit.DebianTool;
+import io.imageprune.testkit.TestTools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +35,7 @@ class AlertRulesTest {
 
     @BeforeAll
     static void writeRuleFile() throws IOException {
-        promtool = DebianTool.require("promtool", "prometheus", "promtool validates and unit-tests the alerts");
+        promtool = TestTools.require("promtool", "prometheus", "promtool validates and unit-tests the alerts");
         MonitoringFiles.YAML.writeValue(work.resolve(RULE_FILE).toFile(), MonitoringFiles.ruleSpec());
         Files.copy(UNIT_TESTS, work.resolve(UNIT_TESTS.getFileName()));
     }

@@ -21,6 +21,15 @@ public final class TestTools {
     private TestTools() {
     }
 
+    /** As {@link #require(String, String)}, with what the program is for in the failure's message. */
+    public static Path require(String name, String debianPackage, String hint) {
+        try {
+            return require(name, debianPackage);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " (" + hint + ")", e);
+        }
+    }
+
     /** The executable {@code name}, installing the Debian package {@code debianPackage} first when it is missing. */
     public static synchronized Path require(String name, String debianPackage) {
         Optional<Path> found = onPath(name);

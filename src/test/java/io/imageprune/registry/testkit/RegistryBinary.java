@@ -1,6 +1,6 @@
 package io.imageprune.registry.testkit;
 
-import io.imageprune.testkit.DebianTool;
+import io.imageprune.testkit.TestTools;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ public final class RegistryBinary {
             }
             return cached = p;
         }
-        return cached = DebianTool.require(NAME, PACKAGE, "distribution registry 2.8; or point -D" + PROPERTY
+        return cached = TestTools.require(NAME, PACKAGE, "distribution registry 2.8; or point -D" + PROPERTY
                 + "=/path/to/registry at a distribution registry binary");
     }
 }
