@@ -27,6 +27,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The chaos soak: the real system (a KRaft broker process, the real registry behind a fault proxy, the CRUD mock API
@@ -71,7 +73,9 @@ final class ChaosSoak {
     }
 
     /** Held so that the level set on it stays: the harness's own Kafka clients would log every refused connection. */
-    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
+    private static final Logger KAFKA_LOG = Logger.getLogger("org.apache.kafka");
+    /** Likewise for the mock API server, which logs every request it receives. */
+    private static final Logger MOCK_API_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
     private final Settings settings;
     private final List<String> log = new ArrayList<>();
@@ -81,7 +85,8 @@ final class ChaosSoak {
     }
 
     ChaosReport run() throws Exception {
-        KAFKA_LOG.setLevel(java.util.logging.Level.SEVERE);
+        KAFKA_LOG.setLevel(Level.SEVERE);
+        MOCK_API_LOG.setLevel(Level.WARNING);
         Files.createDirectories(settings.workDir());
         say("seed " + settings.seed() + ", " + settings.duration() + ", work dir " + settings.workDir());
         List<AutoCloseable> started = new java.util.concurrent.CopyOnWriteArrayList<>();
