@@ -12,30 +12,40 @@ import io.fabric8.openshift.api.model.Build;
 import io.fabric8.openshift.api.model.Image;
 import io.fabric8.openshift.api.model.ImageStream;
 import io.fabric8.openshift.client.OpenShiftClient;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.net.InetAddress;
-import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The fabric8 CRUD mock API server as the service's cluster, reached through a {@link TcpRelay} so that watches can be
- * dropped and the server replaced by a new one (all watches gone, resource versions reset) holding the same objects
- * less those deleted while it was away.
+ * dropped, failed with 410 Gone, or the server replaced by a new one holding the same objects less those deleted while
+ * it was away. Like a real API server its resource versions only grow (a replacement goes on from the old one's) and a
+ * watch from a version older than its history answers 410 Gone, which makes informers list again.
  */
 final class ApiServer implements AutoCloseable {
     private static final List<Class<? extends HasMetadata>> KINDS = List.of(Image.class, ImageStream.class, Pod.class,
             Deployment.class, Build.class, LimitRange.class, Lease.class);
 
-    private KubernetesServer server;
+    private KubernetesMockServer server;
+    private GoneAwareDispatcher dispatcher;
     private final TcpRelay relay;
     private final OpenShiftClient client;
 
     ApiServer() {
-        server = startServer();
-        relay = new TcpRelay(portOf(server));
+        dispatcher = new GoneAwareDispatcher(0);
+        server = startServer(dispatcher);
+        relay = new TcpRelay(server.getPort());
         Config config = new ConfigBuilder().withMasterUrl(url()).withTrustCerts(true).withNamespace("imageprune")
                 .withRequestRetryBackoffLimit(5).withRequestRetryBackoffInterval(200).build();
         client = new KubernetesClientBuilder().withConfig(config).build().adapt(OpenShiftClient.class);
@@ -55,6 +65,12 @@ final class ApiServer implements AutoCloseable {
         relay.dropAll();
     }
 
+    /** Cuts every open connection and answers 410 Gone to any watch from before now: every informer lists again. */
+    void goneWatches() {
+        dispatcher.goneBelow = dispatcher.requestResourceVersion();
+        relay.dropAll();
+    }
+
     /**
      * Replaces the server by a new, empty one, fills it with every object of the old one for which {@code keep} holds
      * (the others are the deletions made while it was away) and sends new connections there.
@@ -67,10 +83,13 @@ final class ApiServer implements AutoCloseable {
             all.addAll(kind == Image.class ? client.resources(kind).list().getItems()
                     : client.resources(kind).inAnyNamespace().list().getItems());
         }
-        server.after();
+        long lastVersion = dispatcher.requestResourceVersion();
+        server.destroy();
         relay.dropAll();
-        server = startServer();
-        OpenShiftClient fresh = server.getClient().adapt(OpenShiftClient.class);
+        // the new server's history starts after everything the old one served: older watches are answered 410 Gone
+        dispatcher = new GoneAwareDispatcher(lastVersion + 1000);
+        server = startServer(dispatcher);
+        OpenShiftClient fresh = server.createClient().adapt(OpenShiftClient.class);
         List<HasMetadata> dropped = new ArrayList<>();
         for (HasMetadata object : all) {
             if (!keep.test(object)) {
@@ -81,8 +100,9 @@ final class ApiServer implements AutoCloseable {
             object.getMetadata().setUid(null);
             fresh.resource(object).create();
         }
-        relay.target(portOf(server));
+        relay.target(server.getPort());
         relay.dropAll();
+        fresh.close();
         return dropped;
     }
 
@@ -90,16 +110,44 @@ final class ApiServer implements AutoCloseable {
     public void close() {
         client.close();
         relay.close();
-        server.after();
+        server.destroy();
     }
 
-    private static KubernetesServer startServer() {
-        KubernetesServer s = new KubernetesServer(false, true, InetAddress.getLoopbackAddress(), 0, List.of());
-        s.before();
+    private static KubernetesMockServer startServer(GoneAwareDispatcher dispatcher) {
+        KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                dispatcher, false);
+        s.init(InetAddress.getLoopbackAddress(), 0);
         return s;
     }
 
-    private static int portOf(KubernetesServer s) {
-        return URI.create(s.getClient().getConfiguration().getMasterUrl()).getPort();
+    /** The CRUD dispatcher with resource versions from {@code base} on and 410 Gone for watches older than its history. */
+    private static final class GoneAwareDispatcher extends KubernetesCrudDispatcher {
+        private static final Pattern WATCH_FROM = Pattern.compile("[?&]resourceVersion=(\\d+)");
+        private final long base;
+        volatile long goneBelow;
+
+        GoneAwareDispatcher(long base) {
+            this.base = base;
+            this.goneBelow = base;
+        }
+
+        @Override
+        public long requestResourceVersion() {
+            return base + super.requestResourceVersion();
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            String path = request.getPath();
+            if ("GET".equals(request.getMethod()) && path.contains("watch=true")) {
+                Matcher from = WATCH_FROM.matcher(path);
+                if (from.find() && Long.parseLong(from.group(1)) != 0 && Long.parseLong(from.group(1)) < goneBelow) {
+                    return new MockResponse().setResponseCode(410).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                            + "\"status\":\"Failure\",\"message\":\"too old resource version: " + from.group(1)
+                            + "\",\"reason\":\"Expired\",\"code\":410}");
+                }
+            }
+            return super.dispatch(request);
+        }
     }
 }

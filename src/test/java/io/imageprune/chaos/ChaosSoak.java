@@ -27,6 +27,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The chaos soak: the real system (a KRaft broker process, the real registry behind a fault proxy, the CRUD mock API
@@ -51,7 +53,7 @@ final class ChaosSoak {
      * @param duration      churn and faults (half with one process, half with the roles split)
      * @param churnPerSecond cluster changes per second
      * @param faultGap      mean quiet time between two faults
-     * @param quietMinute   age of a process life after which its RSS is the baseline of (d)
+     * @param quietMinute   the quiet time after the first sync (no churn, no fault) whose end gives the RSS baseline of (d)
      * @param converge      how long convergence may take after the last fault
      * @param freshPlan     check (b) against a fresh listing by a second, fresh service process
      */
@@ -71,7 +73,9 @@ final class ChaosSoak {
     }
 
     /** Held so that the level set on it stays: the harness's own Kafka clients would log every refused connection. */
-    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
+    private static final Logger KAFKA_LOG = Logger.getLogger("org.apache.kafka");
+    /** Likewise for the mock API server, which logs every request it receives. */
+    private static final Logger MOCK_API_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
     private final Settings settings;
     private final List<String> log = new ArrayList<>();
@@ -81,7 +85,8 @@ final class ChaosSoak {
     }
 
     ChaosReport run() throws Exception {
-        KAFKA_LOG.setLevel(java.util.logging.Level.SEVERE);
+        KAFKA_LOG.setLevel(Level.SEVERE);
+        MOCK_API_LOG.setLevel(Level.WARNING);
         Files.createDirectories(settings.workDir());
         say("seed " + settings.seed() + ", " + settings.duration() + ", work dir " + settings.workDir());
         List<AutoCloseable> started = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -150,8 +155,11 @@ final class ChaosSoak {
             }
         }));
         threads.add(loop("in-use", sampling, Duration.ofSeconds(3), () -> checker.checkInUse(registry::isRunning)));
-        awaitSynced(fleet, Duration.ofMinutes(3));
-        say("service synced; churn and faults start");
+        awaitSynced(fleet, Duration.ofMinutes(5));
+        say("service synced; quiet for " + settings.quietMinute());
+        Thread.sleep(settings.quietMinute().toMillis());
+        long baselineRss = fleet.running().stream().mapToLong(ServiceProcess::rssKiB).max().orElse(0);
+        say("RSS after the quiet minute " + baselineRss / 1024 + " MiB; churn and faults start");
         long chaosStart = System.nanoTime();
         threads.add(loop("churn", churning, Duration.ofMillis((long) (1000 / settings.churnPerSecond())), () -> {
             apiLock.readLock().lock();
@@ -187,41 +195,36 @@ final class ChaosSoak {
         long lastFaultEnd = done.stream().mapToLong(FaultInjector.Fault::endNanos).max().orElse(System.nanoTime());
         say("churn and faults stopped; " + done.size() + " faults; awaiting convergence");
 
-        // (b) convergence: the pruner's own plan deletes nothing any more
+        // (b) convergence: the pruner's own plan deletes nothing any more, and a fresh process listing the cluster
+        // anew (started now, beside it) holds the same objects and plans nothing either
         List<String> failures = new ArrayList<>();
+        ServiceProcess fresh = settings.freshPlan() ? freshListing(broker, api, proxy) : null;
         ServiceProcess pruner = fleet.pruner();
+        long convergedAt = 0;
         try {
-            pruner = awaitSynced(fleet, Duration.ofMinutes(2));
+            pruner = awaitSynced(fleet, Duration.ofMinutes(5));
+            long deadline = System.nanoTime() + settings.converge().toNanos();
+            JsonNode plan = null;
+            while (System.nanoTime() < deadline) {
+                plan = pruner.get("/api/v1/plan");
+                if (plan != null && nothingToDelete(plan)) {
+                    convergedAt = System.nanoTime();
+                    break;
+                }
+                pruner.startRun();
+                Thread.sleep(2000);
+            }
+            if (convergedAt == 0) {
+                failures.add("(b) no convergence within " + settings.converge() + ": the plan still has "
+                        + (plan == null ? "no answer" : plan.path("stats")));
+            }
+            failures.addAll(sameAsAFreshListing(pruner, api, fresh));
         } catch (IllegalStateException e) {
             failures.add("(b) " + e.getMessage());
-        }
-        long convergedAt = 0;
-        long deadline = System.nanoTime() + settings.converge().toNanos();
-        JsonNode plan = null;
-        while (pruner != null && failures.isEmpty() && System.nanoTime() < deadline) {
-            plan = pruner.get("/api/v1/plan");
-            if (plan != null && nothingToDelete(plan)) {
-                convergedAt = System.nanoTime();
-                break;
+        } finally {
+            if (fresh != null) {
+                fresh.kill();
             }
-            pruner.startRun();
-            Thread.sleep(2000);
-        }
-        if (convergedAt == 0) {
-            failures.add("(b) no convergence within " + settings.converge() + ": the plan still has "
-                    + (plan == null ? "no answer" : plan.path("stats")));
-        }
-        JsonNode status = pruner == null ? null : pruner.get("/api/v1/status");
-        JsonNode objects = status == null ? null : status.path("objects");
-        Map<String, Integer> listed = listing(api);
-        for (Map.Entry<String, Integer> kind : listed.entrySet()) {
-            int inGraph = objects == null ? -1 : objects.path(kind.getKey()).asInt(-1);
-            if (inGraph != kind.getValue()) {
-                failures.add("(b) the live graph holds " + inGraph + " " + kind.getKey() + ", a fresh listing " + kind.getValue());
-            }
-        }
-        if (settings.freshPlan()) {
-            failures.addAll(freshPlan(broker, api, proxy, objects));
         }
         checker.checkInUse(registry::isRunning);
         sampling.set(false);
@@ -236,7 +239,8 @@ final class ChaosSoak {
         mismatches.forEach(m -> failures.add("(c) " + m));
         List<String> gates = checker.gateViolations(done, MAX_STALENESS.toNanos() + TimeUnit.SECONDS.toNanos(2));
         gates.forEach(g -> failures.add("(e) " + g));
-        Map<String, String> memory = memory(rss, failures);
+        long finalRss = fleet.running().stream().mapToLong(ServiceProcess::rssKiB).max().orElse(0);
+        Map<String, String> memory = memory(baselineRss, finalRss, rss, failures);
 
         ChaosReport report = new ChaosReport(settings, churn.opCounts(), churn.failures(), stateRecords(broker.bootstrap()),
                 done, audit, proxy.requests("DELETE", ".*"), churn, chaosStart, lastFaultEnd, convergedAt, inUse,
@@ -246,8 +250,8 @@ final class ChaosSoak {
         return report;
     }
 
-    /** A second, fresh process (own topics, dry run) lists the cluster anew; its plan must delete nothing either. */
-    private List<String> freshPlan(BrokerProcess broker, ApiServer api, FaultProxy proxy, JsonNode objects) throws Exception {
+    /** A second, fresh process (own topics, dry run, no leader election) that lists the cluster anew. */
+    private ServiceProcess freshListing(BrokerProcess broker, ApiServer api, FaultProxy proxy) {
         Map<String, String> s = serviceSettings(broker.bootstrap(), api.url(), proxy.url());
         s.put("imageprune.prune.confirm", "false");
         s.put("imageprune.prune.event-driven", "false");
@@ -257,27 +261,47 @@ final class ChaosSoak {
         s.put("imageprune.kafka.topic.state", STATE_TOPIC + ".fresh");
         s.put("imageprune.kafka.topic.dlq", STATE_TOPIC + ".fresh.dlq");
         s.put("imageprune.kafka.topic.deletions", AUDIT_TOPIC + ".fresh");
-        ServiceProcess fresh = ServiceProcess.launch("fresh-listing", s, settings.workDir());
-        List<String> failures = new ArrayList<>();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            JsonNode plan = null;
-            while (System.nanoTime() < deadline && (plan = fresh.get("/api/v1/plan")) == null) {
-                Thread.sleep(500);
+        return ServiceProcess.launch("fresh-listing", s, settings.workDir());
+    }
+
+    /**
+     * The live graph's objects equal the API's and a fresh listing's, and the fresh listing's plan deletes nothing
+     * either; polled for a while, since the last writes of the runs travel through the pipeline too.
+     */
+    private List<String> sameAsAFreshListing(ServiceProcess pruner, ApiServer api, ServiceProcess fresh)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        List<String> differences;
+        do {
+            differences = new ArrayList<>();
+            JsonNode status = pruner.get("/api/v1/status");
+            JsonNode objects = status == null ? null : status.path("objects");
+            for (Map.Entry<String, Integer> kind : listing(api).entrySet()) {
+                int inGraph = objects == null ? -1 : objects.path(kind.getKey()).asInt(-1);
+                if (inGraph != kind.getValue()) {
+                    differences.add("(b) the live graph holds " + inGraph + " " + kind.getKey() + ", the API " + kind.getValue());
+                }
             }
-            if (plan == null) {
-                failures.add("(b) the fresh process never planned");
-            } else if (!nothingToDelete(plan)) {
-                failures.add("(b) a fresh listing's plan deletes what the service does not: " + plan.path("stats"));
+            if (fresh != null) {
+                JsonNode plan = fresh.get("/api/v1/plan");
+                JsonNode freshStatus = fresh.get("/api/v1/status");
+                if (plan == null || freshStatus == null) {
+                    differences.add("(b) the fresh listing's process has no plan (not synced) yet");
+                } else {
+                    if (!nothingToDelete(plan)) {
+                        differences.add("(b) a fresh listing's plan deletes what the service does not: " + plan.path("stats"));
+                    }
+                    if (!freshStatus.path("objects").equals(objects)) {
+                        differences.add("(b) objects in the live graph " + objects + " differ from a fresh listing's "
+                                + freshStatus.path("objects"));
+                    }
+                }
             }
-            JsonNode freshObjects = fresh.get("/api/v1/status").path("objects");
-            if (objects != null && !freshObjects.equals(objects)) {
-                failures.add("(b) objects in the live graph " + objects + " differ from a fresh listing's " + freshObjects);
+            if (!differences.isEmpty()) {
+                Thread.sleep(1000);
             }
-        } finally {
-            fresh.kill();
-        }
-        return failures;
+        } while (!differences.isEmpty() && System.nanoTime() < deadline);
+        return differences;
     }
 
     private static boolean nothingToDelete(JsonNode plan) {
@@ -343,24 +367,21 @@ final class ChaosSoak {
         return counts;
     }
 
-    private Map<String, String> memory(Map<String, List<long[]>> rss, List<String> failures) {
-        Map<String, String> growth = new LinkedHashMap<>();
-        long quietMillis = settings.quietMinute().toMillis();
-        rss.forEach((process, samples) -> {
-            long[] base = samples.stream().filter(s -> s[0] >= quietMillis).findFirst().orElse(null);
-            long[] last = samples.get(samples.size() - 1);
-            if (base == null || last[0] - base[0] < quietMillis / 2) {
-                growth.put(process, "lived " + last[0] / 1000 + " s: not measured");
-                return;
-            }
-            double g = (double) last[1] / base[1] - 1;
-            growth.put(process, String.format("%d → %d MiB (%+.0f %%) over %d s", base[1] / 1024, last[1] / 1024,
-                    g * 100, (last[0] - base[0]) / 1000));
-            if (g > 0.5) {
-                failures.add("(d) RSS of " + process + " grew by " + Math.round(g * 100) + " % after its quiet minute");
-            }
-        });
-        return growth;
+    /** (d): the largest RSS at the end against the largest after the quiet minute, and every life's own figures. */
+    private Map<String, String> memory(long baselineKiB, long finalKiB, Map<String, List<long[]>> rss,
+                                       List<String> failures) {
+        Map<String, String> figures = new LinkedHashMap<>();
+        double growth = baselineKiB == 0 ? 0 : (double) finalKiB / baselineKiB - 1;
+        figures.put("after quiet minute → at the end", String.format("%d → %d MiB (%+.0f %%)", baselineKiB / 1024,
+                finalKiB / 1024, growth * 100));
+        if (growth > 0.5) {
+            failures.add("(d) RSS grew by " + Math.round(growth * 100) + " % after the quiet minute: "
+                    + baselineKiB / 1024 + " → " + finalKiB / 1024 + " MiB");
+        }
+        rss.forEach((process, samples) -> figures.put(process, String.format("peak %d MiB, last %d MiB at %d s",
+                samples.stream().mapToLong(x -> x[1]).max().orElse(0) / 1024, samples.get(samples.size() - 1)[1] / 1024,
+                samples.get(samples.size() - 1)[0] / 1000)));
+        return figures;
     }
 
     private static long peakRss(ServiceFleet fleet) {

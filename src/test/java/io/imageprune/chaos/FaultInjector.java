@@ -15,12 +15,12 @@ import java.util.concurrent.locks.Lock;
 /**
  * Seeded faults, one at a time, each with its start and end recorded: the broker stopped or killed and started again,
  * a service process killed with SIGKILL (also in the middle of a run) and started again, the registry answering 5xx in
- * bursts, slowed down or stopped, the API server's watches dropped or the API server replaced by a new one holding the
- * same objects less some referrers deleted while it was away.
+ * bursts, slowed down or stopped, the API server's watches dropped or failed with 410 Gone, or the API server replaced
+ * by a new one holding the same objects less some referrers deleted while it was away.
  */
 final class FaultInjector {
     enum Kind { BROKER_STOP, BROKER_KILL, SERVICE_KILL, SERVICE_KILL_MID_RUN, REGISTRY_5XX, REGISTRY_SLOW, REGISTRY_STOP,
-        API_WATCH_DROP, API_RESTART }
+        API_WATCH_DROP, API_WATCH_GONE, API_RESTART }
 
     record Fault(Kind kind, long startNanos, long endNanos, String detail) {
         boolean overlaps(long from, long to) {
@@ -108,6 +108,10 @@ final class FaultInjector {
             case API_WATCH_DROP -> {
                 api.dropWatches();
                 yield "connections dropped";
+            }
+            case API_WATCH_GONE -> {
+                api.goneWatches();
+                yield "connections dropped, watches from before answered 410 Gone";
             }
             case API_RESTART -> {
                 Duration away = millis(1000, 4000);

@@ -42,7 +42,10 @@ final class ServiceProcess {
         }
         int port = BrokerProcess.freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
+        // the heap is committed and touched up front, so RSS growth shows memory outside it (threads, buffers,
+        // metaspace); a heap that fills up shows as a process that stops answering
+        List<String> command = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
+                "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "-Dquarkus.http.port=" + port, "-Dquarkus.log.console.json.enabled=false",
                 "-Dimageprune.ingest.id=" + name));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
