@@ -41,7 +41,7 @@ public class ReferrerSettings {
 
     /** Parses the configuration at start, so that a bad JSONPath or key stops the service with its message. */
     void onStart(@Observes StartupEvent event) {
-        LOG.infof("custom resources holding images: %s; extensions beyond oc: %s",
+        LOG.debugf("custom resources holding images: %s; extensions beyond oc: %s",
                 customReferrers.kinds().stream().map(ReferrerKindSpec::id).sorted().toList(), extensions);
     }
 
