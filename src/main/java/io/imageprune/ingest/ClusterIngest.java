@@ -109,7 +109,7 @@ public class ClusterIngest {
     public void startInBackground() {
         Thread thread = new Thread(() -> {
             try {
-                startUntilTheTopicIsReady();
+                startUntilListed();
             } catch (RuntimeException e) {
                 if (!closed) {
                     LOG.errorf(e, "ingest failed to start; no sync marker is published, so nothing will be pruned");
@@ -124,17 +124,18 @@ public class ClusterIngest {
     }
 
     /**
-     * A broker that does not answer yet (a pod starting before Kafka, or during its outage) is not a reason to give
-     * up: without an ingest no marker is ever written again and the graph never becomes synced. Tried again every
-     * heartbeat until the topic is ready or the service stops.
+     * A broker that does not answer yet (a pod starting before Kafka, or during its outage), or a kind whose listing
+     * failed (the API server restarting, a watch answered 410 Gone right after its list), is not a reason to give up:
+     * without an ingest no marker is ever written again and the graph never becomes synced. Tried again every
+     * heartbeat until the listing is complete or the service stops.
      */
-    private void startUntilTheTopicIsReady() {
+    private void startUntilListed() {
         while (!closed) {
             try {
                 start();
                 startProblem = null;
                 return;
-            } catch (StateTopicUnavailableException e) {
+            } catch (RetryableStartException e) {
                 startProblem = e.getMessage();
                 LOG.warnf("ingest cannot start yet (%s); trying again in %s", e.getMessage(), config.ingest().heartbeat());
                 try {
@@ -147,7 +148,7 @@ public class ClusterIngest {
         }
     }
 
-    /** Why the last start attempt failed while the ingest waits for the broker, or null. */
+    /** Why the last start attempt failed while the ingest waits for the broker or the API server, or null. */
     public String startProblem() {
         return startProblem;
     }
@@ -194,7 +195,7 @@ public class ClusterIngest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while preparing the state topic", e);
         } catch (Exception e) {
-            throw new StateTopicUnavailableException("cannot prepare the state topic: " + e, e);
+            throw new RetryableStartException("cannot prepare the state topic: " + e, e);
         }
         epoch = Math.max(epoch + 1, System.currentTimeMillis());
         publisher.onFailure(this::fault);
@@ -213,9 +214,13 @@ public class ClusterIngest {
             }
         }
         if (!complete) {
-            LOG.errorf("not every kind could be listed (%s): no sync marker, so the graph never counts as synced",
-                    kindStatus());
-            return;
+            // the informers of the kinds listed so far go; the next attempt starts them again
+            String why = "not every kind could be listed (" + kindStatus() + ")";
+            synchronized (informers) {
+                informers.forEach(SharedIndexInformer::close);
+                informers.clear();
+            }
+            throw new RetryableStartException(why, null);
         }
         ScheduledExecutorService markers = startMarkers();
         if (markers == null) {
@@ -556,9 +561,9 @@ public class ClusterIngest {
         return 0;
     }
 
-    /** The broker did not answer the topic check: worth trying again, unlike any other start failure. */
-    private static final class StateTopicUnavailableException extends IllegalStateException {
-        StateTopicUnavailableException(String message, Throwable cause) {
+    /** The broker did not answer the topic check, or a kind could not be listed: worth trying again. */
+    private static final class RetryableStartException extends IllegalStateException {
+        RetryableStartException(String message, Throwable cause) {
             super(message, cause);
         }
     }
