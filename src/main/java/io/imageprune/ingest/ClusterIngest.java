@@ -76,6 +76,11 @@ public class ClusterIngest {
     /** Guarded by {@link #markerLock}, not by {@link #start()}'s lock: shutdown must never wait for a listing. */
     private volatile ScheduledExecutorService markers;
     private final Object markerLock = new Object();
+    /**
+     * Held around every publish of a watch event and around a listing's tombstones, so that a listing never tombstones
+     * an object a watch event added after the listing looked at the stores (its record may already be on the topic).
+     */
+    private final Object eventLock = new Object();
     private Set<SharedIndexInformer<HasMetadata>> notWatchingBefore = Set.of();
     /** Set once at shutdown: a listing in progress ends and no informer starts any more. */
     private volatile boolean closed;
@@ -266,12 +271,17 @@ public class ClusterIngest {
             }
         }
         publisher.flush();
-        int tombstones = 0;
+        Set<String> gone = new HashSet<>();
         for (String key : topicKeys.liveKeys()) {
             if (!listed.contains(key) && inScope(key, namespaces)) {
-                publisher.publish(key, null);
-                tombstones++;
+                gone.add(key);
             }
+        }
+        int tombstones;
+        synchronized (eventLock) {
+            // the stores as they are now: an informer updates its store before it tells its handler, so what a watch
+            // added since the listing is either seen here or published after these tombstones
+            tombstones = TombstoneChoice.publishAbsent(gone, storeKeys(), key -> publisher.publish(key, null));
         }
         publisher.flush();
         LOG.infof("%s the cluster (%s), removed %d objects deleted meanwhile, sync marker epoch %d",
@@ -487,7 +497,9 @@ public class ClusterIngest {
                 if (key != null) {
                     registry.counter(IngestMetrics.EVENTS, "kind", kind.kind(), "operation", "delete")
                             .increment();
-                    publisher.publish(key, null);
+                    synchronized (eventLock) {
+                        publisher.publish(key, null);
+                    }
                 }
             }
         });
@@ -511,7 +523,10 @@ public class ClusterIngest {
             }
             registry.counter(IngestMetrics.EVENTS, "kind", kind.kind(), "operation", operation).increment();
             reportUnsafeIdentities(kind, model);
-            publisher.publish(ProjectionKeys.of(model), codec.encode(model));
+            byte[] value = codec.encode(model);
+            synchronized (eventLock) {
+                publisher.publish(ProjectionKeys.of(model), value);
+            }
         } catch (RuntimeException e) {
             // an object left out is a holder the graph does not see: the topic lacks it, so no marker may say
             // otherwise until it can be projected (fixed or deleted) — the next change or relist retries it
@@ -533,6 +548,20 @@ public class ClusterIngest {
             problems.forEach(problem -> LOG.warnf("identity not safe in a URL, treated as an invalid reference: %s",
                     problem));
         }
+    }
+
+    /** The keys every informer's store holds at this moment. */
+    private Set<String> storeKeys() {
+        Set<String> keys = new HashSet<>();
+        for (SharedIndexInformer<HasMetadata> informer : informers) {
+            for (HasMetadata object : informer.getStore().list()) {
+                String key = key(object);
+                if (key != null) {
+                    keys.add(key);
+                }
+            }
+        }
+        return keys;
     }
 
     private static String key(HasMetadata object) {
