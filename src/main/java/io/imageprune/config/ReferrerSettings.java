@@ -9,7 +9,6 @@ import io.imageprune.referrers.ReferrersConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +22,6 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class ReferrerSettings {
-    private static final Logger LOG = Logger.getLogger(ReferrerSettings.class);
     private final ImagePruneConfig config;
     private final CustomReferrers customReferrers;
     private final Extensions extensions;
@@ -39,10 +37,12 @@ public class ReferrerSettings {
                 config.policy().allowRelaxing());
     }
 
-    /** Parses the configuration at start, so that a bad JSONPath or key stops the service with its message. */
+    /**
+     * Observing start makes the bean at start, so a bad JSONPath or key stops the service with its message. Nothing is
+     * logged: {@code plan} shares this start, and its output is the plan alone.
+     */
     void onStart(@Observes StartupEvent event) {
-        LOG.debugf("custom resources holding images: %s; extensions beyond oc: %s",
-                customReferrers.kinds().stream().map(ReferrerKindSpec::id).sorted().toList(), extensions);
+        // the constructor has parsed the configuration
     }
 
     /** The {@code imageprune.referrers.*} settings as the document {@link ReferrersConfig} parses. */
