@@ -19,14 +19,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every metric family the README documents is on /q/metrics from the first scrape, before any activity. */
+/** Every metric family docs/operations.md documents is on /q/metrics from the first scrape, before any activity. */
 @QuarkusTest
 class MetricFamiliesTest {
     @Test
     void everyDocumentedFamilyIsThereAtStart() throws Exception {
         Set<String> documented = documentedFamilies();
         assertTrue(documented.containsAll(Set.of("imageprune_state_records_total", "imageprune_audit_events_total",
-                "imageprune_leader", "imageprune_api_denials_total")), "the README names the families: " + documented);
+                "imageprune_leader", "imageprune_api_denials_total")),
+                "docs/operations.md names the families: " + documented);
         String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
         List<String> missing = new ArrayList<>();
         for (String family : documented) {
@@ -54,10 +55,11 @@ class MetricFamiliesTest {
         assertEquals(List.of(), unknown, "queried but not exported by the service");
     }
 
-    /** The families the README names: its {@code /q/metrics} table row, and any other section's. */
+    /** The families docs/operations.md names: its metrics table, and any other section's. */
     private static Set<String> documentedFamilies() throws Exception {
         Set<String> families = new LinkedHashSet<>();
-        Matcher name = Pattern.compile("`(imageprune_[a-z_]+)").matcher(Files.readString(Path.of("README.md")));
+        Matcher name = Pattern.compile("`(imageprune_[a-z_]+)")
+                .matcher(Files.readString(Path.of("docs/operations.md")));
         while (name.find()) {
             families.add(name.group(1));
         }
