@@ -2,6 +2,7 @@ package io.imageprune.config;
 
 import io.imageprune.options.InvalidOptionException;
 import io.imageprune.options.OptionValues;
+import io.imageprune.registry.RegistryConnections;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -135,6 +136,7 @@ public class SafetySettings {
             warnings.add("imageprune.registry.force-insecure=true: registry requests go over plain HTTP or "
                     + "unverified TLS");
         }
+        refusals.addAll(RegistryConnections.configurationProblems(config.registry()));
         if (prune.confirm() && !config.audit().enabled()) {
             refusals.add("imageprune.audit.enabled=false with imageprune.prune.confirm=true: no deletion is sent "
                     + "without its acknowledged audit record, and runs could not be recovered after a crash");

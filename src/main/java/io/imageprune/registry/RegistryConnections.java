@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -45,7 +47,7 @@ public class RegistryConnections {
      */
     public RegistryHost host(Optional<String> internalRegistryHostname, Collection<Image> images,
                              Collection<ImageStream> streams) {
-        Optional<String> url = configuredUrl();
+        Optional<String> url = configuredUrl(config);
         if (url.isPresent()) {
             return new RegistryHost(validated(url.get(), "invalid --registry-url flag: "), RegistryHost.Source.CONFIGURED);
         }
@@ -69,13 +71,50 @@ public class RegistryConnections {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + e.getMessage(), e);
         }
+        optionConflict(config, url).ifPresent(conflict -> {
+            throw new IllegalArgumentException(conflict);
+        });
+        return url;
+    }
+
+    /** oc's checks of --certificate-authority against --force-insecure and the URL's scheme, in oc's words. */
+    private static Optional<String> optionConflict(ImagePruneConfig.Registry config, String url) {
         if (config.forceInsecure() && config.caBundle().isPresent()) {
-            throw new IllegalArgumentException("--certificate-authority cannot be specified with --force-insecure");
+            return Optional.of("--certificate-authority cannot be specified with --force-insecure");
         }
         if (config.caBundle().isPresent() && url.startsWith("http://")) {
-            throw new IllegalArgumentException("--certificate-authority cannot be specified for insecure http protocol");
+            return Optional.of("--certificate-authority cannot be specified for insecure http protocol");
         }
-        return url;
+        return Optional.empty();
+    }
+
+    /**
+     * What is wrong with the registry settings on their own, checked at start so that a service with an unusable URL
+     * or CA bundle does not come up only to fail every confirmed run: the same checks a run makes on the configured
+     * URL, and the bundle read as a run reads it. A discovered host is checked when a run finds it.
+     */
+    public static List<String> configurationProblems(ImagePruneConfig.Registry config) {
+        List<String> problems = new ArrayList<>();
+        String url = configuredUrl(config).orElse("");
+        if (!url.isEmpty()) {
+            try {
+                RegistryUrls.validate(url);
+            } catch (IllegalArgumentException e) {
+                problems.add("imageprune.registry.url=" + url + ": invalid --registry-url flag: " + e.getMessage());
+            }
+        }
+        optionConflict(config, url).ifPresent(conflict -> problems.add("imageprune.registry.ca-bundle="
+                + config.caBundle().orElse("") + " with imageprune.registry.force-insecure="
+                + config.forceInsecure() + (url.isEmpty() ? "" : " and imageprune.registry.url=" + url) + ": "
+                + conflict));
+        config.caBundle().ifPresent(bundle -> {
+            try {
+                PemBundle.trustStore(Path.of(bundle));
+            } catch (IllegalArgumentException e) {
+                problems.add("imageprune.registry.ca-bundle=" + bundle + ": " + e.getMessage());
+            }
+        });
+        return problems;
     }
 
     /**
@@ -120,7 +159,7 @@ public class RegistryConnections {
         };
     }
 
-    private Optional<String> configuredUrl() {
+    private static Optional<String> configuredUrl(ImagePruneConfig.Registry config) {
         return config.url().map(String::trim).filter(u -> !u.isEmpty());
     }
 

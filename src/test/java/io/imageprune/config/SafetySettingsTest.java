@@ -5,10 +5,14 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +80,41 @@ class SafetySettingsTest {
         List<String> refusals = check(key, value).refusals();
         assertEquals(1, refusals.size(), refusals.toString());
         assertTrue(refusals.get(0).startsWith(message), refusals.get(0));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "https://registry.example:5000/v2|imageprune.registry.url=https://registry.example:5000/v2: invalid --registry-url flag: ",
+            "ftp://registry.example|imageprune.registry.url=ftp://registry.example: invalid --registry-url flag: unsupported scheme: ftp",
+            "https://registry.example?x=1|imageprune.registry.url=https://registry.example?x=1: invalid --registry-url flag: "})
+    void anUnusableRegistryUrlIsRefusedAtStartNotAtTheFirstConfirmedRun(String url, String message) {
+        List<String> refusals = check("imageprune.registry.url", url).refusals();
+        assertEquals(1, refusals.size(), refusals.toString());
+        assertTrue(refusals.get(0).startsWith(message), refusals.get(0));
+    }
+
+    @Test
+    void aCaBundleThatCannotBeReadOrContradictsTheOtherOptionsIsRefusedAtStart(@TempDir Path dir) throws IOException {
+        String missing = dir.resolve("missing.pem").toString();
+        List<String> unreadable = check("imageprune.registry.ca-bundle", missing).refusals();
+        assertEquals(1, unreadable.size(), unreadable.toString());
+        assertTrue(unreadable.get(0).startsWith("imageprune.registry.ca-bundle=" + missing
+                + ": failed to read registry ca bundle: "), unreadable.get(0));
+
+        Path empty = Files.writeString(dir.resolve("empty.pem"), "not a certificate\n");
+        List<String> noCertificate = check("imageprune.registry.ca-bundle", empty.toString()).refusals();
+        assertEquals(1, noCertificate.size(), noCertificate.toString());
+        assertTrue(noCertificate.get(0).contains("failed to read registry ca bundle"), noCertificate.get(0));
+
+        List<String> withInsecure = SafetySettings.check(config(Map.of("imageprune.registry.ca-bundle", missing,
+                "imageprune.registry.force-insecure", "true"))).refusals();
+        assertTrue(withInsecure.stream().anyMatch(refusal -> refusal.endsWith(
+                "--certificate-authority cannot be specified with --force-insecure")), withInsecure.toString());
+
+        List<String> withHttp = SafetySettings.check(config(Map.of("imageprune.registry.ca-bundle", missing,
+                "imageprune.registry.url", "http://registry.example:5000"))).refusals();
+        assertTrue(withHttp.stream().anyMatch(refusal -> refusal.endsWith(
+                "--certificate-authority cannot be specified for insecure http protocol")), withHttp.toString());
     }
 
     @ParameterizedTest
