@@ -73,6 +73,22 @@ class BenchScriptsIT {
     }
 
     @Test
+    void memoryScriptPrintsARowPerSize() throws Exception {
+        InProcessKafka kafka = new InProcessKafka();
+        String bootstrap = kafka.start().get("kafka.bootstrap.servers");
+        try {
+            Result r = run(Map.of("SIZES", "tiny", "HTTP_PORT", Integer.toString(freePort()),
+                    "KAFKA_BOOTSTRAP_SERVERS", bootstrap), "bench/memory.sh", out.toString());
+            assertEquals(0, r.exit, r.toString());
+            assertTrue(r.stdout.contains("===== memory benchmark, sizes: tiny"), r.toString());
+            // the tiny cluster's 72 images, its object count, a heap figure and two RSS figures
+            assertTrue(r.stdout.matches("(?s).*\\| 72 \\| \\d+ \\| \\d+K \\| \\d+ MiB \\| \\d+ MiB \\|.*"), r.toString());
+        } finally {
+            kafka.stop();
+        }
+    }
+
+    @Test
     void aMissingBrokerIsReportedOnTheTerminal() throws Exception {
         Result r = run(Map.of("SIZE", "tiny", "PLAN_RUNS", "1", "HTTP_PORT", Integer.toString(freePort()),
                         "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + freePort(),
