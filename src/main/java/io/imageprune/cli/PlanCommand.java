@@ -12,6 +12,7 @@ import io.imageprune.referrers.ReferrersConfig;
 import io.imageprune.snapshot.ExtraKinds;
 import io.imageprune.policy.ImageExplanation;
 import io.imageprune.policy.ImageKeys;
+import io.imageprune.policy.InvalidReferenceMode;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
@@ -73,8 +74,13 @@ public class PlanCommand implements Callable<Integer> {
 
     @Option(names = "--ignore-invalid-refs", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
             converter = OptionConverters.Bool.class,
-            description = "Skip unparsable image references instead of refusing to plan.")
-    boolean ignoreInvalidRefs;
+            description = "Skip unparsable image references instead of refusing to plan (= --invalid-refs=ignore).")
+    Boolean ignoreInvalidRefs;
+
+    @Option(names = "--invalid-refs", paramLabel = "MODE", converter = OptionConverters.InvalidRefs.class,
+            description = "What an unparsable image reference does: stop (oc: nothing is pruned), contain (prune the "
+                    + "rest, keep what it could name) or ignore (default: stop).")
+    InvalidReferenceMode invalidRefs;
 
     @Option(names = "--prune-registry", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
             converter = OptionConverters.Bool.class,
@@ -268,7 +274,13 @@ public class PlanCommand implements Callable<Integer> {
                 parsed.hasMatchedOption("--keep-tag-revisions") ? keepTagRevisions : null,
                 age,
                 parsed.hasMatchedOption("--prune-over-size-limit") ? pruneOverSizeLimit : null,
-                allImages, pruneRegistry, namespace, ignoreInvalidRefs, keepPinnedImages);
+                allImages, pruneRegistry, namespace,
+                parsed(() -> OptionValues.invalidRefs("--invalid-refs", invalidRefs, "--ignore-invalid-refs",
+                        ignoreInvalidRefs)), keepPinnedImages);
+        if (ocExact && invalidRefs == InvalidReferenceMode.CONTAIN) {
+            throw usage("--invalid-refs=contain contradicts --oc-exact (oc stops on invalid references); "
+                    + "give one of them");
+        }
         Instant at = now == null ? Instant.now() : parsed(() -> OptionValues.time("--now", now));
         try {
             PruneOptions resolved = flags.resolve(at, PlanFlags.Defaults.OC);

@@ -54,6 +54,7 @@ public class PrunerStatus {
         pruning.put("keepTagRevisions", values.keepTagRevisions());
         pruning.put("keepYoungerThan", values.keepYoungerThan().toString());
         pruning.put("ignoreInvalidRefs", values.ignoreInvalidRefs());
+        pruning.put("invalidRefs", settings.options(java.time.Instant.now()).invalidRefs().value());
         if (settings.registryPruningOff() != null) {
             pruning.put("registryPruningOff", settings.registryPruningOff());
         }
