@@ -197,8 +197,9 @@ public class PlanCommand implements Callable<Integer> {
             err.println("warning: annotation not applied: " + note);
         }
         if (!result.refused()) {
+            String done = options.invalidRefs() == InvalidReferenceMode.CONTAIN ? "containing" : "ignoring";
             for (String message : result.invalidReferences()) {
-                err.println("warning: ignoring invalid reference: " + message);
+                err.println("warning: " + done + " invalid reference: " + message);
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -206,6 +207,9 @@ public class PlanCommand implements Callable<Integer> {
             PlanJson.write(result, out);
         } else {
             new PlanTable(graph, result, details).write(out);
+            if (!result.refused() && !planner.containment().isEmpty()) {
+                ContainedTable.write(graph, planner.containment(), out);
+            }
             if (!result.refused() && options.extensions().any()) {
                 BeyondOcTable.write(graph, options, result, out);
             }
