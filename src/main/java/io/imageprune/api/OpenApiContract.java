@@ -36,6 +36,9 @@ public class OpenApiContract implements OASFilter {
             "namespace", new Option("namespace", "Only consider this namespace's objects; no image or blob is deleted"),
             "ignore-invalid-refs", new Option("boolean",
                     "Skip unparsable image references instead of refusing the plan (422)"),
+            "invalid-refs", new Option("invalid-refs",
+                    "What an unparsable image reference does: stop (nothing is planned, 422), contain (plan the "
+                            + "rest, keep what it could name) or ignore; ignore-invalid-refs=true is ignore"),
             "prune-registry", new Option("boolean",
                     "Plan registry deletions (links, blobs, manifests); false: API objects only"),
             "keep-pinned-images", new Option("boolean",
@@ -114,6 +117,8 @@ public class OpenApiContract implements OASFilter {
             case "boolean" -> schema.addType(Schema.SchemaType.STRING).description("Go's " + OptionValues.BOOLEAN);
             case "duration" -> schema.addType(Schema.SchemaType.STRING).description("A Go duration")
                     .example("60m");
+            case "invalid-refs" -> schema.addType(Schema.SchemaType.STRING)
+                    .enumeration(List.of("stop", "contain", "ignore"));
             case "namespace" -> schema.addType(Schema.SchemaType.STRING).description("A namespace name");
             case "time" -> schema.addType(Schema.SchemaType.STRING).format("date-time")
                     .description(OptionValues.RFC3339);

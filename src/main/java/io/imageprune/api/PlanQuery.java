@@ -23,8 +23,8 @@ import java.util.function.BiFunction;
  */
 final class PlanQuery {
     static final List<String> PARAMETERS = List.of("keep-tag-revisions", "keep-younger-than",
-            "prune-over-size-limit", "all", "namespace", "ignore-invalid-refs", "prune-registry", "keep-pinned-images",
-            "now");
+            "prune-over-size-limit", "all", "namespace", "ignore-invalid-refs", "invalid-refs", "prune-registry",
+            "keep-pinned-images", "now");
 
     private PlanQuery() {
     }
@@ -47,7 +47,8 @@ final class PlanQuery {
                     value(query, "all", OptionValues::bool),
                     value(query, "prune-registry", OptionValues::bool),
                     value(query, "namespace", OptionValues::namespace),
-                    value(query, "ignore-invalid-refs", OptionValues::bool),
+                    OptionValues.invalidRefs("invalid-refs", value(query, "invalid-refs", OptionValues::invalidRefs),
+                            "ignore-invalid-refs", value(query, "ignore-invalid-refs", OptionValues::bool)),
                     value(query, "keep-pinned-images", OptionValues::bool));
             Instant now = query.containsKey("now") ? OptionValues.time("now", query.get("now")) : Instant.now();
             options = settings.withExtensions(flags.resolve(now, settings.configuredDefaults()));

@@ -28,6 +28,13 @@ final class OptionConverters {
         }
     }
 
+    static final class InvalidRefs implements ITypeConverter<io.imageprune.policy.InvalidReferenceMode> {
+        @Override
+        public io.imageprune.policy.InvalidReferenceMode convert(String value) {
+            return OptionConverters.convert(() -> OptionValues.invalidRefs("", value));
+        }
+    }
+
     private static <T> T convert(java.util.function.Supplier<T> parse) {
         try {
             return parse.get();

@@ -12,6 +12,7 @@ import io.imageprune.referrers.ReferrersConfig;
 import io.imageprune.snapshot.ExtraKinds;
 import io.imageprune.policy.ImageExplanation;
 import io.imageprune.policy.ImageKeys;
+import io.imageprune.policy.InvalidReferenceMode;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
@@ -73,8 +74,13 @@ public class PlanCommand implements Callable<Integer> {
 
     @Option(names = "--ignore-invalid-refs", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
             converter = OptionConverters.Bool.class,
-            description = "Skip unparsable image references instead of refusing to plan.")
-    boolean ignoreInvalidRefs;
+            description = "Skip unparsable image references instead of refusing to plan (= --invalid-refs=ignore).")
+    Boolean ignoreInvalidRefs;
+
+    @Option(names = "--invalid-refs", paramLabel = "MODE", converter = OptionConverters.InvalidRefs.class,
+            description = "What an unparsable image reference does: stop (oc: nothing is pruned), contain (prune the "
+                    + "rest, keep what it could name) or ignore (default: stop).")
+    InvalidReferenceMode invalidRefs;
 
     @Option(names = "--prune-registry", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
             converter = OptionConverters.Bool.class,
@@ -191,8 +197,9 @@ public class PlanCommand implements Callable<Integer> {
             err.println("warning: annotation not applied: " + note);
         }
         if (!result.refused()) {
+            String done = options.invalidRefs() == InvalidReferenceMode.CONTAIN ? "containing" : "ignoring";
             for (String message : result.invalidReferences()) {
-                err.println("warning: ignoring invalid reference: " + message);
+                err.println("warning: " + done + " invalid reference: " + message);
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -200,6 +207,9 @@ public class PlanCommand implements Callable<Integer> {
             PlanJson.write(result, out);
         } else {
             new PlanTable(graph, result, details).write(out);
+            if (!result.refused() && !planner.containment().isEmpty()) {
+                ContainedTable.write(graph, planner.containment(), out);
+            }
             if (!result.refused() && options.extensions().any()) {
                 BeyondOcTable.write(graph, options, result, out);
             }
@@ -268,7 +278,13 @@ public class PlanCommand implements Callable<Integer> {
                 parsed.hasMatchedOption("--keep-tag-revisions") ? keepTagRevisions : null,
                 age,
                 parsed.hasMatchedOption("--prune-over-size-limit") ? pruneOverSizeLimit : null,
-                allImages, pruneRegistry, namespace, ignoreInvalidRefs, keepPinnedImages);
+                allImages, pruneRegistry, namespace,
+                parsed(() -> OptionValues.invalidRefs("--invalid-refs", invalidRefs, "--ignore-invalid-refs",
+                        ignoreInvalidRefs)), keepPinnedImages);
+        if (ocExact && invalidRefs == InvalidReferenceMode.CONTAIN) {
+            throw usage("--invalid-refs=contain contradicts --oc-exact (oc stops on invalid references); "
+                    + "give one of them");
+        }
         Instant at = now == null ? Instant.now() : parsed(() -> OptionValues.time("--now", now));
         try {
             PruneOptions resolved = flags.resolve(at, PlanFlags.Defaults.OC);

@@ -228,6 +228,13 @@ public interface ImagePruneConfig {
         @WithConverter(StrictBooleanConverter.class)
         boolean ignoreInvalidRefs();
 
+        /**
+         * What an invalid reference does to a run: {@code stop} (oc's default: nothing is pruned), {@code contain}
+         * (the rest is pruned, what the reference could name is kept) or {@code ignore} (= ignore-invalid-refs=true).
+         * Unset: ignore with ignore-invalid-refs=true, else stop. See docs/invalid-references.md.
+         */
+        Optional<String> invalidRefs();
+
         @WithDefault("true")
         @WithConverter(StrictBooleanConverter.class)
         boolean keepPinnedImages();

@@ -5,6 +5,7 @@ import io.imageprune.audit.AuditPublisher;
 import io.imageprune.execute.ActionKind;
 import io.imageprune.execute.Outcome;
 import io.imageprune.ingest.IngestMetrics;
+import io.imageprune.prune.ContainedReferences;
 import io.imageprune.prune.LeaderElection;
 import io.imageprune.prune.PruneMetrics;
 import io.imageprune.prune.RunRecovery;
@@ -28,8 +29,9 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class MetricFamilies {
     void onStart(@Observes StartupEvent event, ImagePruneConfig config, MeterRegistry registry, StateMetrics state,
-                 PruneMetrics prune) {
+                 PruneMetrics prune, ContainedReferences contained) {
         state.registerFamilies();
+        contained.registerFamilies();
         prune.registerFamilies();
         IngestMetrics.registerFamilies(registry);
         Set<String> auditTypes = new TreeSet<>();

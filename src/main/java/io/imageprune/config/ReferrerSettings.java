@@ -74,9 +74,11 @@ public class ReferrerSettings {
         return extensions;
     }
 
-    /** A run's options with the configured extensions (and no pinned-image rule with oc-exact). */
+    /**
+     * A run's options with the configured extensions (and no pinned-image rule, and contain mode back to stop, with
+     * oc-exact).
+     */
     public PruneOptions apply(PruneOptions options) {
-        PruneOptions applied = options.withExtensions(extensions);
-        return config.plan().ocExact() ? applied.withKeepPinnedImages(false) : applied;
+        return config.plan().ocExact() ? options.ocExact() : options.withExtensions(extensions);
     }
 }

@@ -73,6 +73,23 @@ public class SafetySettings {
             warnings.add("imageprune.plan.ignore-invalid-refs=true: runs prune around objects with invalid "
                     + "references instead of refusing");
         }
+        try {
+            io.imageprune.policy.InvalidReferenceMode mode = InvalidRefsSetting.of(plan);
+            if (mode == io.imageprune.policy.InvalidReferenceMode.CONTAIN) {
+                if (plan.ocExact()) {
+                    refusals.add(InvalidRefsSetting.KEY + "=contain contradicts imageprune.plan.oc-exact=true (oc "
+                            + "stops on invalid references); set one of them");
+                } else {
+                    warnings.add(InvalidRefsSetting.KEY + "=contain: runs prune around invalid references, keeping "
+                            + "only what each could name, instead of refusing");
+                }
+            } else if (mode == io.imageprune.policy.InvalidReferenceMode.IGNORE && !plan.ignoreInvalidRefs()) {
+                warnings.add(InvalidRefsSetting.KEY + "=ignore: runs prune around objects with invalid references "
+                        + "instead of refusing");
+            }
+        } catch (InvalidOptionException e) {
+            refusals.add(e.getMessage());
+        }
         if (plan.ocExact()) {
             warnings.add("imageprune.plan.oc-exact=true: oc's exact decisions; images held only by custom resources, "
                     + "ephemeral containers, spec tags, a digest reference or an imageprune.io annotation may be "

@@ -1,5 +1,7 @@
 package io.imageprune.options;
 
+import io.imageprune.policy.InvalidReferenceMode;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -102,6 +104,44 @@ public final class OptionValues {
                     + "letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)");
         }
         return value;
+    }
+
+    /** {@code stop}, {@code contain} or {@code ignore}, exactly (lower-case). */
+    public static InvalidReferenceMode invalidRefs(String parameter, String value) {
+        for (InvalidReferenceMode mode : InvalidReferenceMode.values()) {
+            if (mode.value().equals(value)) {
+                return mode;
+            }
+        }
+        throw new InvalidOptionException(parameter, value, quote(value) + " is not " + INVALID_REFS);
+    }
+
+    public static final String INVALID_REFS = "stop, contain or ignore";
+
+    /**
+     * The invalid-reference mode from its option and oc's boolean alias ({@code ignore-invalid-refs}: true is
+     * {@code ignore}, false is {@code stop}). Both given and disagreeing is refused: true with stop or contain, false
+     * with ignore ({@code false} with {@code contain} agrees: it only says "do not ignore").
+     *
+     * @param mode  the mode option's value, null when not given
+     * @param alias the alias's value, null when not given
+     * @return the mode, or null when neither is given
+     */
+    public static InvalidReferenceMode invalidRefs(String modeParameter, InvalidReferenceMode mode,
+                                                   String aliasParameter, Boolean alias) {
+        if (alias == null) {
+            return mode;
+        }
+        InvalidReferenceMode fromAlias = alias ? InvalidReferenceMode.IGNORE : InvalidReferenceMode.STOP;
+        if (mode == null) {
+            return fromAlias;
+        }
+        if (alias != (mode == InvalidReferenceMode.IGNORE)) {
+            throw new InvalidOptionException(aliasParameter, alias.toString(), aliasParameter + "=" + alias
+                    + " contradicts " + modeParameter + "=" + mode.value() + " (" + aliasParameter + " is the old "
+                    + "form of " + modeParameter + "=ignore; give one of them)");
+        }
+        return mode;
     }
 
     private static String quote(String value) {

@@ -146,6 +146,8 @@ public final class Explainer {
                 lines.add("protected by annotation on manifest list " + list);
             }
         }
+        lines.addAll(planner.containment().explain(name,
+                revisions.stream().map(Revision::repository).toList()));
         for (String note : planner.annotationNotes()) {
             lines.add("annotation reported, not applied: " + note);
         }

@@ -29,11 +29,14 @@ public final class LastMomentCheck {
     private final ReferenceGraph graph;
     private final PruneOptions options;
     private final References references;
+    private final InvalidReferenceContainment containment;
 
-    LastMomentCheck(ReferenceGraph graph, PruneOptions options, References references) {
+    LastMomentCheck(ReferenceGraph graph, PruneOptions options, References references,
+                    InvalidReferenceContainment containment) {
         this.graph = graph;
         this.options = options;
         this.references = references;
+        this.containment = containment;
     }
 
     /**
@@ -45,6 +48,10 @@ public final class LastMomentCheck {
         }
         if (options.keepPinnedImages() && references.pinned(name)) {
             return "a referrer now names the image by digest";
+        }
+        InvalidReferenceContainment.Contained contained = containment.containingImage(name);
+        if (contained != null) {
+            return "a " + contained.describe() + " now could name the image";
         }
         Image image = graph.image(name);
         if (image != null && options.extensions().annotations() && !image.annotations().protect().isEmpty()
@@ -137,6 +144,10 @@ public final class LastMomentCheck {
 
     private String layerLinkSaved(String repo, String blob, List<RemovedRevision> removed,
                                   Collection<String> releasedImages) {
+        String contained = containedRepository(repo);
+        if (contained != null) {
+            return contained;
+        }
         ImageStream stream = graph.stream(repo);
         if (stream != null) {
             for (Map.Entry<String, Integer> remaining : remainingRevisions(stream, removed).entrySet()) {
@@ -157,6 +168,10 @@ public final class LastMomentCheck {
 
     /** A manifest link in a repository, after the stream lost {@code removed}. */
     public String manifestLinkSaved(String repo, String digest, List<RemovedRevision> removed) {
+        String contained = containedRepository(repo);
+        if (contained != null) {
+            return contained;
+        }
         if (remainingRevisions(repo, digest, removed) > 0) {
             return "a remaining revision of the stream names it";
         }
@@ -164,6 +179,12 @@ public final class LastMomentCheck {
             return "a referrer now uses it by digest";
         }
         return null;
+    }
+
+    /** A contained invalid reference could name the repository: none of its links goes. */
+    private String containedRepository(String repo) {
+        InvalidReferenceContainment.Contained contained = containment.containingRepository(repo);
+        return contained == null ? null : "a " + contained.describe() + " now could name the repository";
     }
 
     private boolean usedInRepository(String repo, String digest) {

@@ -8,13 +8,14 @@ import java.time.Instant;
  * oc's completion and validation rules (spec §1), so the command line and the REST API decide alike.
  */
 public record PlanFlags(Integer keepTagRevisions, Duration keepYoungerThan, Boolean pruneOverSizeLimit,
-                        Boolean allImages, Boolean pruneRegistry, String namespace, Boolean ignoreInvalidRefs,
-                        Boolean keepPinnedImages) {
+                        Boolean allImages, Boolean pruneRegistry, String namespace,
+                        InvalidReferenceMode invalidRefs, Boolean keepPinnedImages) {
 
     /** The values used for flags that were not given (oc's defaults, or the service's configuration). */
     public record Defaults(int keepTagRevisions, Duration keepYoungerThan, boolean allImages, boolean pruneRegistry,
-                           boolean ignoreInvalidRefs, boolean keepPinnedImages) {
-        public static final Defaults OC = new Defaults(3, Duration.ofMinutes(60), true, true, false, true);
+                           InvalidReferenceMode invalidRefs, boolean keepPinnedImages) {
+        public static final Defaults OC = new Defaults(3, Duration.ofMinutes(60), true, true,
+                InvalidReferenceMode.STOP, true);
     }
 
     /** A flag combination oc rejects; the message is oc's. */
@@ -52,8 +53,9 @@ public record PlanFlags(Integer keepTagRevisions, Duration keepYoungerThan, Bool
                 orDefault(allImages, defaults.allImages()),
                 orDefault(pruneRegistry, defaults.pruneRegistry()),
                 namespace,
-                orDefault(ignoreInvalidRefs, defaults.ignoreInvalidRefs()),
-                orDefault(keepPinnedImages, defaults.keepPinnedImages()));
+                false,
+                orDefault(keepPinnedImages, defaults.keepPinnedImages()))
+                .withInvalidRefs(orDefault(invalidRefs, defaults.invalidRefs()));
     }
 
     private static <T> T orDefault(T value, T fallback) {

@@ -30,12 +30,19 @@ public final class Planner {
     private final PruneOptions options;
     private final References references;
     private final ScopePolicies policies;
+    private final InvalidReferenceContainment containment;
 
     private Planner(ReferenceGraph graph, PruneOptions options) {
         this.graph = graph;
         this.options = options;
         this.references = References.of(graph, options);
         this.policies = new ScopePolicies(graph, options);
+        this.containment = InvalidReferenceContainment.of(graph, options, references);
+    }
+
+    /** What contain mode keeps for the run's invalid references; empty in the other modes. */
+    public InvalidReferenceContainment containment() {
+        return containment;
     }
 
     /**
@@ -60,6 +67,8 @@ public final class Planner {
             case PROTECTED_STREAM -> "imagestream " + repo;
             case YOUNG_REVISION_IN_SCOPE -> policies.forStream(stream).thresholdFrom();
             case RECENT_REVISION_IN_SCOPE -> policies.forStream(stream).revisionsFrom();
+            case CONTAINED_INVALID_REFERENCE -> containment.containing(stream) == null ? null
+                    : containment.containing(stream).describe();
             default -> null;
         };
     }
@@ -82,9 +91,12 @@ public final class Planner {
         return references.errors();
     }
 
-    /** oc refuses to prune anything when a counted referrer has an invalid reference and they are not ignored. */
+    /**
+     * oc refuses to prune anything when a counted referrer has an invalid reference and they are not ignored; contain
+     * mode prunes around them.
+     */
     public boolean refuses() {
-        return !options.ignoreInvalidRefs() && !references.errors().isEmpty();
+        return options.invalidRefs() == InvalidReferenceMode.STOP && !references.errors().isEmpty();
     }
 
     public String refusalMessage() {
@@ -156,6 +168,9 @@ public final class Planner {
         if (!Identities.problems(stream).isEmpty()) {
             return Rule.UNSAFE_STREAM;
         }
+        if (containment.containing(stream) != null) {
+            return Rule.CONTAINED_INVALID_REFERENCE;
+        }
         if (policies.protectingNamespace(stream) != null) {
             return Rule.PROTECTED_NAMESPACE;
         }
@@ -173,7 +188,8 @@ public final class Planner {
      * read from the graph at this call (not the planner's snapshot). Call under the graph's read lock.
      */
     public LastMomentCheck lastMomentCheck() {
-        return new LastMomentCheck(graph, options, References.of(graph, options));
+        References now = References.of(graph, options);
+        return new LastMomentCheck(graph, options, now, InvalidReferenceContainment.of(graph, options, now));
     }
 
     private StreamPlan planStream(ImageStream stream, RepositoryCounts counts, References references) {
@@ -447,6 +463,9 @@ public final class Planner {
         }
         if (pinned.contains(image.name())) {
             return Rule.PINNED;
+        }
+        if (containment.containingImage(image.name()) != null) {
+            return Rule.CONTAINED_IMAGE;
         }
         return Rule.UNREFERENCED_IMAGE;
     }

@@ -17,18 +17,20 @@ import java.util.Objects;
  * @param pruneRegistry      false: only API objects change, no registry deletion is planned
  * @param namespace          "" for the whole cluster; otherwise only that namespace is considered and no image
  *                           or blob is deleted (spec §9)
- * @param ignoreInvalidRefs  skip unparsable references instead of refusing to plan
+ * @param invalidRefs        what an invalid reference or identity does to the run: stop it (oc's default), be
+ *                           contained, or be ignored ({@code --ignore-invalid-refs})
  * @param keepPinnedImages   safety rule 1: never delete an image whose digest a counted referrer names
  * @param extensions         the extensions beyond oc the run applies ({@link Extensions#NONE}: oc's decisions)
  * @param now                the run's "now", from which per-scope keep-younger-than annotations are measured; null
  *                           when unknown (those annotations then cannot keep more and are reported)
  */
 public record PruneOptions(Instant threshold, int keepTagRevisions, boolean pruneOverSizeLimit, boolean allImages,
-                           boolean pruneRegistry, String namespace, boolean ignoreInvalidRefs,
+                           boolean pruneRegistry, String namespace, InvalidReferenceMode invalidRefs,
                            boolean keepPinnedImages, Extensions extensions, Instant now) {
 
     public PruneOptions {
         threshold = Times.orZero(threshold);
+        Objects.requireNonNull(invalidRefs, "invalidRefs");
         extensions = extensions == null ? Extensions.NONE : extensions;
         namespace = namespace == null ? "" : namespace;
         if (keepTagRevisions < 0) {
@@ -39,8 +41,8 @@ public record PruneOptions(Instant threshold, int keepTagRevisions, boolean prun
     /** Options without extensions beyond oc (beside the pinned-image rule as given). */
     public PruneOptions(Instant threshold, int keepTagRevisions, boolean pruneOverSizeLimit, boolean allImages,
                         boolean pruneRegistry, String namespace, boolean ignoreInvalidRefs, boolean keepPinnedImages) {
-        this(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace, ignoreInvalidRefs,
-                keepPinnedImages, Extensions.NONE, null);
+        this(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
+                oc(ignoreInvalidRefs), keepPinnedImages, Extensions.NONE, null);
     }
 
     /**
@@ -56,7 +58,17 @@ public record PruneOptions(Instant threshold, int keepTagRevisions, boolean prun
                 Boolean.TRUE.equals(pruneOverSizeLimit),
                 allImages == null || allImages,
                 pruneRegistry == null || pruneRegistry,
-                namespace, ignoreInvalidRefs, keepPinnedImages, Extensions.NONE, now);
+                namespace, oc(ignoreInvalidRefs), keepPinnedImages, Extensions.NONE, now);
+    }
+
+    /** oc's two modes: {@code --ignore-invalid-refs} or not. */
+    private static InvalidReferenceMode oc(boolean ignoreInvalidRefs) {
+        return ignoreInvalidRefs ? InvalidReferenceMode.IGNORE : InvalidReferenceMode.STOP;
+    }
+
+    /** Whether invalid references are skipped as if absent (oc's {@code --ignore-invalid-refs}). */
+    public boolean ignoreInvalidRefs() {
+        return invalidRefs == InvalidReferenceMode.IGNORE;
     }
 
     public boolean clusterWide() {
@@ -65,16 +77,25 @@ public record PruneOptions(Instant threshold, int keepTagRevisions, boolean prun
 
     public PruneOptions withKeepPinnedImages(boolean keep) {
         return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
-                ignoreInvalidRefs, keep, extensions, now);
+                invalidRefs, keep, extensions, now);
     }
 
     public PruneOptions withExtensions(Extensions newExtensions) {
         return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
-                ignoreInvalidRefs, keepPinnedImages, newExtensions, now);
+                invalidRefs, keepPinnedImages, newExtensions, now);
     }
 
-    /** {@code --oc-exact}: no extension beyond oc, and no pinned-image rule. */
+    public PruneOptions withInvalidRefs(InvalidReferenceMode mode) {
+        return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
+                mode, keepPinnedImages, extensions, now);
+    }
+
+    /**
+     * {@code --oc-exact}: no extension beyond oc, no pinned-image rule, and contain mode back to oc's stop (oc's own
+     * {@code --ignore-invalid-refs} stays).
+     */
     public PruneOptions ocExact() {
-        return withExtensions(Extensions.NONE).withKeepPinnedImages(false);
+        PruneOptions exact = withExtensions(Extensions.NONE).withKeepPinnedImages(false);
+        return invalidRefs == InvalidReferenceMode.CONTAIN ? exact.withInvalidRefs(InvalidReferenceMode.STOP) : exact;
     }
 }

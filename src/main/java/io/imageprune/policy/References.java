@@ -34,22 +34,30 @@ final class References {
     private final Set<String> extraImages = new HashSet<>();
     private final Set<String> extraPinned = new HashSet<>();
     private final List<String> errors;
+    /** The invalid references of the referrers and holders that count, with their holders, in {@link #errors} order. */
+    private final List<InvalidReferenceContainment.Held> invalid;
     /** {tags, images, pinned} counters of the extensions' always-counted holders the run applies. */
     private final List<Counts[]> extensionCounts = new ArrayList<>(3);
 
-    private References(Counts alwaysTags, Counts alwaysImages, Counts alwaysPinned, List<String> errors) {
+    private References(Counts alwaysTags, Counts alwaysImages, Counts alwaysPinned,
+                       List<InvalidReferenceContainment.Held> invalid, List<String> identityProblems) {
         this.alwaysTags = alwaysTags;
         this.alwaysImages = alwaysImages;
         this.alwaysPinned = alwaysPinned;
-        this.errors = errors;
+        this.invalid = invalid;
+        List<String> messages = new ArrayList<>(invalid.size() + identityProblems.size());
+        invalid.forEach(held -> messages.add(held.reference().message()));
+        messages.addAll(identityProblems);
+        this.errors = messages;
     }
 
     static References of(ReferenceGraph graph, PruneOptions options) {
         References refs;
+        List<InvalidReferenceContainment.Held> invalid = countedInvalidReferences(graph, options);
+        List<String> identityProblems = graph.identityProblems(options.namespace());
         if (options.clusterWide()) {
             refs = new References(graph.alwaysUsedTags(), graph.alwaysUsedImages(), graph.alwaysPinnedDigests(),
-                    withIdentityProblems(withExtensionErrors(invalidReferences(graph.referrersWithErrors(), options),
-                            graph, options), graph, ""));
+                    invalid, identityProblems);
             for (ReferrerEntry pod : graph.conditionalPods()) {
                 if (pod.counts(options.threshold())) {
                     refs.addExtra(pod.references());
@@ -59,10 +67,7 @@ final class References {
             List<ReferrerEntry> inNamespace = graph.referrers().stream()
                     .filter(e -> e.referrer().namespace().equals(options.namespace()))
                     .toList();
-            refs = new References(new Counts(), new Counts(), new Counts(), withIdentityProblems(
-                    withExtensionErrors(invalidReferences(inNamespace.stream()
-                            .filter(e -> !e.references().errors().isEmpty()).toList(), options), graph, options),
-                    graph, options.namespace()));
+            refs = new References(new Counts(), new Counts(), new Counts(), invalid, identityProblems);
             for (ReferrerEntry entry : inNamespace) {
                 if (entry.counts(options.threshold())) {
                     refs.addExtra(entry.references());
@@ -124,55 +129,38 @@ final class References {
     }
 
     /**
-     * Invalid references of counted holders oc does not read count as oc's do (they stop the run unless ignored):
-     * after oc's messages, so oc's own order and texts stay as they are.
+     * The invalid references of the referrers that count (oc's, in oc's collection order), then those of the counted
+     * holders oc does not read, for the extensions the run applies (they stop the run unless ignored, as oc's do;
+     * after oc's, so oc's own order and texts stay as they are). Reads only the referrers with errors: cheap enough
+     * for a status page or a metric.
      */
-    private static List<String> withExtensionErrors(List<String> invalidReferences, ReferenceGraph graph,
-                                                    PruneOptions options) {
-        if (!options.extensions().any()) {
-            return invalidReferences;
-        }
-        List<String> all = null;
-        for (Holder holder : countedHolders(graph.extensions(), options)) {
-            if (holder.references().hasErrors()) {
-                if (all == null) {
-                    all = new ArrayList<>(invalidReferences);
-                }
-                all.addAll(holder.references().errors());
-            }
-        }
-        return all == null ? invalidReferences : all;
-    }
-
-    private static List<String> invalidReferences(java.util.Collection<ReferrerEntry> withErrors,
-                                                  PruneOptions options) {
+    static List<InvalidReferenceContainment.Held> countedInvalidReferences(ReferenceGraph graph,
+                                                                         PruneOptions options) {
         List<ReferrerEntry> counted = new ArrayList<>();
-        for (ReferrerEntry entry : withErrors) {
-            if (entry.counts(options.threshold())) {
+        for (ReferrerEntry entry : graph.referrersWithErrors()) {
+            if (entry.counts(options.threshold())
+                    && (options.clusterWide() || entry.referrer().namespace().equals(options.namespace()))) {
                 counted.add(entry);
             }
         }
         counted.sort(OC_COLLECTION_ORDER);
-        List<String> messages = new ArrayList<>();
+        List<InvalidReferenceContainment.Held> invalid = new ArrayList<>();
         for (ReferrerEntry entry : counted) {
-            messages.addAll(entry.references().errors());
+            String holder = entry.referrer().kind().kind() + " " + qualified(entry.referrer().namespace(),
+                    entry.referrer().name());
+            entry.references().invalid().forEach(ref -> invalid.add(new InvalidReferenceContainment.Held(holder, ref)));
         }
-        return messages;
+        if (options.extensions().any()) {
+            for (Holder holder : countedHolders(graph.extensions(), options)) {
+                holder.references().invalid().forEach(ref ->
+                        invalid.add(new InvalidReferenceContainment.Held(holder.describe(), ref)));
+            }
+        }
+        return invalid;
     }
 
-    /**
-     * Objects whose identity must not reach a URL count as objects with invalid references: after oc's messages,
-     * so oc's own order and texts stay as they are.
-     */
-    private static List<String> withIdentityProblems(List<String> invalidReferences, ReferenceGraph graph,
-                                                     String namespace) {
-        List<String> identities = graph.identityProblems(namespace);
-        if (identities.isEmpty()) {
-            return invalidReferences;
-        }
-        List<String> all = new ArrayList<>(invalidReferences);
-        all.addAll(identities);
-        return all;
+    private static String qualified(String namespace, String name) {
+        return namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
     }
 
     private void addExtra(ExtractedReferences refs) {
@@ -211,6 +199,11 @@ final class References {
      */
     List<String> errors() {
         return errors;
+    }
+
+    /** The invalid references behind {@link #errors()} (the identity problems aside), with their holders. */
+    List<InvalidReferenceContainment.Held> invalid() {
+        return invalid;
     }
 
     /** oc's aggregate text: one error prints as itself, several as {@code [e1, e2]} with repeats printed once. */

@@ -9,6 +9,7 @@ public enum Rule {
     PROTECTED_STREAM(false, "the stream is annotated imageprune.io/protect: it is left alone"),
     UNSAFE_STREAM(false, "the stream's namespace or name is not safe in a URL (an invalid reference, ignored): the "
             + "stream is left alone"),
+    CONTAINED_INVALID_REFERENCE(false, "a contained invalid reference could name the stream: it is left alone"),
     // stage 1, per revision (spec §6.3, in order)
     YOUNG_REVISION(false, "the revision is younger than keep-younger-than"),
     YOUNG_REVISION_IN_SCOPE(false, "the revision is younger than the imageprune.io/keep-younger-than annotation on its "
@@ -36,6 +37,8 @@ public enum Rule {
     YOUNG_IMAGE(false, "the image is younger than keep-younger-than"),
     PINNED(false, "a running workload, template, build or other holder names the image, or a manifest list holding it, "
             + "by digest (safety rule 1)"),
+    CONTAINED_IMAGE(false, "a contained invalid reference could name the image, or a manifest list holding it, by a "
+            + "hex fragment of its digest"),
     UNREFERENCED_IMAGE(true, "no stream revision references the image"),
     // stage 2, blobs
     LAST_IMAGE_USING_BLOB(true, "no remaining image uses the blob");

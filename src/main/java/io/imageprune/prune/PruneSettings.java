@@ -1,6 +1,8 @@
 package io.imageprune.prune;
 
 import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.config.InvalidRefsSetting;
+import io.imageprune.policy.InvalidReferenceMode;
 import io.imageprune.config.ReferrerSettings;
 import io.imageprune.options.OptionValues;
 import io.imageprune.policy.PlanFlags;
@@ -35,13 +37,16 @@ public class PruneSettings {
     private volatile String registryPruningOff;
 
     private final ReferrerSettings extensions;
+    /** The configured mode; a drop-in's ignoreInvalidImageReferences=false keeps contain when configured. */
+    private final InvalidReferenceMode invalidRefs;
 
     public PruneSettings(ImagePruneConfig config, ReferrerSettings extensions) {
         this.config = config;
         this.extensions = extensions;
+        this.invalidRefs = InvalidRefsSetting.of(config.plan());
         this.configured = new Values(config.plan().keepTagRevisions(),
                 OptionValues.duration("imageprune.plan.keep-younger-than", config.plan().keepYoungerThan()),
-                config.plan().ignoreInvalidRefs(),
+                invalidRefs == InvalidReferenceMode.IGNORE,
                 config.prune().schedule(), "configuration");
         this.current = configured;
     }
@@ -103,7 +108,9 @@ public class PruneSettings {
     private PlanFlags.Defaults defaults(Values values, boolean forRuns) {
         ImagePruneConfig.Plan plan = config.plan();
         boolean pruneRegistry = plan.pruneRegistry() && !(forRuns && registryPruningOff != null);
+        InvalidReferenceMode mode = values.ignoreInvalidRefs() ? InvalidReferenceMode.IGNORE
+                : invalidRefs == InvalidReferenceMode.CONTAIN ? InvalidReferenceMode.CONTAIN : InvalidReferenceMode.STOP;
         return new PlanFlags.Defaults(values.keepTagRevisions(), values.keepYoungerThan(), plan.all(),
-                pruneRegistry, values.ignoreInvalidRefs(), plan.keepPinnedImages());
+                pruneRegistry, mode, plan.keepPinnedImages());
     }
 }

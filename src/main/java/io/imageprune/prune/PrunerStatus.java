@@ -29,11 +29,13 @@ public class PrunerStatus {
     private final Instance<ImagePrunerDropIn> dropIn;
     private final Instance<LeaderElection> leader;
     private final ClusterLocation cluster;
+    private final ContainedReferences contained;
 
     public PrunerStatus(LiveGraph live, ImagePruneConfig config, PruneSettings settings, RunHistory history,
                         Instance<PruneTriggers> triggers, Instance<ImagePrunerDropIn> dropIn,
-                        Instance<LeaderElection> leader, ClusterLocation cluster) {
+                        Instance<LeaderElection> leader, ClusterLocation cluster, ContainedReferences contained) {
         this.cluster = cluster;
+        this.contained = contained;
         this.live = live;
         this.config = config;
         this.settings = settings;
@@ -54,6 +56,11 @@ public class PrunerStatus {
         pruning.put("keepTagRevisions", values.keepTagRevisions());
         pruning.put("keepYoungerThan", values.keepYoungerThan().toString());
         pruning.put("ignoreInvalidRefs", values.ignoreInvalidRefs());
+        pruning.put("invalidRefs", settings.options(java.time.Instant.now()).invalidRefs().value());
+        // at most 100, like the invalid identities; the gauge counts them all
+        List<?> containedNow = contained.now();
+        pruning.put("containedInvalidReferences", containedNow.size() <= 100 ? containedNow
+                : containedNow.subList(0, 100));
         if (settings.registryPruningOff() != null) {
             pruning.put("registryPruningOff", settings.registryPruningOff());
         }

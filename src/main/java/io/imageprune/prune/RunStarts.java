@@ -24,6 +24,7 @@ final class RunStarts {
         settings.put("pruneRegistry", Boolean.toString(options.pruneRegistry()));
         settings.put("namespace", options.namespace());
         settings.put("ignoreInvalidRefs", Boolean.toString(options.ignoreInvalidRefs()));
+        settings.put("invalidRefs", options.invalidRefs().value());
         settings.put("keepPinnedImages", Boolean.toString(options.keepPinnedImages()));
         settings.put("registryFlavour", config.registry().flavour().name());
         settings.put("numWorkers", Integer.toString(config.prune().numWorkers()));

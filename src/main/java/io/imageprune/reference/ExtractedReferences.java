@@ -10,28 +10,33 @@ import java.util.Set;
  *
  * @param refs          the stream references, in the order they occur (init containers, then containers, or the build
  *                      source); a reference occurring twice (two containers, same image) is listed twice
- * @param errors        the invalid-reference messages in spec §4.4 format, in collection order
+ * @param invalid       the references that do not parse, in collection order (their messages: {@link #errors()})
  * @param pinnedDigests the digest of every container image / DockerImage build source that parses and has one
  *                      (whatever its shape), and the id of a well-formed ImageStreamImage build source; as written,
  *                      in first-occurrence order (for the "workload-pinned images are never deleted" safety rule)
  */
-public record ExtractedReferences(List<ImageRef> refs, List<String> errors, Set<String> pinnedDigests) {
+public record ExtractedReferences(List<ImageRef> refs, List<InvalidReference> invalid, Set<String> pinnedDigests) {
 
     public static final ExtractedReferences EMPTY = new ExtractedReferences(List.of(), List.of(), Set.of());
 
     public ExtractedReferences {
         refs = List.copyOf(refs);
-        errors = List.copyOf(errors);
+        invalid = List.copyOf(invalid);
         pinnedDigests = pinnedDigests.isEmpty()
                 ? Set.of()
                 : Collections.unmodifiableSet(new LinkedHashSet<>(pinnedDigests));
     }
 
+    /** The invalid-reference messages in spec §4.4 format, in collection order. */
+    public List<String> errors() {
+        return invalid.isEmpty() ? List.of() : invalid.stream().map(InvalidReference::message).toList();
+    }
+
     public boolean hasErrors() {
-        return !errors.isEmpty();
+        return !invalid.isEmpty();
     }
 
     public boolean isEmpty() {
-        return refs.isEmpty() && errors.isEmpty() && pinnedDigests.isEmpty();
+        return refs.isEmpty() && invalid.isEmpty() && pinnedDigests.isEmpty();
     }
 }

@@ -118,6 +118,40 @@ public final class ReferenceParser {
     }
 
     /**
+     * The repository part of a pull spec that may not parse as a whole (contain mode): the string is cut where
+     * {@link #parse} cuts it (the digest after the first {@code @}, the tag after the last {@code :} not followed by a
+     * {@code /}), and the NAME before the cut is matched and split alone, as {@link #parse} would split it. A NAME
+     * that matches only lower-cased ({@value #ERR_NAME_UPPERCASE}) is read lower-cased: that is the repository its
+     * holder means.
+     *
+     * @return registry, namespace and name of the NAME part (tag and id empty), or null when the NAME part does not
+     *         match the grammar, lower-cased or not, or is longer than {@value #NAME_TOTAL_LENGTH_MAX} characters
+     */
+    public static ParsedReference parseName(String spec) {
+        if (spec == null) {
+            return null;
+        }
+        int at = spec.indexOf('@');
+        int preEnd = at < 0 ? spec.length() : at;
+        int nameEnd = preEnd;
+        int colon = spec.lastIndexOf(':', preEnd - 1);
+        if (colon >= 0 && spec.lastIndexOf('/', preEnd - 1) < colon) {
+            nameEnd = colon;
+        }
+        if (nameEnd == 0 || nameEnd > NAME_TOTAL_LENGTH_MAX) {
+            return null;
+        }
+        String name = spec.substring(0, nameEnd);
+        if (!isName(name, 0, nameEnd)) {
+            name = goToLower(name);
+            if (name.length() != nameEnd || !isName(name, 0, nameEnd)) {
+                return null;
+            }
+        }
+        return split(name, nameEnd, "", "");
+    }
+
+    /**
      * library-go's split of the matched name (spec §4.2): registry-only, name-only, or registry + rest; then namespace
      * from the rest.
      */

@@ -183,7 +183,7 @@ public final class ReferrerReferences {
         /** The subreferrer of build-source errors: empty for builds (oc's text). */
         private String subreferrer = "";
         private List<ImageRef> refs;
-        private List<String> errors;
+        private List<InvalidReference> errors;
         private Set<String> pinned;
 
         Collector(Referrer referrer) {
@@ -209,7 +209,7 @@ public final class ReferrerReferences {
                         ref(ImageRef.image(namespace(source), parts[0], parts[1]));
                         pin(parts[1]);
                     } catch (InvalidReferenceException e) {
-                        error(subreferrer, KIND_IMAGE_STREAM_IMAGE, source.name(), e.getMessage());
+                        error(subreferrer, KIND_IMAGE_STREAM_IMAGE, source.name(), namespace(source), e.getMessage());
                     }
                 }
                 case "ImageStreamTag" -> {
@@ -217,7 +217,7 @@ public final class ReferrerReferences {
                         String[] parts = parseImageStreamTagName(source.name());
                         ref(ImageRef.tag(namespace(source), parts[0], parts[1]));
                     } catch (InvalidReferenceException e) {
-                        error(subreferrer, KIND_IMAGE_STREAM_TAG, source.name(), e.getMessage());
+                        error(subreferrer, KIND_IMAGE_STREAM_TAG, source.name(), namespace(source), e.getMessage());
                     }
                 }
                 default -> {
@@ -236,7 +236,7 @@ public final class ReferrerReferences {
             try {
                 ref = ReferenceParser.parse(image);
             } catch (InvalidReferenceException e) {
-                error(subreferrer, KIND_IMAGE, image, e.getMessage());
+                error(subreferrer, KIND_IMAGE, image, namespace, e.getMessage());
                 return;
             }
             if (ref.hasId()) {
@@ -267,11 +267,12 @@ public final class ReferrerReferences {
             pinned.add(digest.toLowerCase(java.util.Locale.ROOT));
         }
 
-        private void error(String subreferrer, String kind, String reference, String cause) {
+        private void error(String subreferrer, String kind, String reference, String resolvedIn, String cause) {
             if (errors == null) {
                 errors = new ArrayList<>(2);
             }
-            errors.add(errorMessage(resource, namespace, name, subreferrer, kind, reference, cause));
+            errors.add(new InvalidReference(kind, reference, resolvedIn,
+                    errorMessage(resource, namespace, name, subreferrer, kind, reference, cause)));
         }
 
         ExtractedReferences result() {

@@ -100,6 +100,12 @@ class StrictQueryTest {
                 error.get("error").asText());
         assertEquals("keep-younger-than", badRequest(given().queryParam("keep-younger-than", "-5m"), "/api/v1/plan")
                 .get("parameter").asText());
+        JsonNode mode = badRequest(given().queryParam("invalid-refs", "Contain"), "/api/v1/plan");
+        assertEquals("invalid value for invalid-refs: \"Contain\" is not stop, contain or ignore",
+                mode.get("error").asText());
+        JsonNode contradiction = badRequest(given().queryParam("invalid-refs", "stop")
+                .queryParam("ignore-invalid-refs", "1"), "/api/v1/plan");
+        assertEquals("ignore-invalid-refs", contradiction.get("parameter").asText());
     }
 
     @Test
@@ -108,8 +114,8 @@ class StrictQueryTest {
         for (String path : new String[]{"/api/v1/plan", "/api/v1/plan/summary", "/api/v1/images/sha256:abc/explain"}) {
             JsonNode error = badRequest(given().queryParam("keep-tag-revision", "1"), path);
             assertEquals("unknown query parameter \"keep-tag-revision\"; valid parameters: keep-tag-revisions, "
-                    + "keep-younger-than, prune-over-size-limit, all, namespace, ignore-invalid-refs, prune-registry, "
-                    + "keep-pinned-images, now", error.get("error").asText());
+                    + "keep-younger-than, prune-over-size-limit, all, namespace, ignore-invalid-refs, invalid-refs, "
+                    + "prune-registry, keep-pinned-images, now", error.get("error").asText());
             assertEquals(PlanQuery.PARAMETERS.size(), error.get("validParameters").size());
         }
         JsonNode twice = badRequest(given().queryParam("all", "true").queryParam("all", "false"), "/api/v1/plan");

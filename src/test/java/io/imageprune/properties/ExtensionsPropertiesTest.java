@@ -51,7 +51,7 @@ class ExtensionsPropertiesTest {
             PruneOptions random = randomOptions(c, rnd, rnd.nextBoolean(), "");
             // invalid references are ignored: a holder's unparsable reference would otherwise stop both runs alike
             PruneOptions oc = new PruneOptions(random.threshold(), random.keepTagRevisions(),
-                    random.pruneOverSizeLimit(), random.allImages(), random.pruneRegistry(), "", true,
+                    random.pruneOverSizeLimit(), random.allImages(), random.pruneRegistry(), "", io.imageprune.policy.InvalidReferenceMode.IGNORE,
                     random.keepPinnedImages(), Extensions.NONE, random.now());
             ReferenceGraph plain = c.sharedGraph();
             ReferenceGraph extended = c.graph();

@@ -1,0 +1,140 @@
+package io.imageprune.prune;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.openshift.client.OpenShiftClient;
+import io.imageprune.pipeline.InProcessKafka;
+import io.imageprune.registry.testkit.RegistryPusher;
+import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
+import io.imageprune.state.LiveGraph;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code imageprune.plan.invalid-refs=contain} through the service: a running pod with an invalid reference naming
+ * stream shop/web no longer stops a confirmed run against the real registry; the run prunes shop/api and leaves
+ * shop/web as it is, and status, metrics and explain name the contained reference.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@WithTestResource(InProcessKafka.class)
+@WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
+@WithTestResource(ContainServiceTest.Settings.class)
+class ContainServiceTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    /** Confirmed runs on request only, one revision per tag, everything old enough at once, contain mode. */
+    public static class Settings extends PruneTestSettings {
+        @Override
+        Map<String, String> settings() {
+            return Map.of("imageprune.prune.confirm", "true",
+                    "imageprune.prune.event-driven", "false",
+                    "imageprune.plan.keep-tag-revisions", "1",
+                    "imageprune.plan.keep-younger-than", "0s",
+                    "imageprune.plan.invalid-refs", "contain",
+                    "imageprune.leader.enabled", "false");
+        }
+    }
+
+    @KubernetesTestServer
+    KubernetesServer server;
+    @Inject
+    LiveGraph live;
+    @Inject
+    RunRecovery recovery;
+
+    @Test
+    void aContainedReferenceLetsTheRunProceedAndKeepsTheRepositoryItNames() throws Exception {
+        OpenShiftClient client = server.getClient().adapt(OpenShiftClient.class);
+        ClusterObjects cluster = ClusterObjects.ofRealRegistry(client);
+        RegistryPusher pusher = new RegistryPusher(RealRegistry.registry().url());
+        await().atMost(WAIT).until(live::synced);
+        await().atMost(WAIT).until(recovery::recovered);
+
+        PushedImage w1 = pusher.push("shop/web", "w1", List.of("web base", "web w1"));
+        PushedImage w2 = pusher.push("shop/web", "w2", List.of("web base", "web w2"));
+        PushedImage a1 = pusher.push("shop/api", "a1", List.of("api a1"));
+        PushedImage a2 = pusher.push("shop/api", "a2", List.of("api a2"));
+        cluster.mirror("shop/web", List.of(w2, w1));
+        cluster.mirror("shop/api", List.of(a2, a1));
+        awaitPlanDeletes(Set.of(w1.manifestDigest(), a1.manifestDigest()), Set.of());
+
+        // a digest too short to parse: oc would stop everything; its repository part names shop/web
+        URI registry = URI.create(RealRegistry.registry().url());
+        String invalid = registry.getHost() + ":" + registry.getPort() + "/shop/web@sha256:abc";
+        cluster.createPod("shop", "half-typed", invalid);
+        awaitPlanDeletes(Set.of(a1.manifestDigest()), Set.of(w1.manifestDigest()));
+        given().get("/api/v1/plan?invalid-refs=stop").then().statusCode(422);
+        given().get("/api/v1/plan?invalid-refs=contain&ignore-invalid-refs=true").then().statusCode(400);
+
+        JsonNode pruning = MAPPER.readTree(given().get("/api/v1/status").then().statusCode(200).extract().asString())
+                .get("pruning");
+        assertEquals("contain", pruning.get("invalidRefs").asText(), pruning.toString());
+        JsonNode contained = pruning.get("containedInvalidReferences");
+        assertEquals(1, contained.size(), pruning.toString());
+        assertEquals("Pod shop/half-typed", contained.get(0).get("holder").asText());
+        assertEquals("imagestream shop/web", contained.get(0).get("protects").asText());
+        assertTrue(contained.get(0).get("message").asText().contains("invalid image reference \"" + invalid + "\""),
+                contained.toString());
+        assertTrue(given().get("/q/metrics").then().statusCode(200).extract().asString()
+                .contains("imageprune_invalid_references_contained 1.0"));
+        JsonNode explanation = MAPPER.readTree(given().get("/api/v1/images/" + w1.manifestDigest() + "/explain")
+                .then().statusCode(200).extract().asString());
+        assertTrue(explanation.get("beyondOc").toString().contains("stream shop/web left alone: contained invalid "
+                + "reference in Pod shop/half-typed"), explanation.toString());
+
+        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
+                .get("id").asText();
+        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
+        JsonNode run = report(id);
+        assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
+
+        assertTrue(pusher.pull("shop/web", w1.manifestDigest()), "the contained repository's old image still pulls");
+        assertNotNull(client.images().withName(w1.manifestDigest()).get());
+        assertEquals(2, client.imageStreams().inNamespace("shop").withName("web").get().getStatus().getTags().get(0)
+                .getItems().size(), "no revision of shop/web is removed");
+        assertEquals(404, pusher.manifestStatus("shop/api", a1.manifestDigest()), "the rest is pruned");
+        assertNull(client.images().withName(a1.manifestDigest()).get());
+        assertFalse(client.imageStreams().inNamespace("shop").withName("api").get().getStatus().getTags().get(0)
+                .getItems().stream().anyMatch(item -> item.getImage().equals(a1.manifestDigest())));
+    }
+
+    /** Waits until the live graph's plan deletes {@code deleted} and none of {@code kept}. */
+    private static void awaitPlanDeletes(Set<String> deleted, Set<String> kept) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode plan = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString());
+            Set<String> planned = new HashSet<>();
+            plan.get("imageDeletions").forEach(i -> planned.add(i.isTextual() ? i.asText() : i.get("image").asText()));
+            assertTrue(planned.containsAll(deleted), "plan deletes " + planned);
+            for (String image : kept) {
+                assertFalse(planned.contains(image), "plan keeps " + image + ": " + planned);
+            }
+        });
+    }
+
+    private static JsonNode report(String id) throws Exception {
+        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
+    }
+}
