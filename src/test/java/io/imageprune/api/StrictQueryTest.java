@@ -23,6 +23,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,6 +65,8 @@ class StrictQueryTest {
             "ignore-invalid-refs|on|\"on\" is not a boolean",
             "prune-registry|2|\"2\" is not a boolean",
             "keep-pinned-images|tRUE|\"tRUE\" is not a boolean",
+            "oc-exact|yes|\"yes\" is not a boolean",
+            "prune-orphan-signatures|maybe|\"maybe\" is not a boolean",
             "keep-tag-revisions|abc|\"abc\" is not an integer",
             "keep-tag-revisions|4294967296|\"4294967296\" is out of range",
             "keep-younger-than|3000000h|\"3000000h\" is not a Go duration such as 90m",
@@ -109,7 +112,7 @@ class StrictQueryTest {
             JsonNode error = badRequest(given().queryParam("keep-tag-revision", "1"), path);
             assertEquals("unknown query parameter \"keep-tag-revision\"; valid parameters: keep-tag-revisions, "
                     + "keep-younger-than, prune-over-size-limit, all, namespace, ignore-invalid-refs, prune-registry, "
-                    + "keep-pinned-images, now", error.get("error").asText());
+                    + "keep-pinned-images, now, oc-exact, prune-orphan-signatures", error.get("error").asText());
             assertEquals(PlanQuery.PARAMETERS.size(), error.get("validParameters").size());
         }
         JsonNode twice = badRequest(given().queryParam("all", "true").queryParam("all", "false"), "/api/v1/plan");
@@ -131,6 +134,23 @@ class StrictQueryTest {
         String managedOnly = plan(Map.of("all", "false", "ignore-invalid-refs", "true"));
         assertEquals(managedOnly, plan(Map.of("all", "0", "ignore-invalid-refs", "True")));
         assertTrue(!ocDefaults.equals(managedOnly), "all changes the example's plan, so the comparison can fail");
+    }
+
+    @Test
+    void ocExactIsReadByTheOneParserAndWinsOverEveryExtensionSwitch() throws Exception {
+        LiveGraphs.syncedWith(live, EXAMPLE);
+        String extended = plan(Map.of("ignore-invalid-refs", "true"));
+        String exact = plan(Map.of("oc-exact", "true", "ignore-invalid-refs", "true"));
+        assertNotEquals(extended, exact, "the extensions (safety rule 1) change the example's plan, so the "
+                + "comparisons can fail");
+        assertEquals(exact, plan(Map.of("oc-exact", "T", "ignore-invalid-refs", "1")));
+        assertEquals(exact, plan(Map.of("oc-exact", "1", "keep-pinned-images", "true", "prune-orphan-signatures",
+                "true", "ignore-invalid-refs", "true")), "oc-exact turns off the extensions asked for beside it");
+        assertEquals(extended, plan(Map.of("oc-exact", "false", "ignore-invalid-refs", "true")));
+        String deleted = MAPPER.readTree(exact).get("imageDeletions").get(0).asText();
+        assertEquals("PRUNABLE", given().queryParam("now", NOW).queryParam("oc-exact", "true")
+                .queryParam("ignore-invalid-refs", "true").get("/api/v1/images/{name}/explain", deleted)
+                .then().statusCode(200).extract().path("verdict"), "explain reads oc-exact as the plan does");
     }
 
     @Test
