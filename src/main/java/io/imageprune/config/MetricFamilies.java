@@ -8,6 +8,7 @@ import io.imageprune.ingest.IngestMetrics;
 import io.imageprune.prune.LeaderElection;
 import io.imageprune.prune.PruneMetrics;
 import io.imageprune.prune.RunRecovery;
+import io.imageprune.state.HolderMetrics;
 import io.imageprune.state.StateMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -28,8 +29,9 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class MetricFamilies {
     void onStart(@Observes StartupEvent event, ImagePruneConfig config, MeterRegistry registry, StateMetrics state,
-                 PruneMetrics prune) {
+                 PruneMetrics prune, HolderMetrics holders) {
         state.registerFamilies();
+        holders.registerFamilies();
         prune.registerFamilies();
         IngestMetrics.registerFamilies(registry);
         Set<String> auditTypes = new TreeSet<>();
