@@ -19,15 +19,17 @@ mkdir -p "$OUT"
 fail() { echo "bench/extensions.sh: $*" >&2; exit 1; }
 SNAPSHOT="$OUT/$SIZE-seed1-extensions.json"
 [ -s "$SNAPSHOT" ] || GEN_EXTENSIONS=1 "$ROOT/bench/gen-cluster.sh" "$SIZE" "$SNAPSHOT" 1 || fail "no cluster to plan"
-LIB="$ROOT/target/quarkus-app/lib/main"
-[ -d "$LIB" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests) >&2 || fail "cannot build $LIB"
 [ -f "$ROOT/target/test-classes/io/imageprune/bench/ExtensionsBench.class" ] \
   || (cd "$ROOT" && ./mvnw -B -q test-compile) >&2 || fail "cannot compile the bench"
+# the bench runs from the classes (no packaging needed) with the project's dependencies
+[ -s "$OUT/classpath.txt" ] || (cd "$ROOT" && ./mvnw -B -q dependency:build-classpath \
+  -Dmdep.outputFile="$OUT/classpath.txt") >&2 || fail "cannot list the dependencies"
 echo "snapshot: $SNAPSHOT ($(du -h "$SNAPSHOT" | cut -f1)); $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg);" \
   "$(java -version 2>&1 | head -1)"
 grep -h '"extensions"' "$SNAPSHOT.stats" || true
 echo
 echo "===== issue 12's extensions, $SIZE, best of $RUNS ====="
 # shellcheck disable=SC2086
-java $JAVA_OPTS -cp "$ROOT/target/test-classes:$ROOT/target/classes:$LIB/*" io.imageprune.bench.ExtensionsBench \
+java $JAVA_OPTS -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$OUT/classpath.txt")" \
+  io.imageprune.bench.ExtensionsBench \
   "$SNAPSHOT" "$RUNS" || fail "the bench failed"
