@@ -106,12 +106,12 @@ public final class ExtensionsBench {
 
     void table(List<Row> rows, PrintStream out) {
         Row defaults = rows.stream().filter(r -> r.variant().equals("defaults")).findFirst().orElseThrow();
-        out.printf("| %-29s | %14s | %11s | %17s | %13s | %12s |%n", "plan", "images deleted", "images kept",
+        out.printf("| %-28s | %15s | %16s | %17s | %16s | %11s |%n", "plan", "images deleted", "images kept",
                 "revisions removed", "blobs deleted", "plan CPU ms");
-        out.println("|-------------------------------|----------------|-------------|-------------------|"
-                + "---------------|--------------|");
+        out.println("|------------------------------|-----------------|------------------|-------------------|"
+                + "------------------|-------------|");
         for (Row r : rows) {
-            out.printf("| %-29s | %14s | %11s | %17s | %13s | %12d |%n", r.variant(),
+            out.printf("| %-28s | %15s | %16s | %17s | %16s | %11d |%n", r.variant(),
                     withDelta(r.imagesDeleted(), defaults.imagesDeleted(), r),
                     withDelta(r.imagesKept(), defaults.imagesKept(), r),
                     withDelta(r.revisionsRemoved(), defaults.revisionsRemoved(), r),
