@@ -45,6 +45,15 @@ public class OpenApiContract implements OASFilter {
                     "Never delete an image that a counted referrer names by digest; false gives oc's exact result"),
             "now", new Option("time", "The time to plan for (default: the current time)"));
 
+    /** The switches of issue 12's extensions, read by {@link io.imageprune.policy.RunSwitches}. */
+    private static final Map<String, Option> EXTENSION_OPTIONS = Map.of(
+            "oc-exact", new Option("boolean", "oc's exact decisions: no extension beyond oc for this plan (no "
+                    + "pinned-image rule, custom resource referrers, ephemeral containers, spec-tag holders, "
+                    + "annotations or orphan-signature cleanup); false with a service configured oc-exact is a 400"),
+            "prune-orphan-signatures", new Option("boolean", "Remove the revisions of cosign signature, attestation "
+                    + "and SBOM tags (sha256-<hex>.sig|.att|.sbom) whose image is absent or deleted in the same run; "
+                    + "off with oc-exact"));
+
     /** @param kind how the one option parser reads the value */
     private record Option(String kind, String description) {
     }
@@ -93,7 +102,7 @@ public class OpenApiContract implements OASFilter {
         List<Parameter> parameters = new ArrayList<>(operation.getParameters() == null ? List.of()
                 : operation.getParameters());
         for (String name : PlanQuery.PARAMETERS) {
-            Option option = OPTIONS.get(name);
+            Option option = OPTIONS.containsKey(name) ? OPTIONS.get(name) : EXTENSION_OPTIONS.get(name);
             if (option == null) {
                 throw new IllegalStateException("the plan option " + name + " has no description in the OpenAPI "
                         + "contract; add it to " + OpenApiContract.class.getName());

@@ -4,6 +4,7 @@ import io.imageprune.options.InvalidOptionException;
 import io.imageprune.options.OptionValues;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.PruneOptions;
+import io.imageprune.policy.RunSwitches;
 import io.imageprune.prune.PruneSettings;
 import io.imageprune.state.LiveGraph;
 import jakarta.ws.rs.WebApplicationException;
@@ -24,7 +25,7 @@ import java.util.function.BiFunction;
 final class PlanQuery {
     static final List<String> PARAMETERS = List.of("keep-tag-revisions", "keep-younger-than",
             "prune-over-size-limit", "all", "namespace", "ignore-invalid-refs", "invalid-refs", "prune-registry",
-            "keep-pinned-images", "now");
+            "keep-pinned-images", "now", "oc-exact", "prune-orphan-signatures");
 
     private PlanQuery() {
     }
@@ -51,7 +52,9 @@ final class PlanQuery {
                             "ignore-invalid-refs", value(query, "ignore-invalid-refs", OptionValues::bool)),
                     value(query, "keep-pinned-images", OptionValues::bool));
             Instant now = query.containsKey("now") ? OptionValues.time("now", query.get("now")) : Instant.now();
-            options = settings.withExtensions(flags.resolve(now, settings.configuredDefaults()));
+            RunSwitches switches = new RunSwitches(value(query, "oc-exact", OptionValues::bool),
+                    value(query, "prune-orphan-signatures", OptionValues::bool));
+            options = settings.withExtensions(flags.resolve(now, settings.configuredDefaults()), switches);
         } catch (InvalidOptionException e) {
             throw QueryParameters.invalid(e);
         } catch (PlanFlags.InvalidFlagsException e) {

@@ -16,6 +16,7 @@ import io.imageprune.policy.InvalidReferenceMode;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
+import io.imageprune.policy.RunSwitches;
 import io.imageprune.snapshot.SnapshotException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -99,6 +100,12 @@ public class PlanCommand implements Callable<Integer> {
             description = "oc's exact decisions: no extension beyond oc (no pinned-image rule, no custom resource "
                     + "referrers, ephemeral containers, spec-tag holders or annotations).")
     boolean ocExact;
+
+    @Option(names = "--prune-orphan-signatures", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = OptionConverters.Bool.class,
+            description = "Remove the revisions of cosign signature, attestation and SBOM tags "
+                    + "(sha256-<hex>.sig|.att|.sbom) whose image is absent or deleted in this run; off with --oc-exact.")
+    boolean pruneOrphanSignatures;
 
     @Option(names = "--referrers", paramLabel = "FILE",
             description = "YAML: which custom resources hold images (builtin, disabled, custom kinds with JSONPath "
@@ -288,8 +295,8 @@ public class PlanCommand implements Callable<Integer> {
         Instant at = now == null ? Instant.now() : parsed(() -> OptionValues.time("--now", now));
         try {
             PruneOptions resolved = flags.resolve(at, PlanFlags.Defaults.OC);
-            return ocExact ? resolved.ocExact() : resolved.withExtensions(new Extensions(customReferrers,
-                    ephemeralContainers, specTagHolders, annotations, allowRelaxing));
+            return new RunSwitches(ocExact, pruneOrphanSignatures).apply(resolved.withExtensions(new Extensions(
+                    customReferrers, ephemeralContainers, specTagHolders, annotations, allowRelaxing)), false);
         } catch (PlanFlags.InvalidFlagsException e) {
             throw usage(e.getMessage());
         }

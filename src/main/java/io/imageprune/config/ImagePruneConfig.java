@@ -246,6 +246,14 @@ public interface ImagePruneConfig {
         @WithDefault("false")
         @WithConverter(StrictBooleanConverter.class)
         boolean ocExact();
+
+        /**
+         * Signatures follow their subject: revisions of cosign's {@code sha256-<hex>.sig|.att|.sbom} tags whose image
+         * is absent or deleted in the same run are removed (docs/extensions.md); off with oc-exact.
+         */
+        @WithDefault("false")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean pruneOrphanSignatures();
     }
 
     /** The image registry that runs delete from (spec §3); only used by confirmed runs with prune-registry on. */

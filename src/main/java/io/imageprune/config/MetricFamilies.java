@@ -9,6 +9,7 @@ import io.imageprune.prune.ContainedReferences;
 import io.imageprune.prune.LeaderElection;
 import io.imageprune.prune.PruneMetrics;
 import io.imageprune.prune.RunRecovery;
+import io.imageprune.state.HolderMetrics;
 import io.imageprune.state.StateMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -29,9 +30,10 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class MetricFamilies {
     void onStart(@Observes StartupEvent event, ImagePruneConfig config, MeterRegistry registry, StateMetrics state,
-                 PruneMetrics prune, ContainedReferences contained) {
+                 PruneMetrics prune, ContainedReferences contained, HolderMetrics holders) {
         state.registerFamilies();
         contained.registerFamilies();
+        holders.registerFamilies();
         prune.registerFamilies();
         IngestMetrics.registerFamilies(registry);
         Set<String> auditTypes = new TreeSet<>();

@@ -34,7 +34,7 @@ public class ReferrerSettings {
         ProjectionKeys.allowCustomKinds(customReferrers.kinds().stream().map(ReferrerKindSpec::kind).toList());
         this.extensions = ocExact ? Extensions.NONE : new Extensions(readCustom,
                 config.holders().ephemeralContainers(), config.holders().specTags(), config.policy().annotations(),
-                config.policy().allowRelaxing());
+                config.policy().allowRelaxing()).withOrphanSignatures(config.plan().pruneOrphanSignatures());
     }
 
     /**

@@ -137,6 +137,7 @@ public final class Explainer {
                 }
             }
         }
+        lines.addAll(signatureLines(revisions));
         if (image != null && planner.imageProtected(image)) {
             lines.add("protected by annotation on image " + name);
         }
@@ -150,6 +151,21 @@ public final class Explainer {
                 revisions.stream().map(Revision::repository).toList()));
         for (String note : planner.annotationNotes()) {
             lines.add("annotation reported, not applied: " + note);
+        }
+        return lines;
+    }
+
+    /** The revisions the orphan-signature rule decides, with their subject ("signature of absent image ..."). */
+    private List<String> signatureLines(List<Revision> revisions) {
+        List<String> lines = new ArrayList<>();
+        for (Revision revision : revisions) {
+            if (revision.rule() != Rule.ORPHAN_SIGNATURE && revision.rule() != Rule.SIGNATURE_OF_KEPT_IMAGE) {
+                continue;
+            }
+            String subject = planner.signatureSubject(revision.tag());
+            String where = " (revision " + revision.repository() + ":" + revision.tag() + " #" + revision.index() + ")";
+            lines.add((revision.rule() == Rule.ORPHAN_SIGNATURE ? "removed: " : "kept: ") + "signature of " + subject
+                    + where);
         }
         return lines;
     }

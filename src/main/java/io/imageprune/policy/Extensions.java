@@ -13,11 +13,24 @@ import io.imageprune.graph.ExtensionHolders.Source;
  * @param specTags            ImageStream spec.tags[].from holds the tag or image it names
  * @param annotations         {@code imageprune.io/protect} and the per-scope policy annotations apply
  * @param allowRelaxing       a per-scope policy annotation may also keep less than the cluster setting
+ * @param orphanSignatures    opt-in, the one extension that removes more: signature tags of absent or deleted images
+ *                            go with their subject ({@link OrphanSignatures})
  */
 public record Extensions(boolean customResources, boolean ephemeralContainers, boolean specTags,
-                         boolean annotations, boolean allowRelaxing) {
+                         boolean annotations, boolean allowRelaxing, boolean orphanSignatures) {
     /** oc's exact decisions. */
     public static final Extensions NONE = new Extensions(false, false, false, false, false);
+
+    /** The extensions that keep more, without the orphan-signature cleanup. */
+    public Extensions(boolean customResources, boolean ephemeralContainers, boolean specTags, boolean annotations,
+                      boolean allowRelaxing) {
+        this(customResources, ephemeralContainers, specTags, annotations, allowRelaxing, false);
+    }
+
+    /** These extensions with the orphan-signature cleanup on or off. */
+    public Extensions withOrphanSignatures(boolean on) {
+        return new Extensions(customResources, ephemeralContainers, specTags, annotations, allowRelaxing, on);
+    }
     /** Every extension, keeping more only. */
     public static final Extensions ALL = new Extensions(true, true, true, true, false);
 

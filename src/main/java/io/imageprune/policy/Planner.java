@@ -31,6 +31,8 @@ public final class Planner {
     private final References references;
     private final ScopePolicies policies;
     private final InvalidReferenceContainment containment;
+    /** The orphan-signature rule's settled state; null until a signature tag is first decided. */
+    private OrphanSignatures signatures;
 
     private Planner(ReferenceGraph graph, PruneOptions options) {
         this.graph = graph;
@@ -43,6 +45,16 @@ public final class Planner {
     /** What contain mode keeps for the run's invalid references; empty in the other modes. */
     public InvalidReferenceContainment containment() {
         return containment;
+    }
+
+    /** A trial planner of {@link OrphanSignatures#settle}: the same run with the rule in a given state. */
+    private Planner(Planner run, OrphanSignatures trial) {
+        this.graph = run.graph;
+        this.options = run.options;
+        this.references = run.references;
+        this.policies = run.policies;
+        this.containment = run.containment;
+        this.signatures = trial;
     }
 
     /**
@@ -271,8 +283,48 @@ public final class Planner {
         return removed.add(digest, 1) == count;
     }
 
-    /** Spec §6.3: the first matching rule decides. */
+    /** oc's rule for the revision, then the orphan-signature rule where the run applies it to a signature tag. */
     private Rule decideRevision(ImageStream stream, String tag, int rev, TagEvent item, References references) {
+        Rule rule = ocRevisionRule(stream, tag, rev, item, references);
+        if (!options.extensions().orphanSignatures() || OrphanSignatures.subject(tag) == null) {
+            return rule;
+        }
+        return signatures().adjust(tag, rev, item, rule, options.pruneOverSizeLimit(),
+                event -> references.imageUsed(stream.namespace(), stream.name(), event.image()));
+    }
+
+    private OrphanSignatures signatures() {
+        if (signatures == null) {
+            signatures = OrphanSignatures.settle(graph, references::pinned,
+                    trial -> new Planner(this, trial).wholeRunDeletions());
+        }
+        return signatures;
+    }
+
+    /** The images a dry run of the whole cluster deletes in stage 2. */
+    private Set<String> wholeRunDeletions() {
+        Map<String, ImageStream> after = new HashMap<>();
+        for (StreamPlan plan : planStreams().plans()) {
+            after.put(plan.repo(), plan.pruned());
+        }
+        Set<String> deleted = new HashSet<>();
+        planImages(after).plans().forEach(plan -> deleted.add(plan.image().name()));
+        return deleted;
+    }
+
+    /**
+     * How explain names the subject of a signature tag's revision: {@code absent image sha256:...}, {@code image
+     * sha256:... deleted in this run} or {@code kept image sha256:...}; null for other tags or with the rule off.
+     */
+    public String signatureSubject(String tagName) {
+        if (!options.extensions().orphanSignatures() || OrphanSignatures.subject(tagName) == null) {
+            return null;
+        }
+        return signatures().describeSubject(tagName);
+    }
+
+    /** Spec §6.3: the first matching rule decides. */
+    private Rule ocRevisionRule(ImageStream stream, String tag, int rev, TagEvent item, References references) {
         // the stream's settings: the run's, unless an annotation keeps more (or, when allowed, less)
         ScopePolicies.StreamPolicy policy = policies.forStream(stream);
         if (!options.pruneOverSizeLimit() && item.created().isAfter(policy.threshold())) {

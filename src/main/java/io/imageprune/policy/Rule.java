@@ -24,6 +24,11 @@ public enum Rule {
     IMAGE_IN_USE(false, "a referrer uses the image by digest in this stream"),
     OLD_REVISION(true, "older than the newest keep-tag-revisions revisions and not in use"),
     EXCEEDS_LIMITS(true, "the image exceeds the namespace's image size limit and is not in use"),
+    // stage 1, signature tags sha256-<hex>.sig|.att|.sbom with --prune-orphan-signatures (OrphanSignatures)
+    ORPHAN_SIGNATURE(true, "a signature, attestation or SBOM tag revision whose image is absent or deleted in this "
+            + "run, older than keep-younger-than and not in use"),
+    SIGNATURE_OF_KEPT_IMAGE(false, "the current revision of a signature, attestation or SBOM tag of an image the run "
+            + "keeps"),
     // stage 1, registry links
     LAST_LINK_IN_REPOSITORY(true, "no remaining revision of the repository uses it"),
     // a revision (stage 1) or image (stage 2) with an identity not safe in a URL, with ignore-invalid-refs

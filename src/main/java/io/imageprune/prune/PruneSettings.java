@@ -7,6 +7,7 @@ import io.imageprune.config.ReferrerSettings;
 import io.imageprune.options.OptionValues;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.PruneOptions;
+import io.imageprune.policy.RunSwitches;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -95,6 +96,11 @@ public class PruneSettings {
     /** The options with the configured extensions beyond oc (none with imageprune.plan.oc-exact). */
     public PruneOptions withExtensions(PruneOptions options) {
         return extensions.apply(options);
+    }
+
+    /** The options with the configured extensions and a request's own switches on top (oc-exact wins). */
+    public PruneOptions withExtensions(PruneOptions options, RunSwitches switches) {
+        return switches.apply(withExtensions(options), config.plan().ocExact());
     }
 
     /**

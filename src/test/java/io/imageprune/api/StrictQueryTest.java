@@ -2,6 +2,8 @@ package io.imageprune.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imageprune.options.OptionValues;
 import io.imageprune.state.LiveGraph;
 import io.imageprune.state.LiveGraphs;
@@ -16,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -64,6 +67,8 @@ class StrictQueryTest {
             "ignore-invalid-refs|on|\"on\" is not a boolean",
             "prune-registry|2|\"2\" is not a boolean",
             "keep-pinned-images|tRUE|\"tRUE\" is not a boolean",
+            "oc-exact|yes|\"yes\" is not a boolean",
+            "prune-orphan-signatures|maybe|\"maybe\" is not a boolean",
             "keep-tag-revisions|abc|\"abc\" is not an integer",
             "keep-tag-revisions|4294967296|\"4294967296\" is out of range",
             "keep-younger-than|3000000h|\"3000000h\" is not a Go duration such as 90m",
@@ -115,7 +120,7 @@ class StrictQueryTest {
             JsonNode error = badRequest(given().queryParam("keep-tag-revision", "1"), path);
             assertEquals("unknown query parameter \"keep-tag-revision\"; valid parameters: keep-tag-revisions, "
                     + "keep-younger-than, prune-over-size-limit, all, namespace, ignore-invalid-refs, invalid-refs, "
-                    + "prune-registry, keep-pinned-images, now", error.get("error").asText());
+                    + "prune-registry, keep-pinned-images, now, oc-exact, prune-orphan-signatures", error.get("error").asText());
             assertEquals(PlanQuery.PARAMETERS.size(), error.get("validParameters").size());
         }
         JsonNode twice = badRequest(given().queryParam("all", "true").queryParam("all", "false"), "/api/v1/plan");
@@ -137,6 +142,63 @@ class StrictQueryTest {
         String managedOnly = plan(Map.of("all", "false", "ignore-invalid-refs", "true"));
         assertEquals(managedOnly, plan(Map.of("all", "0", "ignore-invalid-refs", "True")));
         assertTrue(!ocDefaults.equals(managedOnly), "all changes the example's plan, so the comparison can fail");
+    }
+
+    @Test
+    void ocExactIsReadByTheOneParserAndWinsOverEveryExtensionSwitch() throws Exception {
+        // the example with a Deployment pinning, by digest in another repository, an image oc deletes
+        syncedForPlans(EXAMPLE);
+        String victim = MAPPER.readTree(freshPlan(Map.of("ignore-invalid-refs", "true"))).get("imageDeletions")
+                .get(0).asText();
+        ObjectNode list = (ObjectNode) MAPPER.readTree(EXAMPLE.toFile());
+        ((ArrayNode) list.get("items")).add(MAPPER.readTree("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+                + "\"metadata\":{\"name\":\"pinner\",\"namespace\":\"edge-cases\",\"creationTimestamp\":"
+                + "\"2024-10-29T01:44:30Z\"},\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\","
+                + "\"image\":\"registry.example:5000/elsewhere/thing@" + victim + "\"}]}}}}"));
+        Path pinned = Files.createTempFile("pinned-example", ".json");
+        try {
+            MAPPER.writeValue(pinned.toFile(), list);
+            syncedForPlans(pinned);
+        } finally {
+            Files.delete(pinned);
+        }
+        String extended = freshPlan(Map.of("ignore-invalid-refs", "true"));
+        String exact = freshPlan(Map.of("oc-exact", "true", "ignore-invalid-refs", "true"));
+        assertTrue(!MAPPER.readTree(extended).get("imageDeletions").toString().contains(victim)
+                        && MAPPER.readTree(exact).get("imageDeletions").toString().contains(victim),
+                "safety rule 1 keeps the pinned image, oc-exact deletes it: " + victim);
+        assertTrue(exact.equals(freshPlan(Map.of("oc-exact", "T", "ignore-invalid-refs", "1"))),
+                "oc-exact=T is true");
+        assertTrue(exact.equals(freshPlan(Map.of("oc-exact", "1", "keep-pinned-images", "true",
+                        "prune-orphan-signatures", "true", "ignore-invalid-refs", "true"))),
+                "oc-exact turns off the extensions asked for beside it");
+        assertTrue(extended.equals(freshPlan(Map.of("oc-exact", "false", "ignore-invalid-refs", "true"))),
+                "oc-exact=false is the configured extensions");
+        LiveGraphs.fresh(live);
+        assertEquals("PRUNABLE", given().queryParam("now", NOW).queryParam("oc-exact", "true")
+                .queryParam("ignore-invalid-refs", "true").get("/api/v1/images/{name}/explain", victim)
+                .then().statusCode(200).extract().path("verdict"), "explain reads oc-exact as the plan does");
+        LiveGraphs.fresh(live);
+        assertEquals("KEPT", given().queryParam("now", NOW).queryParam("ignore-invalid-refs", "true")
+                .get("/api/v1/images/{name}/explain", victim).then().statusCode(200).extract().path("verdict"));
+    }
+
+    /**
+     * The graph holds the snapshot and answers plans: run first in a fresh application, this test can load its graph
+     * before the service's own start has finished with it.
+     */
+    private void syncedForPlans(Path snapshot) {
+        await().atMost(WAIT).until(() -> {
+            LiveGraphs.syncedWith(live, snapshot);
+            return given().queryParam("now", NOW).queryParam("ignore-invalid-refs", "true").get("/api/v1/plan")
+                    .statusCode() == 200;
+        });
+    }
+
+    /** A plan on a graph just marked fresh: each request of this test may outlast the staleness bound. */
+    private String freshPlan(Map<String, String> query) {
+        LiveGraphs.fresh(live);
+        return plan(query);
     }
 
     @Test

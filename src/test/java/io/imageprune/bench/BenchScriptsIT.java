@@ -45,6 +45,17 @@ class BenchScriptsIT {
     }
 
     @Test
+    void extensionsScriptPrintsOneRowPerVariant() throws Exception {
+        Result r = run(Map.of("SIZE", "tiny", "RUNS", "1"), "bench/extensions.sh", out.toString());
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.stdout.contains("===== issue 12's extensions, tiny"), r.toString());
+        for (String variant : ExtensionsBench.variants().keySet()) {
+            assertTrue(r.stdout.contains("| " + variant + " "), "row " + variant + " in\n" + r);
+        }
+        assertTrue(r.stdout.contains("\"extensions\": {"), "the generator's extension counts\n" + r);
+    }
+
+    @Test
     void aFailingGeneratorIsReportedOnTheTerminal() throws Exception {
         Result r = run(Map.of("SIZE", "no-such-size", "RUNS", "1"), "bench/plan-xlarge.sh", out.toString());
         assertNotEquals(0, r.exit, r.toString());

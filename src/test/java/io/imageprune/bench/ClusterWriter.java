@@ -41,10 +41,18 @@ final class ClusterWriter {
     private Writer out;
     private boolean first = true;
 
+    /** Objects for issue 12's extensions ({@code --extensions}); null: the plain cluster. */
+    private final ExtensionObjects extensions;
+
     ClusterWriter(ClusterModel model, long seed) {
+        this(model, seed, null);
+    }
+
+    ClusterWriter(ClusterModel model, long seed, ExtensionObjects extensions) {
         this.model = model;
         this.digests = new Digests(seed);
         this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        this.extensions = extensions;
     }
 
     ClusterStatistics write(Writer out) throws IOException {
@@ -60,6 +68,9 @@ final class ClusterWriter {
             for (Referrer referrer : model.referrers.get(kind)) {
                 referrer(referrer);
             }
+        }
+        if (extensions != null) {
+            extensions.objects(this::emit);
         }
         out.write("\n]}\n");
         out.flush();
@@ -190,6 +201,9 @@ final class ClusterWriter {
             if (tag.items.isEmpty()) {
                 stats.edgeCase("emptyTags", 1);
             }
+        }
+        if (extensions != null) {
+            json.append(extensions.signatureTags(stream));
         }
         json.append("]}}");
         emit(json);

@@ -15,7 +15,10 @@ import java.time.format.DateTimeParseException;
  * The benchmarks' cluster generator (JDK only, run from the test classes by {@code bench/gen-cluster.sh}):
  * <pre>
  * GenerateCluster --size {tiny,small,medium,large,xlarge} [--seed N] [--now RFC3339] [--out FILE|-] [--format list]
+ *                 [--extensions]
  * </pre>
+ * ({@code --extensions}: also the objects of issue 12's extensions, see {@link ExtensionObjects}; without it the
+ * output is unchanged)
  * writes a Kubernetes v1 List as {@code oc get … -o json} prints it and prints on stderr, as the shared reference
  * generator does, the snapshot's {@code now} and options, then its counts and its edge cases (computed from what was
  * written). Same arguments, same bytes.
@@ -36,6 +39,7 @@ public final class GenerateCluster {
         long seed = 1;
         String now = DEFAULT_NOW;
         String out = "-";
+        boolean extensions = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
@@ -44,6 +48,10 @@ public final class GenerateCluster {
                     case "--seed" -> seed = Long.parseLong(value(args[i], value));
                     case "--now" -> now = value(args[i], value);
                     case "--out" -> out = value(args[i], value);
+                    case "--extensions" -> {
+                        extensions = true;
+                        i--;
+                    }
                     case "--format" -> {
                         if (!"list".equals(value)) {
                             throw new IllegalArgumentException("--format: only 'list' (a v1 List) is written");
@@ -57,8 +65,9 @@ public final class GenerateCluster {
             long nowSeconds = Instant.parse(now).getEpochSecond();
             ClusterModel model = ClusterGenerator.generate(profile, seed, nowSeconds);
             ClusterStatistics stats;
+            ExtensionObjects extras = extensions ? new ExtensionObjects(model, seed) : null;
             try (Writer writer = open(out)) {
-                stats = new ClusterWriter(model, seed).write(writer);
+                stats = new ClusterWriter(model, seed, extras).write(writer);
             }
             err.println("{\"now\": \"" + now + "\", \"options\": {\"keepTagRevisions\": 3, \"keepYoungerThan\": \"60m\","
                     + " \"pruneOverSizeLimit\": null, \"allImages\": true, \"pruneRegistry\": true, \"namespace\": \"\","
@@ -66,6 +75,9 @@ public final class GenerateCluster {
                     + ", \"registryURL\": \"https://" + ClusterModel.REGISTRY + "\"}}");
             err.println(stats.countsLine());
             err.println(stats.edgeCasesLine());
+            if (extras != null) {
+                err.println(extras.summary());
+            }
             return 0;
         } catch (IllegalArgumentException | DateTimeParseException e) {
             err.println("gen-cluster: " + e.getMessage());

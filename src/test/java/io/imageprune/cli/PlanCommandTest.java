@@ -62,6 +62,8 @@ class PlanCommandTest {
             "--all=yes|Invalid value for option '--all': \"yes\" is not a boolean",
             "--prune-registry=tRUE|Invalid value for option '--prune-registry': \"tRUE\" is not a boolean",
             "--ignore-invalid-refs=on|Invalid value for option '--ignore-invalid-refs': \"on\" is not a boolean",
+            "--prune-orphan-signatures=yes|Invalid value for option '--prune-orphan-signatures': \"yes\" is not a "
+                    + "boolean",
             "extra-argument|Unmatched argument"})
     void usageErrorsExitWithTwo(String flags, String message) {
         List<String> args = new ArrayList<>(List.of("--snapshot", EXAMPLE));
