@@ -5,6 +5,7 @@ import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.policy.Extensions;
+import io.imageprune.policy.InvalidReferenceMode;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
@@ -66,7 +67,7 @@ public final class ExtensionsBench {
     /** The switch of each row as {@code plan} spells it, and the options it gives. */
     static Map<String, PruneOptions> variants() {
         // the generated clusters carry active invalid references: every row ignores them alike
-        PruneOptions base = new PlanFlags(null, null, null, null, null, null, true, null)
+        PruneOptions base = new PlanFlags(null, null, null, null, null, null, InvalidReferenceMode.IGNORE, null)
                 .resolve(NOW, PlanFlags.Defaults.OC);
         Extensions all = Extensions.ALL;
         Map<String, PruneOptions> variants = new LinkedHashMap<>();
