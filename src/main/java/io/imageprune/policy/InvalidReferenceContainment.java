@@ -23,7 +23,9 @@ import java.util.TreeSet;
  * everything its manifest list names. An object whose identity is invalid is left alone with everything it names
  * whatever the mode lets run (the planner's unsafe-identity rules); contain mode lists it here too.
  *
- * <p>Built from the references one run counts; empty in the other modes. Immutable, pure.
+ * <p>Built from the references one run counts; empty in the other modes. Pure; bound to the graph it was built on
+ * (use it under the graph's read lock, from one thread, as the planner is used): the listing of invalid identities is
+ * made on first use.
  */
 public final class InvalidReferenceContainment {
     /** An invalid reference and the holder it is counted for ({@code Build x/y}, {@code Rollout shop/web}). */
@@ -44,11 +46,13 @@ public final class InvalidReferenceContainment {
         }
     }
 
-    private static final InvalidReferenceContainment NONE = new InvalidReferenceContainment(null, List.of(),
-            List.of());
+    private static final InvalidReferenceContainment NONE = new InvalidReferenceContainment(null, null, List.of());
 
     private final ReferenceGraph graph;
-    private final List<Contained> contained;
+    private final PruneOptions options;
+    /** The contained references; the invalid identities are added when the list is asked for (they need a scan). */
+    private final List<Contained> references;
+    private List<Contained> contained;
     /** repository → the first reference that could name it; likewise per namespace; and for every stream. */
     private final Map<String, Contained> byRepository = new HashMap<>();
     private final Map<String, Contained> byNamespace = new HashMap<>();
@@ -59,9 +63,10 @@ public final class InvalidReferenceContainment {
     private record Candidate(CouldName could, Contained entry) {
     }
 
-    private InvalidReferenceContainment(ReferenceGraph graph, List<Held> invalid, List<Contained> identities) {
+    private InvalidReferenceContainment(ReferenceGraph graph, PruneOptions options, List<Held> invalid) {
         this.graph = graph;
-        List<Contained> all = new ArrayList<>(invalid.size() + identities.size());
+        this.options = options;
+        List<Contained> all = new ArrayList<>(invalid.size());
         for (Held held : invalid) {
             CouldName could = held.reference().couldName();
             Contained entry = new Contained(held.holder(), held.reference().message(), protects(could));
@@ -78,8 +83,8 @@ public final class InvalidReferenceContainment {
                         k -> new ArrayList<>(1)).add(new Candidate(could, entry));
             }
         }
-        all.addAll(identities);
-        this.contained = List.copyOf(all);
+        this.references = List.copyOf(all);
+        this.contained = graph == null || graph.unsafeIdentityCount() == 0 ? references : null;
     }
 
     /**
@@ -99,9 +104,8 @@ public final class InvalidReferenceContainment {
     }
 
     private static InvalidReferenceContainment of(ReferenceGraph graph, PruneOptions options, List<Held> invalid) {
-        List<Contained> identities = identities(graph, options);
-        return invalid.isEmpty() && identities.isEmpty() ? NONE
-                : new InvalidReferenceContainment(graph, invalid, identities);
+        return invalid.isEmpty() && graph.unsafeIdentityCount() == 0 ? NONE
+                : new InvalidReferenceContainment(graph, options, invalid);
     }
 
     /** Images (always all: they are cluster-scoped) and the run's streams whose identity is invalid. */
@@ -142,17 +146,22 @@ public final class InvalidReferenceContainment {
 
     /** Whether the run contains anything (always false outside contain mode). */
     public boolean isEmpty() {
-        return contained.isEmpty();
+        return contained().isEmpty();
     }
 
     /** The contained references in the order of the run's invalid-reference messages, then invalid identities. */
     public List<Contained> contained() {
+        if (contained == null) {
+            List<Contained> all = new ArrayList<>(references);
+            all.addAll(identities(graph, options));
+            contained = List.copyOf(all);
+        }
         return contained;
     }
 
     /** The first contained reference that could name the stream, or null: the stream is then left alone. */
     public Contained containing(ImageStream stream) {
-        if (contained.isEmpty()) {
+        if (references.isEmpty()) {
             return null;
         }
         Contained entry = byRepository.get(stream.repo());
@@ -168,7 +177,7 @@ public final class InvalidReferenceContainment {
         if (stream != null) {
             return containing(stream);
         }
-        if (contained.isEmpty()) {
+        if (references.isEmpty()) {
             return null;
         }
         Contained entry = byRepository.get(repo);
@@ -225,7 +234,7 @@ public final class InvalidReferenceContainment {
      * the streams holding a revision of it.
      */
     public List<String> explain(String image, Collection<String> repositories) {
-        if (contained.isEmpty()) {
+        if (references.isEmpty()) {
             return List.of();
         }
         List<String> lines = new ArrayList<>();

@@ -13,6 +13,7 @@ import io.imageprune.model.ReferrerKind;
 import io.imageprune.model.SpecTag;
 import io.imageprune.model.Tag;
 import io.imageprune.policy.Extensions;
+import io.imageprune.policy.InvalidReferenceMode;
 import io.imageprune.policy.PruneOptions;
 import org.junit.jupiter.api.Test;
 
@@ -51,8 +52,8 @@ class ExtensionsPropertiesTest {
             PruneOptions random = randomOptions(c, rnd, rnd.nextBoolean(), "");
             // invalid references are ignored: a holder's unparsable reference would otherwise stop both runs alike
             PruneOptions oc = new PruneOptions(random.threshold(), random.keepTagRevisions(),
-                    random.pruneOverSizeLimit(), random.allImages(), random.pruneRegistry(), "", io.imageprune.policy.InvalidReferenceMode.IGNORE,
-                    random.keepPinnedImages(), Extensions.NONE, random.now());
+                    random.pruneOverSizeLimit(), random.allImages(), random.pruneRegistry(), "",
+                    InvalidReferenceMode.IGNORE, random.keepPinnedImages(), Extensions.NONE, random.now());
             ReferenceGraph plain = c.sharedGraph();
             ReferenceGraph extended = c.graph();
             extend(c, extended, rnd);
