@@ -50,7 +50,7 @@ final class PlanQuery {
                     value(query, "ignore-invalid-refs", OptionValues::bool),
                     value(query, "keep-pinned-images", OptionValues::bool));
             Instant now = query.containsKey("now") ? OptionValues.time("now", query.get("now")) : Instant.now();
-            options = settings.withExtensions(flags.resolve(now, settings.configuredDefaults()));
+            options = settings.onLiveGraph(flags.resolve(now, settings.configuredDefaults()));
         } catch (InvalidOptionException e) {
             throw QueryParameters.invalid(e);
         } catch (PlanFlags.InvalidFlagsException e) {

@@ -145,7 +145,7 @@ public final class Planner {
     }
 
     private boolean inScope(ImageStream stream) {
-        return options.clusterWide() || stream.namespace().equals(options.namespace());
+        return options.prunesStreamsIn(stream.namespace());
     }
 
     /**
@@ -326,7 +326,7 @@ public final class Planner {
      * @param targets image names to consider, or null for all
      */
     public ImageStage planImages(Map<String, ImageStream> streamsAfterStage1, Set<String> targets) {
-        if (!options.clusterWide()) {
+        if (!options.stageTwoRuns()) {
             return ImageStage.skippedStage();
         }
         if (!graph.unreadableImages().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.imageprune.policy;
 
+import io.imageprune.model.NamespaceScope;
 import io.imageprune.model.Times;
 
 import java.time.Duration;
@@ -22,18 +23,30 @@ import java.util.Objects;
  * @param extensions         the extensions beyond oc the run applies ({@link Extensions#NONE}: oc's decisions)
  * @param now                the run's "now", from which per-scope keep-younger-than annotations are measured; null
  *                           when unknown (those annotations then cannot keep more and are reported)
+ * @param graphScope         the namespaces the graph covers ({@link NamespaceScope#ALL} for a whole cluster): when
+ *                           not all, the run is namespaced to them as to {@code namespace} (only their streams are
+ *                           pruned, no image or blob is deleted), and an unknown scope prunes nothing
  */
 public record PruneOptions(Instant threshold, int keepTagRevisions, boolean pruneOverSizeLimit, boolean allImages,
                            boolean pruneRegistry, String namespace, boolean ignoreInvalidRefs,
-                           boolean keepPinnedImages, Extensions extensions, Instant now) {
+                           boolean keepPinnedImages, Extensions extensions, Instant now, NamespaceScope graphScope) {
 
     public PruneOptions {
         threshold = Times.orZero(threshold);
+        graphScope = graphScope == null ? NamespaceScope.ALL : graphScope;
         extensions = extensions == null ? Extensions.NONE : extensions;
         namespace = namespace == null ? "" : namespace;
         if (keepTagRevisions < 0) {
             throw new IllegalArgumentException("keepTagRevisions must not be negative");
         }
+    }
+
+    /** Options over a graph of the whole cluster. */
+    public PruneOptions(Instant threshold, int keepTagRevisions, boolean pruneOverSizeLimit, boolean allImages,
+                        boolean pruneRegistry, String namespace, boolean ignoreInvalidRefs, boolean keepPinnedImages,
+                        Extensions extensions, Instant now) {
+        this(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace, ignoreInvalidRefs,
+                keepPinnedImages, extensions, now, NamespaceScope.ALL);
     }
 
     /** Options without extensions beyond oc (beside the pinned-image rule as given). */
@@ -59,18 +72,46 @@ public record PruneOptions(Instant threshold, int keepTagRevisions, boolean prun
                 namespace, ignoreInvalidRefs, keepPinnedImages, Extensions.NONE, now);
     }
 
+    /**
+     * No {@code namespace} was given: referrers of every namespace the graph holds count (oc's cluster-wide run).
+     * Whether stage 2 runs also depends on the graph's scope: {@link #stageTwoRuns()}.
+     */
     public boolean clusterWide() {
         return namespace.isEmpty();
     }
 
+    /** Stage 2 (images and blobs) runs only cluster-wide on a graph of the whole cluster (spec §9). */
+    public boolean stageTwoRuns() {
+        return clusterWide() && graphScope.all();
+    }
+
+    /** Whether stage 1 considers the streams of this namespace: the run's namespace, within the graph's scope. */
+    public boolean prunesStreamsIn(String streamNamespace) {
+        return (clusterWide() || namespace.equals(streamNamespace)) && graphScope.covers(streamNamespace);
+    }
+
+    /**
+     * Why the run is limited beyond its own options because the graph does not cover every namespace, or null:
+     * "stage 2 skipped: the graph covers namespaces a, b only".
+     */
+    public String graphScopeLimit() {
+        return PartialGraph.limit(graphScope);
+    }
+
     public PruneOptions withKeepPinnedImages(boolean keep) {
         return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
-                ignoreInvalidRefs, keep, extensions, now);
+                ignoreInvalidRefs, keep, extensions, now, graphScope);
     }
 
     public PruneOptions withExtensions(Extensions newExtensions) {
         return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
-                ignoreInvalidRefs, keepPinnedImages, newExtensions, now);
+                ignoreInvalidRefs, keepPinnedImages, newExtensions, now, graphScope);
+    }
+
+    /** These options on a graph that covers {@code scope}. */
+    public PruneOptions onGraphOf(NamespaceScope scope) {
+        return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
+                ignoreInvalidRefs, keepPinnedImages, extensions, now, scope);
     }
 
     /** {@code --oc-exact}: no extension beyond oc, and no pinned-image rule. */

@@ -5,6 +5,7 @@ import io.imageprune.config.ReferrerSettings;
 import io.imageprune.options.OptionValues;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.PruneOptions;
+import io.imageprune.state.LiveGraph;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -36,9 +37,12 @@ public class PruneSettings {
 
     private final ReferrerSettings extensions;
 
-    public PruneSettings(ImagePruneConfig config, ReferrerSettings extensions) {
+    private final LiveGraph live;
+
+    public PruneSettings(ImagePruneConfig config, ReferrerSettings extensions, LiveGraph live) {
         this.config = config;
         this.extensions = extensions;
+        this.live = live;
         this.configured = new Values(config.plan().keepTagRevisions(),
                 OptionValues.duration("imageprune.plan.keep-younger-than", config.plan().keepYoungerThan()),
                 config.plan().ignoreInvalidRefs(),
@@ -81,10 +85,18 @@ public class PruneSettings {
         listeners.add(listener);
     }
 
-    /** The options of a run starting at {@code now}, with oc's completion of unset values. */
+    /** The options of a run starting at {@code now} on the live graph, with oc's completion of unset values. */
     public PruneOptions options(Instant now) {
-        return withExtensions(new PlanFlags(null, null, null, null, null, null, null, null)
+        return onLiveGraph(new PlanFlags(null, null, null, null, null, null, null, null)
                 .resolve(now, defaults(current, true)));
+    }
+
+    /**
+     * The options with the configured extensions, for a plan on the live graph: limited to the namespaces the graph
+     * covers (the newest sync marker's scope), so a run on a partial graph is namespaced to them and deletes no image.
+     */
+    public PruneOptions onLiveGraph(PruneOptions options) {
+        return withExtensions(options).onGraphOf(live.scope());
     }
 
     /** The options with the configured extensions beyond oc (none with imageprune.plan.oc-exact). */
