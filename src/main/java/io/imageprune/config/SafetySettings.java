@@ -1,5 +1,6 @@
 package io.imageprune.config;
 
+import io.imageprune.ingest.ClusterIngest;
 import io.imageprune.model.NamespaceScope;
 import io.imageprune.options.InvalidOptionException;
 import io.imageprune.options.OptionValues;
@@ -120,7 +121,7 @@ public class SafetySettings {
         positive(refusals, "imageprune.state.poll-timeout", config.state().pollTimeout());
         try {
             // a name that is not a namespace would be watched as nothing while markers claim it
-            NamespaceScope.of("imageprune.ingest.namespaces", config.ingest().namespaces().orElse(List.of()));
+            NamespaceScope.of(ClusterIngest.WATCHED_NAMESPACES, config.ingest().namespaces().orElse(List.of()));
         } catch (InvalidOptionException e) {
             refusals.add(e.getMessage());
         }

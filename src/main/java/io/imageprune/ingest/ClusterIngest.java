@@ -50,10 +50,11 @@ import java.util.concurrent.atomic.AtomicReference;
 @ApplicationScoped
 public class ClusterIngest {
     private static final Logger LOG = Logger.getLogger(ClusterIngest.class);
+    /** The key of the namespaces to watch (all when not set). */
+    public static final String WATCHED_NAMESPACES = "imageprune.ingest.namespaces";
 
     private final ImagePruneConfig config;
     private final ReferrerSettings extensions;
-    public static final String WATCHED_NAMESPACES = "imageprune.ingest.namespaces";
     /** The namespaces watched (Images always are); every marker records it, so the pruner knows what it may prune. */
     private final NamespaceScope scope;
     /** oc's kinds, Namespaces (unless annotations are off) and the configured custom resources that hold images. */

@@ -96,6 +96,10 @@ class NamespaceScopeServiceTest {
         assertEquals(false, status.get("scope").get("all").asBoolean(), status.toString());
         JsonNode plan = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString());
         assertEquals(0, plan.get("imageDeletions").size(), plan.toString());
-        assertTrue(plan.get("warnings").toString().contains("stage 2 skipped"), plan.toString());
+        assertEquals("[\"stage 2 skipped: the graph covers namespace shop only; no image or blob is deleted and only "
+                + "image streams there are pruned\"]", plan.get("limits").toString(), plan.toString());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(line -> line.equals("imageprune_state_scope_namespaces 1.0")),
+                "one namespace covered: " + metrics.lines().filter(l -> l.contains("scope")).toList());
     }
 }
