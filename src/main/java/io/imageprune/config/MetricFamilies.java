@@ -34,7 +34,7 @@ public class MetricFamilies {
     void onStart(@Observes StartupEvent event, ImagePruneConfig config, MeterRegistry registry, StateMetrics state,
                  PruneMetrics prune, LiveGraph live) {
         state.registerFamilies();
-        Gauge.builder(SCOPE_NAMESPACES, live, l -> l.scope().size())
+        Gauge.builder(SCOPE_NAMESPACES, live, l -> l.scope().metricValue())
                 .description("Namespaces the live graph covers (the newest sync marker's scope): 0 for all, -1 when "
                         + "unknown; above 0 or -1, runs delete no image (stage 2 is skipped)")
                 .register(registry);

@@ -349,8 +349,9 @@ public class ClusterIngest {
 
     private SyncMarker faultMarker(String why) {
         SyncMarker last = lastMarker;
-        return (last != null ? last : new SyncMarker(config.ingest().id(), epoch, Times.ZERO, Map.of()).withScope(scope))
-                .withFault(why);
+        SyncMarker base = last != null ? last
+                : new SyncMarker(config.ingest().id(), epoch, Times.ZERO, Map.of()).withScope(scope);
+        return base.withFault(why);
     }
 
     /** On the marker thread: relist after a fault, else a heartbeat marker once everything published is acked. */

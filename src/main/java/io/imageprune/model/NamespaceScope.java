@@ -62,7 +62,7 @@ public record NamespaceScope(boolean all, SortedSet<String> namespaces) {
     }
 
     /** For gauges: 0 for every namespace, the number of namespaces, -1 when unknown. */
-    public int size() {
+    public int metricValue() {
         return all ? 0 : known() ? namespaces.size() : -1;
     }
 

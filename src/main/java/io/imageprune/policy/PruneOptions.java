@@ -80,7 +80,7 @@ public record PruneOptions(Instant threshold, int keepTagRevisions, boolean prun
         return namespace.isEmpty();
     }
 
-    /** Stage 2 (images and blobs) runs only cluster-wide on a graph of the whole cluster (spec §9). */
+    /** Stage 2 (images and blobs) runs only cluster-wide on a graph of the whole cluster (docs/algorithm.md §9). */
     public boolean stageTwoRuns() {
         return clusterWide() && graphScope.all();
     }

@@ -38,18 +38,18 @@ class SyncMarkerScopeTest {
         assertEquals(2, old[0]);
         SyncMarker read = (SyncMarker) CODEC.decode(KEY, old);
         assertEquals(NamespaceScope.UNKNOWN, read.scope());
-        assertEquals(-1, read.scope().size());
+        assertEquals(-1, read.scope().metricValue());
     }
 
     @Test
     void aScopedMarkerIsWrittenInJsonWithItsSortedNamespaces() {
-        SyncMarker scoped = UNSCOPED.withScope(NamespaceScope.of("imageprune.ingest.namespaces", List.of("shop", "ci")));
+        SyncMarker scoped = UNSCOPED.withScope(NamespaceScope.of("namespaces", List.of("shop", "ci")));
         byte[] value = CODEC.encode(scoped);
         assertEquals("{\"v\":1,\"kind\":\"SyncMarker\",\"ingestId\":\"i\",\"epoch\":7,\"listedAt\":"
                 + "\"2024-05-01T10:00:00Z\",\"objectsPerKind\":{\"Pod\":1},\"scope\":[\"ci\",\"shop\"]}",
                 new String(value, StandardCharsets.UTF_8));
         assertEquals(scoped, CODEC.decode(KEY, value));
-        assertEquals(2, ((SyncMarker) CODEC.decode(KEY, value)).scope().size());
+        assertEquals(2, ((SyncMarker) CODEC.decode(KEY, value)).scope().metricValue());
     }
 
     @Test
@@ -57,7 +57,7 @@ class SyncMarkerScopeTest {
         SyncMarker all = UNSCOPED.withScope(NamespaceScope.ALL);
         byte[] value = CODEC.encode(all);
         assertEquals(all, CODEC.decode(KEY, value));
-        assertEquals(0, ((SyncMarker) CODEC.decode(KEY, value)).scope().size());
+        assertEquals(0, ((SyncMarker) CODEC.decode(KEY, value)).scope().metricValue());
     }
 
     @Test

@@ -15,7 +15,7 @@ final class RunsApi {
     private RunsApi() {
     }
 
-    /** Starts a run (POST /api/v1/runs) and returns its report once it is no longer RUNNING (waits at most {@code wait}). */
+    /** Starts a run (POST /api/v1/runs); its report once it is no longer RUNNING (waits at most {@code wait}). */
     static JsonNode runToCompletion(Duration wait) throws Exception {
         String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
                 .get("id").asText();
