@@ -92,7 +92,11 @@ public class OpenApiContract implements OASFilter {
                 .addProperty("stats", OASFactory.createSchema().addType(Schema.SchemaType.OBJECT))
                 .addProperty("bytesReclaimable", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER)
                         .format("int64"))
-                .addProperty("errors", strings.description("The invalid references that refused the plan")));
+                .addProperty("errors", strings.description("The invalid references that refused the plan"))
+                .addProperty("limits", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY)
+                        .items(OASFactory.createSchema().addType(Schema.SchemaType.STRING))
+                        .description("What the plan leaves out beyond its options and why (the graph covers some "
+                                + "namespaces only); absent when nothing")));
         openAPI.getComponents().addSchema("Explanation", OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
                 .description("The plan --explain NAME -o json document: the image, its verdict and each rule's "
                         + "finding"));

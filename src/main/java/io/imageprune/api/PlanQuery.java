@@ -54,7 +54,7 @@ final class PlanQuery {
             Instant now = query.containsKey("now") ? OptionValues.time("now", query.get("now")) : Instant.now();
             RunSwitches switches = new RunSwitches(value(query, "oc-exact", OptionValues::bool),
                     value(query, "prune-orphan-signatures", OptionValues::bool));
-            options = settings.withExtensions(flags.resolve(now, settings.configuredDefaults()), switches);
+            options = settings.onLiveGraph(flags.resolve(now, settings.configuredDefaults()), switches);
         } catch (InvalidOptionException e) {
             throw QueryParameters.invalid(e);
         } catch (PlanFlags.InvalidFlagsException e) {

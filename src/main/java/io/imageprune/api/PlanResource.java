@@ -27,6 +27,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * {@code GET /api/v1/plan}: the {@code plan -o json} document computed on the live graph, for the options in
@@ -61,11 +62,13 @@ public class PlanResource {
             + "ignore-invalid-refs): the document with its errors filled and nothing planned", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "PlanDocument")))
     public Response plan(@Context UriInfo uri) {
-        PruneResult result = decide(uri);
+        PruneOptions options = PlanQuery.resolve(uri, live, settings);
+        PruneResult result = decide(options);
+        String graphLimit = options.graphScopeLimit();
         StreamingOutput document = out -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), WRITE_BUFFER);
             try {
-                PlanJson.write(result, writer);
+                PlanJson.write(result, graphLimit == null ? List.of() : List.of(graphLimit), writer);
                 writer.flush();
             } catch (UncheckedIOException e) {
                 // the client went away: an I/O failure of this response, not a server error
@@ -86,13 +89,12 @@ public class PlanResource {
             + "ignore-invalid-refs): refused, the errors, nothing counted", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanSummary.class)))
     public Response summary(@Context UriInfo uri) {
-        PruneResult result = decide(uri);
+        PruneResult result = decide(PlanQuery.resolve(uri, live, settings));
         return Response.status(status(result)).entity(PlanSummary.of(result)).build();
     }
 
     /** The dry run's result on the live graph, under its read lock (released when this returns). */
-    private PruneResult decide(UriInfo uri) {
-        PruneOptions options = PlanQuery.resolve(uri, live, settings);
+    private PruneResult decide(PruneOptions options) {
         return live.read(graph -> PruneExecutor.dryRun(Planner.of(graph, options)));
     }
 

@@ -4,6 +4,8 @@ import io.imageprune.prune.PrunerStatus;
 
 import io.imageprune.cluster.ClusterLocation;
 import io.imageprune.ingest.ClusterIngest;
+import io.imageprune.model.NamespaceScope;
+import io.imageprune.policy.PartialGraph;
 import io.imageprune.projection.SyncMarker;
 import io.imageprune.state.LiveGraph;
 import jakarta.ws.rs.GET;
@@ -56,6 +58,7 @@ public class StatusResource {
         status.put("lag", live.lag());
         status.put("kafka", live.kafkaStatus());
         status.put("newestMarker", live.markerStatus());
+        status.put("scope", scopeStatus(live.scope()));
         status.put("unreadable", live.unreadableStatus());
         status.put("objects", live.objectsPerKind());
         status.put("invalidIdentities", live.read(graph -> {
@@ -71,6 +74,16 @@ public class StatusResource {
         status.put("ingestKinds", ingest.kindStatus());
         status.put("pruning", pruner.pruning());
         status.put("conditions", pruner.conditions());
+        return status;
+    }
+
+    /** What the graph covers, and what runs on it leave out because of it. */
+    private static Map<String, Object> scopeStatus(NamespaceScope scope) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("all", scope.all());
+        status.put("known", scope.known());
+        status.put("namespaces", scope.all() ? null : List.copyOf(scope.namespaces()));
+        status.put("limit", PartialGraph.limit(scope));
         return status;
     }
 }

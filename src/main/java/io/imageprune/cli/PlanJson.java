@@ -27,6 +27,15 @@ public final class PlanJson {
     }
 
     public static void write(PruneResult result, Writer out) {
+        write(result, List.of(), out);
+    }
+
+    /**
+     * The document with {@code limits}: what the plan leaves out beyond its options and why (a graph of some
+     * namespaces only, on the service); the field is written only when there is one, so every other plan prints the
+     * same bytes as before.
+     */
+    public static void write(PruneResult result, List<String> limits, Writer out) {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             json.writeStartObject();
@@ -38,6 +47,9 @@ public final class PlanJson {
             stats(json, result.stats());
             json.writeNumberField("bytesReclaimable", result.bytesReclaimed());
             stringArray(json, "errors", result.refused() ? result.invalidReferences() : List.of());
+            if (!limits.isEmpty()) {
+                stringArray(json, "limits", limits);
+            }
             json.writeEndObject();
             json.flush();
             out.write('\n');

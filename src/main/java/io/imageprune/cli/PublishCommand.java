@@ -7,6 +7,7 @@ import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
 import io.imageprune.model.Referrer;
 import io.imageprune.projection.ProjectionCodec;
+import io.imageprune.model.NamespaceScope;
 import io.imageprune.projection.SyncMarker;
 import io.imageprune.snapshot.LoadStats;
 import io.imageprune.snapshot.SnapshotException;
@@ -90,7 +91,9 @@ public class PublishCommand implements Callable<Integer> {
                 stats = new SnapshotLoader().load(snapshot, sink);
                 records = publisher.finish();
                 progress.done();
-                SyncMarker marker = new SyncMarker(ingestId, System.currentTimeMillis(), Instant.now(), stats.loaded());
+                // a snapshot is taken as the whole cluster, as plan --snapshot takes it
+                SyncMarker marker = new SyncMarker(ingestId, System.currentTimeMillis(), Instant.now(), stats.loaded())
+                        .withScope(NamespaceScope.ALL);
                 publisher.sendLast(marker.key(), new ProjectionCodec().encode(marker));
             } catch (SnapshotException e) {
                 progress.done();

@@ -10,6 +10,7 @@ import io.imageprune.prune.LeaderElection;
 import io.imageprune.prune.PruneMetrics;
 import io.imageprune.prune.RunRecovery;
 import io.imageprune.state.HolderMetrics;
+import io.imageprune.state.LiveGraph;
 import io.imageprune.state.StateMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -29,11 +30,18 @@ import java.util.TreeSet;
  */
 @ApplicationScoped
 public class MetricFamilies {
+    /** The number of namespaces the live graph covers: 0 for all of them, -1 when unknown. */
+    public static final String SCOPE_NAMESPACES = "imageprune.state.scope.namespaces";
+
     void onStart(@Observes StartupEvent event, ImagePruneConfig config, MeterRegistry registry, StateMetrics state,
-                 PruneMetrics prune, ContainedReferences contained, HolderMetrics holders) {
+                 PruneMetrics prune, ContainedReferences contained, HolderMetrics holders, LiveGraph live) {
         state.registerFamilies();
         contained.registerFamilies();
         holders.registerFamilies();
+        Gauge.builder(SCOPE_NAMESPACES, live, l -> l.scope().metricValue())
+                .description("Namespaces the live graph covers (the newest sync marker's scope): 0 for all, -1 when "
+                        + "unknown; above 0 or -1, runs delete no image (stage 2 is skipped)")
+                .register(registry);
         prune.registerFamilies();
         IngestMetrics.registerFamilies(registry);
         Set<String> auditTypes = new TreeSet<>();

@@ -1,5 +1,7 @@
 package io.imageprune.config;
 
+import io.imageprune.ingest.ClusterIngest;
+import io.imageprune.model.NamespaceScope;
 import io.imageprune.options.InvalidOptionException;
 import io.imageprune.options.OptionValues;
 import io.imageprune.registry.RegistryConnections;
@@ -135,6 +137,12 @@ public class SafetySettings {
         positive(refusals, "imageprune.registry.timeout", config.registry().timeout());
         positive(refusals, "imageprune.registry.connect-timeout", config.registry().connectTimeout());
         positive(refusals, "imageprune.state.poll-timeout", config.state().pollTimeout());
+        try {
+            // a name that is not a namespace would be watched as nothing while markers claim it
+            NamespaceScope.of(ClusterIngest.WATCHED_NAMESPACES, config.ingest().namespaces().orElse(List.of()));
+        } catch (InvalidOptionException e) {
+            refusals.add(e.getMessage());
+        }
 
         ImagePruneConfig.Leader leader = config.leader();
         positive(refusals, "imageprune.leader.lease-duration", leader.leaseDuration());

@@ -3,6 +3,7 @@ package io.imageprune.execute;
 import io.imageprune.policy.ImagePlan;
 import io.imageprune.policy.ImageStage;
 import io.imageprune.policy.Planner;
+import io.imageprune.policy.PruneOptions;
 import io.imageprune.policy.Rule;
 import io.imageprune.policy.StreamPlan;
 import io.imageprune.policy.StreamStage;
@@ -40,6 +41,7 @@ public final class PruneExecutor {
         boolean pruneRegistry = planner.options().pruneRegistry();
         StreamStage streams = planner.planStreams();
         warnUnreadable(streams, ledger);
+        warnGraphScope(planner.options(), ledger);
         StageOne stageOne = new StageOne();
         for (StreamPlan plan : streams.plans()) {
             stream(new StreamStep(plan, pruneRegistry, ledger, stageOne));
@@ -61,6 +63,14 @@ public final class PruneExecutor {
                 ledger.warning("imagestream " + repo + ": " + rule.description());
             }
         });
+    }
+
+    /** A run on a graph of some namespaces only says what it leaves out and why (the stage 2 it skips). */
+    public static void warnGraphScope(PruneOptions options, RunLedger ledger) {
+        String limit = options.graphScopeLimit();
+        if (limit != null) {
+            ledger.warning(limit);
+        }
     }
 
     private void stream(StreamStep step) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.config.ReferrerSettings;
+import io.imageprune.model.NamespaceScope;
 import io.imageprune.model.Times;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
@@ -49,9 +50,13 @@ import java.util.concurrent.atomic.AtomicReference;
 @ApplicationScoped
 public class ClusterIngest {
     private static final Logger LOG = Logger.getLogger(ClusterIngest.class);
+    /** The key of the namespaces to watch (all when not set). */
+    public static final String WATCHED_NAMESPACES = "imageprune.ingest.namespaces";
 
     private final ImagePruneConfig config;
     private final ReferrerSettings extensions;
+    /** The namespaces watched (Images always are); every marker records it, so the pruner knows what it may prune. */
+    private final NamespaceScope scope;
     /** oc's kinds, Namespaces (unless annotations are off) and the configured custom resources that hold images. */
     private final List<WatchedKind> watchedKinds;
     /** Custom resource kinds whose API was missing at the last try: each heartbeat tries them again. */
@@ -105,6 +110,7 @@ public class ClusterIngest {
         this.topics = topics;
         this.topicKeys = topicKeys;
         this.registry = registry;
+        this.scope = NamespaceScope.of(WATCHED_NAMESPACES, config.ingest().namespaces().orElse(List.of()));
     }
 
     /**
@@ -209,7 +215,7 @@ public class ClusterIngest {
         long faultsBefore = faults.get();
         client = clients.get();
         apiObjects = new ApiObjects(client.getKubernetesSerialization(), extensions.customReferrers());
-        List<String> namespaces = config.ingest().namespaces().orElse(List.of());
+        List<String> namespaces = List.copyOf(scope.namespaces());
         boolean complete = true;
         missingApis.clear();
         for (WatchedKind kind : watchedKinds) {
@@ -254,7 +260,7 @@ public class ClusterIngest {
      * @return the marker to write once nothing failed meanwhile
      */
     private SyncMarker completeListing(boolean republish) {
-        List<String> namespaces = config.ingest().namespaces().orElse(List.of());
+        List<String> namespaces = List.copyOf(scope.namespaces());
         Set<String> listed = new HashSet<>();
         Map<String, Integer> perKind = new TreeMap<>();
         for (SharedIndexInformer<HasMetadata> informer : informers) {
@@ -286,7 +292,7 @@ public class ClusterIngest {
         publisher.flush();
         LOG.infof("%s the cluster (%s), removed %d objects deleted meanwhile, sync marker epoch %d",
                 republish ? "relisted" : "listed", perKind, tombstones, epoch);
-        return new SyncMarker(config.ingest().id(), epoch, Instant.now(), perKind);
+        return new SyncMarker(config.ingest().id(), epoch, Instant.now(), perKind).withScope(scope);
     }
 
     // ------------------------------------------------------------------------------------ heartbeats and faults
@@ -343,7 +349,9 @@ public class ClusterIngest {
 
     private SyncMarker faultMarker(String why) {
         SyncMarker last = lastMarker;
-        return (last != null ? last : new SyncMarker(config.ingest().id(), epoch, Times.ZERO, Map.of())).withFault(why);
+        SyncMarker base = last != null ? last
+                : new SyncMarker(config.ingest().id(), epoch, Times.ZERO, Map.of()).withScope(scope);
+        return base.withFault(why);
     }
 
     /** On the marker thread: relist after a fault, else a heartbeat marker once everything published is acked. */
@@ -467,7 +475,7 @@ public class ClusterIngest {
             return;
         }
         lastApiCheck = now;
-        List<String> namespaces = config.ingest().namespaces().orElse(List.of());
+        List<String> namespaces = List.copyOf(scope.namespaces());
         for (WatchedKind kind : List.copyOf(missingApis)) {
             missingApis.remove(kind);
             if (!watch(kind, namespaces)) {

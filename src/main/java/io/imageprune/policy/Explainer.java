@@ -70,6 +70,9 @@ public final class Explainer {
         } else if (!options.clusterWide()) {
             stage2 = Stage2.NAMESPACED;
             reason = "namespaced run (" + options.namespace() + "): stage 2 does not run, so no image is deleted";
+        } else if (!options.stageTwoRuns()) {
+            stage2 = Stage2.NAMESPACED;
+            reason = options.graphScopeLimit();
         } else if (!graph.unreadableImages().isEmpty()) {
             stage2 = Stage2.ABORTED;
             reason = "stage 2 deletes nothing while an image has unreadable metadata, e.g. "

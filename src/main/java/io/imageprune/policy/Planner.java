@@ -169,7 +169,7 @@ public final class Planner {
     }
 
     private boolean inScope(ImageStream stream) {
-        return options.clusterWide() || stream.namespace().equals(options.namespace());
+        return options.prunesStreamsIn(stream.namespace());
     }
 
     /**
@@ -394,7 +394,7 @@ public final class Planner {
      * @param targets image names to consider, or null for all
      */
     public ImageStage planImages(Map<String, ImageStream> streamsAfterStage1, Set<String> targets) {
-        if (!options.clusterWide()) {
+        if (!options.stageTwoRuns()) {
             return ImageStage.skippedStage();
         }
         if (!graph.unreadableImages().isEmpty()) {

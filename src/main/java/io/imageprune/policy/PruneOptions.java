@@ -1,5 +1,6 @@
 package io.imageprune.policy;
 
+import io.imageprune.model.NamespaceScope;
 import io.imageprune.model.Times;
 
 import java.time.Duration;
@@ -23,19 +24,39 @@ import java.util.Objects;
  * @param extensions         the extensions beyond oc the run applies ({@link Extensions#NONE}: oc's decisions)
  * @param now                the run's "now", from which per-scope keep-younger-than annotations are measured; null
  *                           when unknown (those annotations then cannot keep more and are reported)
+ * @param graphScope         the namespaces the graph covers ({@link NamespaceScope#ALL} for a whole cluster): when
+ *                           not all, the run is namespaced to them as to {@code namespace} (only their streams are
+ *                           pruned, no image or blob is deleted), and an unknown scope prunes nothing
  */
 public record PruneOptions(Instant threshold, int keepTagRevisions, boolean pruneOverSizeLimit, boolean allImages,
                            boolean pruneRegistry, String namespace, InvalidReferenceMode invalidRefs,
-                           boolean keepPinnedImages, Extensions extensions, Instant now) {
+                           boolean keepPinnedImages, Extensions extensions, Instant now, NamespaceScope graphScope) {
 
     public PruneOptions {
         threshold = Times.orZero(threshold);
         Objects.requireNonNull(invalidRefs, "invalidRefs");
+        graphScope = graphScope == null ? NamespaceScope.ALL : graphScope;
         extensions = extensions == null ? Extensions.NONE : extensions;
         namespace = namespace == null ? "" : namespace;
         if (keepTagRevisions < 0) {
             throw new IllegalArgumentException("keepTagRevisions must not be negative");
         }
+    }
+
+    /** Options over a graph of the whole cluster. */
+    public PruneOptions(Instant threshold, int keepTagRevisions, boolean pruneOverSizeLimit, boolean allImages,
+                        boolean pruneRegistry, String namespace, InvalidReferenceMode invalidRefs,
+                        boolean keepPinnedImages, Extensions extensions, Instant now) {
+        this(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace, invalidRefs,
+                keepPinnedImages, extensions, now, NamespaceScope.ALL);
+    }
+
+    /** Options over a graph of the whole cluster, in oc's two invalid-reference modes. */
+    public PruneOptions(Instant threshold, int keepTagRevisions, boolean pruneOverSizeLimit, boolean allImages,
+                        boolean pruneRegistry, String namespace, boolean ignoreInvalidRefs, boolean keepPinnedImages,
+                        Extensions extensions, Instant now) {
+        this(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
+                oc(ignoreInvalidRefs), keepPinnedImages, extensions, now, NamespaceScope.ALL);
     }
 
     /** Options without extensions beyond oc (beside the pinned-image rule as given). */
@@ -71,23 +92,51 @@ public record PruneOptions(Instant threshold, int keepTagRevisions, boolean prun
         return invalidRefs == InvalidReferenceMode.IGNORE;
     }
 
+    /**
+     * No {@code namespace} was given: referrers of every namespace the graph holds count (oc's cluster-wide run).
+     * Whether stage 2 runs also depends on the graph's scope: {@link #stageTwoRuns()}.
+     */
     public boolean clusterWide() {
         return namespace.isEmpty();
     }
 
+    /** Stage 2 (images and blobs) runs only cluster-wide on a graph of the whole cluster (docs/algorithm.md §9). */
+    public boolean stageTwoRuns() {
+        return clusterWide() && graphScope.all();
+    }
+
+    /** Whether stage 1 considers the streams of this namespace: the run's namespace, within the graph's scope. */
+    public boolean prunesStreamsIn(String streamNamespace) {
+        return (clusterWide() || namespace.equals(streamNamespace)) && graphScope.covers(streamNamespace);
+    }
+
+    /**
+     * Why the run is limited beyond its own options because the graph does not cover every namespace, or null:
+     * "stage 2 skipped: the graph covers namespaces a, b only".
+     */
+    public String graphScopeLimit() {
+        return PartialGraph.limit(graphScope);
+    }
+
     public PruneOptions withKeepPinnedImages(boolean keep) {
         return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
-                invalidRefs, keep, extensions, now);
+                invalidRefs, keep, extensions, now, graphScope);
     }
 
     public PruneOptions withExtensions(Extensions newExtensions) {
         return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
-                invalidRefs, keepPinnedImages, newExtensions, now);
+                invalidRefs, keepPinnedImages, newExtensions, now, graphScope);
+    }
+
+    /** These options on a graph that covers {@code scope}. */
+    public PruneOptions onGraphOf(NamespaceScope scope) {
+        return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
+                invalidRefs, keepPinnedImages, extensions, now, scope);
     }
 
     public PruneOptions withInvalidRefs(InvalidReferenceMode mode) {
         return new PruneOptions(threshold, keepTagRevisions, pruneOverSizeLimit, allImages, pruneRegistry, namespace,
-                mode, keepPinnedImages, extensions, now);
+                mode, keepPinnedImages, extensions, now, graphScope);
     }
 
     /**

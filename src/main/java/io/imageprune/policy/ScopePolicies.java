@@ -186,7 +186,7 @@ final class ScopePolicies {
             protects(namespace.annotations(), "namespace " + namespace.name());
         }
         for (ImageStream stream : graph.streams()) {
-            if (options.clusterWide() || stream.namespace().equals(options.namespace())) {
+            if (options.prunesStreamsIn(stream.namespace())) {
                 if (!stream.annotations().isEmpty()) {
                     streamProtected(stream);
                 }

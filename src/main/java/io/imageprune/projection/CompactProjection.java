@@ -90,7 +90,11 @@ final class CompactProjection {
         } else if (o instanceof Referrer r) {
             return r.ephemeralContainers().isEmpty();
         }
-        return o instanceof LimitRange || o instanceof SyncMarker;
+        if (o instanceof SyncMarker m) {
+            // version 2 has no field for the ingest's namespace scope; an unknown scope is its absence
+            return !m.scope().known();
+        }
+        return o instanceof LimitRange;
     }
 
     /** The version 2 value of a model object; null for a type that is not projected. */

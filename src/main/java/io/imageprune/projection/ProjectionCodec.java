@@ -18,6 +18,7 @@ import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
 import io.imageprune.model.Layer;
 import io.imageprune.model.LimitRange;
+import io.imageprune.model.NamespaceScope;
 import io.imageprune.model.Namespace;
 import io.imageprune.model.Referrer;
 import io.imageprune.model.ReferrerKind;
@@ -25,6 +26,7 @@ import io.imageprune.model.SpecTag;
 import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
 import io.imageprune.model.Times;
+import io.imageprune.options.InvalidOptionException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,7 +64,11 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * A sync marker's {@code fault} is written only when there is one, so a marker without a fault is byte for byte what
- * earlier versions wrote, and their markers read as markers without a fault.
+ * earlier versions wrote, and their markers read as markers without a fault. Its {@code scope} is the namespaces the
+ * ingest watches: {@code "scope":"all"} or {@code "scope":["a","b"]} (sorted DNS-1123 labels). A marker without it
+ * was written by an ingest that did not record its scope, which may have been limited: it reads as an unknown scope,
+ * never as "all". Version 2 has no field for it, so a marker recording its scope is written in this version (readers
+ * that predate the field skip it, as every unknown field).
  *
  * Field names are the record component names; a referrer's {@code kind} is {@link ReferrerKind#kind()}. Timestamps
  * are RFC 3339 in UTC with as many fraction digits as needed (nanosecond exact); {@link Times#ZERO} is written as
@@ -110,6 +116,8 @@ public final class ProjectionCodec {
     private static final SerializedString F_LISTED_AT = new SerializedString("listedAt");
     private static final SerializedString F_OBJECTS_PER_KIND = new SerializedString("objectsPerKind");
     private static final SerializedString F_FAULT = new SerializedString("fault");
+    private static final SerializedString F_SCOPE = new SerializedString("scope");
+    private static final String SCOPE_ALL = "all";
 
     private static final SerializedString K_IMAGE = new SerializedString(ProjectionKeys.IMAGE);
     private static final SerializedString K_IMAGE_STREAM = new SerializedString(ProjectionKeys.IMAGE_STREAM);
@@ -471,6 +479,18 @@ public final class ProjectionCodec {
         if (m.fault() != null) {
             g.writeFieldName(F_FAULT);
             g.writeString(m.fault());
+        }
+        if (m.scope().known()) {
+            g.writeFieldName(F_SCOPE);
+            if (m.scope().all()) {
+                g.writeString(SCOPE_ALL);
+            } else {
+                g.writeStartArray();
+                for (String namespace : m.scope().namespaces()) {
+                    g.writeString(namespace);
+                }
+                g.writeEndArray();
+            }
         }
     }
 
@@ -983,6 +1003,7 @@ public final class ProjectionCodec {
         Instant listedAt = null;
         Map<String, Integer> objectsPerKind = null;
         String fault = null;
+        NamespaceScope scope = NamespaceScope.UNKNOWN;
         String field;
         while ((field = p.nextFieldName()) != null) {
             p.nextToken();
@@ -995,6 +1016,7 @@ public final class ProjectionCodec {
                 case "listedAt" -> listedAt = time(p, field);
                 case "objectsPerKind" -> objectsPerKind = readCounts(p, field);
                 case "fault" -> fault = string(p, field);
+                case "scope" -> scope = readScope(p, field);
                 default -> p.skipChildren();
             }
         }
@@ -1002,7 +1024,33 @@ public final class ProjectionCodec {
         if (!hasEpoch) {
             throw new Bad("epoch", "is missing");
         }
-        return new SyncMarker(ingestId, epoch, listedAt, objectsPerKind, fault);
+        return new SyncMarker(ingestId, epoch, listedAt, objectsPerKind, fault, scope);
+    }
+
+    /**
+     * A marker's scope: {@code "all"}, or the watched namespaces (at least one, each a namespace name); absent or
+     * null when the ingest did not record it, which is an unknown scope, never "all".
+     */
+    private static NamespaceScope readScope(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return NamespaceScope.UNKNOWN;
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            if (!SCOPE_ALL.equals(p.getText())) {
+                throw new Bad(field, "must be \"all\" or a list of namespaces, got " + describe(p));
+            }
+            return NamespaceScope.ALL;
+        }
+        List<String> namespaces = list(p, field, ProjectionCodec::stringElement);
+        if (namespaces == null || namespaces.isEmpty()) {
+            throw new Bad(field, "must be \"all\" or a list of namespaces, got an empty list");
+        }
+        try {
+            return NamespaceScope.of(field, namespaces);
+        } catch (InvalidOptionException e) {
+            throw new Bad(field, e.problem());
+        }
     }
 
     private static Map<String, Integer> readCounts(JsonParser p, String field) throws IOException {

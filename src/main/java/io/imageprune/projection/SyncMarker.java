@@ -1,5 +1,6 @@
 package io.imageprune.projection;
 
+import io.imageprune.model.NamespaceScope;
 import io.imageprune.model.Times;
 
 import java.time.Instant;
@@ -21,16 +22,26 @@ import java.util.TreeMap;
  * @param listedAt       when the listing finished ({@link Times#ZERO} when absent)
  * @param objectsPerKind how many objects of each kind the listing produced, sorted by kind
  * @param fault          why the ingest's changes since {@code epoch} cannot be trusted, or null (absent on the topic)
+ * @param scope          the namespaces the ingest watches; {@link NamespaceScope#UNKNOWN} for a marker of an ingest
+ *                       that did not record it (it may have been scoped: {@code imageprune.ingest.namespaces} is as old
+ *                       as the ingest)
  */
 public record SyncMarker(String ingestId, long epoch, Instant listedAt, Map<String, Integer> objectsPerKind,
-                         String fault) {
-    /** A marker without a fault: the listing of {@code epoch} and every change since reached the topic. */
+                         String fault, NamespaceScope scope) {
+    /** A marker without a fault and without a recorded scope. */
     public SyncMarker(String ingestId, long epoch, Instant listedAt, Map<String, Integer> objectsPerKind) {
-        this(ingestId, epoch, listedAt, objectsPerKind, null);
+        this(ingestId, epoch, listedAt, objectsPerKind, null, NamespaceScope.UNKNOWN);
+    }
+
+    /** A marker without a recorded scope, as ingests wrote them before they recorded it. */
+    public SyncMarker(String ingestId, long epoch, Instant listedAt, Map<String, Integer> objectsPerKind,
+                      String fault) {
+        this(ingestId, epoch, listedAt, objectsPerKind, fault, NamespaceScope.UNKNOWN);
     }
 
     public SyncMarker {
         Objects.requireNonNull(ingestId, "ingestId");
+        scope = scope == null ? NamespaceScope.UNKNOWN : scope;
         listedAt = Times.orZero(listedAt);
         if (objectsPerKind == null || objectsPerKind.isEmpty()) {
             objectsPerKind = Map.of();
@@ -44,7 +55,12 @@ public record SyncMarker(String ingestId, long epoch, Instant listedAt, Map<Stri
 
     /** This marker with the given fault (null: none). */
     public SyncMarker withFault(String why) {
-        return new SyncMarker(ingestId, epoch, listedAt, objectsPerKind, why);
+        return new SyncMarker(ingestId, epoch, listedAt, objectsPerKind, why, scope);
+    }
+
+    /** This marker recording the namespaces the ingest watches. */
+    public SyncMarker withScope(NamespaceScope watched) {
+        return new SyncMarker(ingestId, epoch, listedAt, objectsPerKind, fault, watched);
     }
 
     /** {@code SyncMarker//<ingestId>}. */

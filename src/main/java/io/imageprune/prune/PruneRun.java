@@ -155,6 +155,6 @@ final class PruneRun {
         }
         return new RunReport(id, trigger.label(), state.name(), dryRun, targets.describe(), startedAt, finishedAt,
                 reason, done.stats().toString(), done.stats(), done.bytesReclaimed(), done.failures(), actions,
-                List.of());
+                List.of(), done.warnings());
     }
 }

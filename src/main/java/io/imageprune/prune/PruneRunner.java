@@ -244,6 +244,7 @@ public class PruneRunner {
     private Uni<Void> execute(PruneRun run, StreamStage streams, List<UnfinishedLink> leftovers,
                               Uni<RegistryHost> registryHost) {
         PruneExecutor.warnUnreadable(streams, run.ledger);
+        PruneExecutor.warnGraphScope(run.options, run.ledger);
         int workers = Math.max(1, config.prune().numWorkers());
         return connect(registryHost).chain(registry -> stageOne.leftoverLinks(run, registry, leftovers, unfinishedLinks)
                         .chain(() -> Multi.createFrom().iterable(streams.plans())

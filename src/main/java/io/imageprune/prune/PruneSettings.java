@@ -8,6 +8,7 @@ import io.imageprune.options.OptionValues;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.PruneOptions;
 import io.imageprune.policy.RunSwitches;
+import io.imageprune.state.LiveGraph;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -41,10 +42,13 @@ public class PruneSettings {
     /** The configured mode; a drop-in's ignoreInvalidImageReferences=false keeps contain when configured. */
     private final InvalidReferenceMode invalidRefs;
 
-    public PruneSettings(ImagePruneConfig config, ReferrerSettings extensions) {
+    private final LiveGraph live;
+
+    public PruneSettings(ImagePruneConfig config, ReferrerSettings extensions, LiveGraph live) {
         this.config = config;
         this.extensions = extensions;
         this.invalidRefs = InvalidRefsSetting.of(config.plan());
+        this.live = live;
         this.configured = new Values(config.plan().keepTagRevisions(),
                 OptionValues.duration("imageprune.plan.keep-younger-than", config.plan().keepYoungerThan()),
                 invalidRefs == InvalidReferenceMode.IGNORE,
@@ -87,10 +91,23 @@ public class PruneSettings {
         listeners.add(listener);
     }
 
-    /** The options of a run starting at {@code now}, with oc's completion of unset values. */
+    /** The options of a run starting at {@code now} on the live graph, with oc's completion of unset values. */
     public PruneOptions options(Instant now) {
-        return withExtensions(new PlanFlags(null, null, null, null, null, null, null, null)
+        return onLiveGraph(new PlanFlags(null, null, null, null, null, null, null, null)
                 .resolve(now, defaults(current, true)));
+    }
+
+    /**
+     * The options with the configured extensions, for a plan on the live graph: limited to the namespaces the graph
+     * covers (the newest sync marker's scope), so a run on a partial graph is namespaced to them and deletes no image.
+     */
+    public PruneOptions onLiveGraph(PruneOptions options) {
+        return withExtensions(options).onGraphOf(live.scope());
+    }
+
+    /** {@link #onLiveGraph(PruneOptions)} with a request's own switches on top of the configured extensions. */
+    public PruneOptions onLiveGraph(PruneOptions options, RunSwitches switches) {
+        return withExtensions(options, switches).onGraphOf(live.scope());
     }
 
     /** The options with the configured extensions beyond oc (none with imageprune.plan.oc-exact). */

@@ -35,6 +35,11 @@ final class RunGuard {
      */
     String stopReason(PruneRun run) {
         String reason = stopReason();
+        if (reason == null && !live.scope().equals(run.options.graphScope())) {
+            // planned for one set of namespaces; streams outside the new one are no longer refreshed
+            reason = "the namespaces the graph covers changed from " + run.options.graphScope().describe() + " to "
+                    + live.scope().describe();
+        }
         if (reason != null) {
             run.stopped(reason);
         }

@@ -202,7 +202,8 @@ public class RunRecovery {
     private static RunReport report(RecoveredRun run) {
         return new RunReport(run.runId(), run.trigger() == null ? "unknown" : run.trigger(), run.state(),
                 run.dryRun(), run.targets(), run.startedAt(), run.finishedAt(), run.reason(), run.stats().toString(),
-                run.stats(), run.bytesReclaimed(), run.failures(), run.actions(), run.sentWithoutOutcome());
+                run.stats(), run.bytesReclaimed(), run.failures(), run.actions(), run.sentWithoutOutcome(),
+                List.of());
     }
 
     @PreDestroy

@@ -17,9 +17,11 @@ import java.util.Map;
  * @param actions  action kind → outcome → count
  * @param sentWithoutOutcome of an interrupted run: requests whose intent is on the audit topic but whose outcome is
  *                 not (they may or may not have been carried out)
+ * @param warnings what the run left alone on purpose and why (e.g. stage 2 skipped on a graph of some namespaces
+ *                 only); empty for a run recovered from the audit topic
  */
 public record RunReport(String id, String trigger, String state, boolean dryRun, String targets, Instant startedAt,
                         Instant finishedAt, String reason, String summary, PruneStats stats, long bytesReclaimed,
                         List<String> failures, Map<String, Map<String, Integer>> actions,
-                        List<Intent> sentWithoutOutcome) {
+                        List<Intent> sentWithoutOutcome, List<String> warnings) {
 }

@@ -23,6 +23,7 @@ final class RunStarts {
         settings.put("allImages", Boolean.toString(options.allImages()));
         settings.put("pruneRegistry", Boolean.toString(options.pruneRegistry()));
         settings.put("namespace", options.namespace());
+        settings.put("graphScope", options.graphScope().describe());
         settings.put("ignoreInvalidRefs", Boolean.toString(options.ignoreInvalidRefs()));
         settings.put("invalidRefs", options.invalidRefs().value());
         settings.put("keepPinnedImages", Boolean.toString(options.keepPinnedImages()));

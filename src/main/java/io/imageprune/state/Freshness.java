@@ -90,6 +90,11 @@ final class Freshness {
         return faulted && newestMarkerAt.isAfter(faultAt);
     }
 
+    /** The newest sync marker without a fault (by record time), or null. */
+    synchronized SyncMarker newestMarker() {
+        return newestMarker;
+    }
+
     /**
      * Something at {@code at} may have changed the cluster without reaching the topic (e.g. this process's own ingest
      * had not been watching before it started): only a marker written after it counts.

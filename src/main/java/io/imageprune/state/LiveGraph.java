@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.graph.ReferenceGraph;
+import io.imageprune.model.NamespaceScope;
 import io.imageprune.model.ReferrerKind;
 import io.imageprune.projection.SyncMarker;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -134,6 +135,16 @@ public class LiveGraph {
 
     public SyncMarker lastMarker() {
         return lastMarker;
+    }
+
+    /**
+     * The namespaces the graph covers: the scope of the newest sync marker without a fault (by record time, so an old
+     * marker of another ingest replayed later does not count), unknown before one is read or when it does not
+     * record its scope. Streams outside it are no longer refreshed by the ingest, so nothing prunes them.
+     */
+    public NamespaceScope scope() {
+        SyncMarker newest = freshness.newestMarker();
+        return newest == null ? NamespaceScope.UNKNOWN : newest.scope();
     }
 
     /** A sync marker was applied; {@code writtenAt} is its record's timestamp. */

@@ -75,7 +75,9 @@ class SafetySettingsTest {
             "imageprune.prune.deletion-window|0s|imageprune.prune.deletion-window=PT0S is not a positive duration",
             "imageprune.prune.history|0|imageprune.prune.history=0 is not a positive number",
             "imageprune.registry.timeout|0s|imageprune.registry.timeout=PT0S is not a positive duration",
-            "imageprune.leader.renew-deadline|15s|imageprune.leader.renew-deadline=PT15S is not shorter than imageprune.leader.lease-duration=PT15S"})
+            "imageprune.leader.renew-deadline|15s|imageprune.leader.renew-deadline=PT15S is not shorter than imageprune.leader.lease-duration=PT15S",
+            "imageprune.ingest.namespaces|shop,Web|invalid value for imageprune.ingest.namespaces: \"Web\" is not a namespace name",
+            "imageprune.ingest.namespaces|shop/x|invalid value for imageprune.ingest.namespaces: \"shop/x\" is not a namespace name"})
     void valuesThatWouldWeakenSafetyAreRefused(String key, String value, String message) {
         List<String> refusals = check(key, value).refusals();
         assertEquals(1, refusals.size(), refusals.toString());

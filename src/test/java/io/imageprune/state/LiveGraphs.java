@@ -4,6 +4,7 @@ import java.util.Map;
 
 import java.time.Instant;
 
+import io.imageprune.model.NamespaceScope;
 import io.imageprune.projection.SyncMarker;
 
 import io.imageprune.model.Image;
@@ -58,6 +59,6 @@ public final class LiveGraphs {
     public static void fresh(LiveGraph live) {
         Instant now = Instant.now();
         live.contact(now, 0);
-        live.marker(new SyncMarker("test", 1, now, Map.of()), now);
+        live.marker(new SyncMarker("test", 1, now, Map.of()).withScope(NamespaceScope.ALL), now);
     }
 }
