@@ -61,6 +61,11 @@ public final class ReferenceGraph {
     private final Map<String, List<String>> unsafeStreams = new HashMap<>();
     /** Holders oc does not read and admin annotations on namespaces (issue 12); kept apart from oc's counters. */
     private final ExtensionHolders extensions = new ExtensionHolders();
+    /**
+     * Digest → images holding it, for targeted planning; built by the first {@link #imagesHolding} (a run that never
+     * plans a targeted pass, such as the {@code plan} command, never pays for it), then kept by every put and remove.
+     */
+    private volatile DigestHolders digestHolders;
 
     /**
      * Puts any model object the graph holds (Image, ImageStream, Referrer, LimitRange, CustomReferrer, Namespace),
@@ -93,6 +98,9 @@ public final class ReferenceGraph {
         removeImage(image.name());
         images.put(image.name(), image);
         namedButUnknown.remove(image.name());
+        if (digestHolders != null) {
+            digestHolders.add(image);
+        }
         List<String> problems = Identities.problems(image);
         if (!problems.isEmpty()) {
             unsafeImages.put(image.name(), problems);
@@ -123,6 +131,9 @@ public final class ReferenceGraph {
             return false;
         }
         unsafeImages.remove(name);
+        if (digestHolders != null) {
+            digestHolders.remove(old);
+        }
         if (revisionsByImage.containsKey(name)) {
             namedButUnknown.add(name);
         }
@@ -417,6 +428,23 @@ public final class ReferenceGraph {
     }
 
     private static final RepositoryCounts EMPTY_REPOSITORY = new RepositoryCounts();
+
+    /**
+     * The images holding a digest: as a layer or config blob, or as their own manifest (the holders whose occurrences
+     * {@link #globalCount} counts), each once, in no particular order. Images whose blobs cannot be read are left out.
+     * The index is built at the first call; concurrent readers (under the read lock) build it once.
+     */
+    public List<Image> imagesHolding(String digest) {
+        DigestHolders holders = digestHolders;
+        return (holders != null ? holders : buildDigestHolders()).holders(digest);
+    }
+
+    private synchronized DigestHolders buildDigestHolders() {
+        if (digestHolders == null) {
+            digestHolders = DigestHolders.of(images.values(), globalCounts.size());
+        }
+        return digestHolders;
+    }
 
     /** Global count of a blob or manifest digest over all images (spec §7.2). */
     public int globalCount(String digest) {
