@@ -209,7 +209,7 @@ class TargetedPlanningTest {
     }
 
     /** Digest → images holding it (layers and config from the spec's blob set, and the image's own manifest). */
-    private static Map<String, List<String>> holdersByDigest(List<Image> images) {
+    static Map<String, List<String>> holdersByDigest(java.util.Collection<Image> images) {
         Map<String, List<String>> holders = new HashMap<>();
         for (Image image : images) {
             holders.computeIfAbsent(image.name(), k -> new ArrayList<>()).add(image.name());
@@ -224,7 +224,7 @@ class TargetedPlanningTest {
      * The images of {@code deleted} reachable from the targets through digests held in common whose holders are all
      * deleted.
      */
-    private static Set<String> component(Set<String> targets, List<ImagePlan> deleted,
+    static Set<String> component(Set<String> targets, List<ImagePlan> deleted,
                                          Map<String, List<String>> holders) {
         Set<String> deletedNames = new HashSet<>();
         deleted.forEach(plan -> deletedNames.add(plan.name()));
