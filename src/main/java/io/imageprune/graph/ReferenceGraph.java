@@ -14,6 +14,7 @@ import io.imageprune.reference.Identities;
 import io.imageprune.reference.ImageRef;
 import io.imageprune.reference.ReferrerReferences;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -54,6 +55,7 @@ public final class ReferenceGraph {
     private final Counts alwaysPinnedDigests = new Counts();
     /** Pods that count only while young: evaluated against each run's threshold. */
     private final Map<String, ReferrerEntry> conditionalPods = new HashMap<>();
+    private final ConditionalReferences conditionalReferences = new ConditionalReferences();
     private final Map<String, ReferrerEntry> referrersWithErrors = new HashMap<>();
     private final int[] referrersPerKind = new int[ReferrerKind.values().length];
     /** Images and streams carrying an identity that must not reach a URL ({@link Identities}), with the problems. */
@@ -235,6 +237,7 @@ public final class ReferenceGraph {
             contributeReferences(entry.references(), 1);
         } else {
             conditionalPods.put(referrer.key(), entry);
+            conditionalReferences.add(entry);
         }
         extensions.putEphemeralContainers(referrer, entry.alwaysCounted());
     }
@@ -250,6 +253,8 @@ public final class ReferenceGraph {
         extensions.removeEphemeralContainers(key);
         if (conditionalPods.remove(key) == null) {
             contributeReferences(old.references(), -1);
+        } else {
+            conditionalReferences.remove(old);
         }
         return true;
     }
@@ -402,6 +407,21 @@ public final class ReferenceGraph {
     /** Pods that count only while young; every other referrer's references are in the always-used counters. */
     public Collection<ReferrerEntry> conditionalPods() {
         return Collections.unmodifiableCollection(conditionalPods.values());
+    }
+
+    /** Whether a pod that counts only while young names the tag key ({@code ns/stream:tag}) and counts at the threshold. */
+    public boolean conditionallyUsedTag(String key, Instant threshold) {
+        return conditionalReferences.tagCounts(key, threshold);
+    }
+
+    /** The same for an image key ({@code ns/stream@digest}). */
+    public boolean conditionallyUsedImage(String key, Instant threshold) {
+        return conditionalReferences.imageCounts(key, threshold);
+    }
+
+    /** The same for a digest pinned by a container image or build source. */
+    public boolean conditionallyPinned(String digest, Instant threshold) {
+        return conditionalReferences.pinCounts(digest, threshold);
     }
 
     public Counts alwaysUsedTags() {

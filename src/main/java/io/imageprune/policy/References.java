@@ -9,6 +9,7 @@ import io.imageprune.graph.ReferrerEntry;
 import io.imageprune.reference.ExtractedReferences;
 import io.imageprune.reference.ImageRef;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -36,6 +37,12 @@ final class References {
     private final List<String> errors;
     /** {tags, images, pinned} counters of the extensions' always-counted holders the run applies. */
     private final List<Counts[]> extensionCounts = new ArrayList<>(3);
+    /**
+     * A cluster-wide run's young finished pods: asked key by key through the graph's index of them at this threshold
+     * (collecting them at each planning cost most of a targeted re-plan on a big cluster); null for a namespaced run.
+     */
+    private ReferenceGraph conditionalPods;
+    private Instant threshold;
 
     private References(Counts alwaysTags, Counts alwaysImages, Counts alwaysPinned, List<String> errors) {
         this.alwaysTags = alwaysTags;
@@ -50,11 +57,8 @@ final class References {
             refs = new References(graph.alwaysUsedTags(), graph.alwaysUsedImages(), graph.alwaysPinnedDigests(),
                     withIdentityProblems(withExtensionErrors(invalidReferences(graph.referrersWithErrors(), options),
                             graph, options), graph, ""));
-            for (ReferrerEntry pod : graph.conditionalPods()) {
-                if (pod.counts(options.threshold())) {
-                    refs.addExtra(pod.references());
-                }
-            }
+            refs.conditionalPods = graph;
+            refs.threshold = options.threshold();
         } else {
             List<ReferrerEntry> inNamespace = graph.referrers().stream()
                     .filter(e -> e.referrer().namespace().equals(options.namespace()))
@@ -184,7 +188,8 @@ final class References {
 
     boolean tagUsed(String namespace, String stream, String tag) {
         String key = namespace + "/" + stream + ":" + tag;
-        return alwaysTags.contains(key) || extraTags.contains(key) || inExtensions(0, key);
+        return alwaysTags.contains(key) || extraTags.contains(key) || inExtensions(0, key)
+                || conditionalPods != null && conditionalPods.conditionallyUsedTag(key, threshold);
     }
 
     private boolean inExtensions(int which, String key) {
@@ -198,11 +203,13 @@ final class References {
 
     boolean imageUsed(String namespace, String stream, String digest) {
         String key = namespace + "/" + stream + "@" + digest;
-        return alwaysImages.contains(key) || extraImages.contains(key) || inExtensions(1, key);
+        return alwaysImages.contains(key) || extraImages.contains(key) || inExtensions(1, key)
+                || conditionalPods != null && conditionalPods.conditionallyUsedImage(key, threshold);
     }
 
     boolean pinned(String digest) {
-        return alwaysPinned.contains(digest) || extraPinned.contains(digest) || inExtensions(2, digest);
+        return alwaysPinned.contains(digest) || extraPinned.contains(digest) || inExtensions(2, digest)
+                || conditionalPods != null && conditionalPods.conditionallyPinned(digest, threshold);
     }
 
     /**
