@@ -114,7 +114,7 @@ public final class ReplanBench {
         long c0 = THREADS.getCurrentThreadCpuTime();
         long first = bench.podDeleted();
         System.out.printf(Locale.ROOT, "first targeted pass (builds the graph's digest index): %.1f ms wall, %.1f ms "
-                + "CPU; heap after GC +%.0f MiB%n", first / 1e6, (THREADS.getCurrentThreadCpuTime() - c0) / 1e6,
+                + "CPU; heap after GC %+.0f MiB%n", first / 1e6, (THREADS.getCurrentThreadCpuTime() - c0) / 1e6,
                 (heapAfterGc() - heapBefore) / 1048576.0);
         System.out.println(bench.measure("pod deleted", bench::podDeleted, warmup, samples));
         System.out.println(bench.measure("new tag revision", bench::newRevision, warmup, samples));
