@@ -112,10 +112,11 @@ public final class ReplanBench {
                 (System.nanoTime() - start) / 1e9);
         long heapBefore = heapAfterGc();
         long c0 = THREADS.getCurrentThreadCpuTime();
-        long first = bench.podDeleted();
-        System.out.printf(Locale.ROOT, "first targeted pass (builds the graph's digest index): %.1f ms wall, %.1f ms "
-                + "CPU; heap after GC %+.0f MiB%n", first / 1e6, (THREADS.getCurrentThreadCpuTime() - c0) / 1e6,
-                (heapAfterGc() - heapBefore) / 1048576.0);
+        long t0 = System.nanoTime();
+        bench.graph.imagesHolding(bench.images.get(0));
+        System.out.printf(Locale.ROOT, "the graph's digest index, built once by the first targeted pass that follows a "
+                + "digest: %.1f ms wall, %.1f ms CPU, heap after GC %+.0f MiB%n", (System.nanoTime() - t0) / 1e6,
+                (THREADS.getCurrentThreadCpuTime() - c0) / 1e6, (heapAfterGc() - heapBefore) / 1048576.0);
         System.out.println(bench.measure("pod deleted", bench::podDeleted, warmup, samples));
         System.out.println(bench.measure("new tag revision", bench::newRevision, warmup, samples));
         System.out.println(bench.measure("planner only (Planner.of, no targets)", bench::plannerOnly, warmup, samples));
