@@ -14,6 +14,7 @@ import io.imageprune.reference.Identities;
 import io.imageprune.reference.ImageRef;
 import io.imageprune.reference.ReferrerReferences;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -54,6 +55,7 @@ public final class ReferenceGraph {
     private final Counts alwaysPinnedDigests = new Counts();
     /** Pods that count only while young: evaluated against each run's threshold. */
     private final Map<String, ReferrerEntry> conditionalPods = new HashMap<>();
+    private final ConditionalReferences conditionalReferences = new ConditionalReferences();
     private final Map<String, ReferrerEntry> referrersWithErrors = new HashMap<>();
     private final int[] referrersPerKind = new int[ReferrerKind.values().length];
     /** Images and streams carrying an identity that must not reach a URL ({@link Identities}), with the problems. */
@@ -61,6 +63,11 @@ public final class ReferenceGraph {
     private final Map<String, List<String>> unsafeStreams = new HashMap<>();
     /** Holders oc does not read and admin annotations on namespaces (issue 12); kept apart from oc's counters. */
     private final ExtensionHolders extensions = new ExtensionHolders();
+    /**
+     * Digest → images holding it, for targeted planning; built by the first {@link #imagesHolding} (a run that never
+     * plans a targeted pass, such as the {@code plan} command, never pays for it), then kept by every put and remove.
+     */
+    private volatile DigestHolders digestHolders;
 
     /**
      * Puts any model object the graph holds (Image, ImageStream, Referrer, LimitRange, CustomReferrer, Namespace),
@@ -93,6 +100,9 @@ public final class ReferenceGraph {
         removeImage(image.name());
         images.put(image.name(), image);
         namedButUnknown.remove(image.name());
+        if (digestHolders != null) {
+            digestHolders.add(image);
+        }
         List<String> problems = Identities.problems(image);
         if (!problems.isEmpty()) {
             unsafeImages.put(image.name(), problems);
@@ -123,6 +133,9 @@ public final class ReferenceGraph {
             return false;
         }
         unsafeImages.remove(name);
+        if (digestHolders != null) {
+            digestHolders.remove(old);
+        }
         if (revisionsByImage.containsKey(name)) {
             namedButUnknown.add(name);
         }
@@ -224,6 +237,7 @@ public final class ReferenceGraph {
             contributeReferences(entry.references(), 1);
         } else {
             conditionalPods.put(referrer.key(), entry);
+            conditionalReferences.add(entry);
         }
         extensions.putEphemeralContainers(referrer, entry.alwaysCounted());
     }
@@ -239,6 +253,8 @@ public final class ReferenceGraph {
         extensions.removeEphemeralContainers(key);
         if (conditionalPods.remove(key) == null) {
             contributeReferences(old.references(), -1);
+        } else {
+            conditionalReferences.remove(old);
         }
         return true;
     }
@@ -393,6 +409,21 @@ public final class ReferenceGraph {
         return Collections.unmodifiableCollection(conditionalPods.values());
     }
 
+    /** Whether a pod that counts only while young names the tag key ({@code ns/stream:tag}) and counts at the threshold. */
+    public boolean conditionallyUsedTag(String key, Instant threshold) {
+        return conditionalReferences.tagCounts(key, threshold);
+    }
+
+    /** The same for an image key ({@code ns/stream@digest}). */
+    public boolean conditionallyUsedImage(String key, Instant threshold) {
+        return conditionalReferences.imageCounts(key, threshold);
+    }
+
+    /** The same for a digest pinned by a container image or build source. */
+    public boolean conditionallyPinned(String digest, Instant threshold) {
+        return conditionalReferences.pinCounts(digest, threshold);
+    }
+
     public Counts alwaysUsedTags() {
         return alwaysUsedTags;
     }
@@ -417,6 +448,23 @@ public final class ReferenceGraph {
     }
 
     private static final RepositoryCounts EMPTY_REPOSITORY = new RepositoryCounts();
+
+    /**
+     * The images holding a digest: as a layer or config blob, or as their own manifest (the holders whose occurrences
+     * {@link #globalCount} counts), each once, in no particular order. Images whose blobs cannot be read are left out.
+     * The index is built at the first call; concurrent readers (under the read lock) build it once.
+     */
+    public List<Image> imagesHolding(String digest) {
+        DigestHolders holders = digestHolders;
+        return (holders != null ? holders : buildDigestHolders()).holders(digest);
+    }
+
+    private synchronized DigestHolders buildDigestHolders() {
+        if (digestHolders == null) {
+            digestHolders = DigestHolders.of(images.values(), globalCounts.size());
+        }
+        return digestHolders;
+    }
 
     /** Global count of a blob or manifest digest over all images (spec §7.2). */
     public int globalCount(String digest) {

@@ -388,8 +388,9 @@ public final class Planner {
 
     /**
      * Stage 2 for a targeted pass: the images to delete among the targets, plus every image a full run would delete
-     * that shares a blob with one of them (transitively). A blob is deleted when its last holder goes, so only this
-     * closure gives each image exactly the blob deletions of a full run.
+     * that shares with one of them (transitively) a digest the full run deletes ({@link DeletionComponent}). A blob is
+     * deleted when its last holder goes, so only this closure gives each image exactly the blob deletions of a full
+     * run. A targeted pass decides only the images it reaches ({@link ImageFactsOnDemand}), not the whole graph.
      *
      * @param targets image names to consider, or null for all
      */
@@ -401,18 +402,18 @@ public final class Planner {
             String name = graph.unreadableImages().stream().sorted().findFirst().orElseThrow();
             return ImageStage.aborted("image " + name + ": failed to read metadata for image " + name);
         }
-        Set<String> used = usedImages(streamsAfterStage1);
-        Set<String> pinned = options.keepPinnedImages() ? pinnedImages() : Set.of();
-        Set<String> protectedImages = protectedImagesAndChildren();
-        Set<String> unsafe = unsafeImagesAndChildren();
-        List<Image> deleted = new ArrayList<>();
-        for (Image image : graph.images()) {
-            if (decideImage(image, used, pinned, protectedImages, unsafe).removes()) {
-                deleted.add(image);
+        List<Image> deleted;
+        if (targets == null) {
+            ImageFacts facts = wholeGraphFacts(streamsAfterStage1);
+            deleted = new ArrayList<>();
+            for (Image image : graph.images()) {
+                if (decideImage(image, facts).removes()) {
+                    deleted.add(image);
+                }
             }
-        }
-        if (targets != null) {
-            deleted = sharingBlobsWith(targets, deleted);
+        } else {
+            ImageFacts facts = new ImageFactsOnDemand(graph, options, references, policies, streamsAfterStage1);
+            deleted = DeletionComponent.of(graph, targets, image -> decideImage(image, facts).removes());
         }
         // name order makes the attribution of a shared blob to one image, which matters on failures, repeatable
         deleted.sort(Comparator.comparing(Image::name));
@@ -440,68 +441,31 @@ public final class Planner {
      * meaningful when stage 2 runs (cluster-wide, no unreadable image); unknown names are left out.
      */
     public Map<String, Rule> imageRules(Map<String, ImageStream> streamsAfterStage1, Set<String> names) {
-        Set<String> used = usedImages(streamsAfterStage1);
-        Set<String> pinned = options.keepPinnedImages() ? pinnedImages() : Set.of();
-        Set<String> protectedImages = protectedImagesAndChildren();
-        Set<String> unsafe = unsafeImagesAndChildren();
+        ImageFacts facts = wholeGraphFacts(streamsAfterStage1);
         Map<String, Rule> rules = new HashMap<>();
         for (String name : names) {
             Image image = graph.image(name);
             if (image != null) {
-                rules.put(name, decideImage(image, used, pinned, protectedImages, unsafe));
+                rules.put(name, decideImage(image, facts));
             }
         }
         return rules;
     }
 
-    /** The deleted images reachable from the targets through shared blobs (a blob's holders are all deleted or none). */
-    private static List<Image> sharingBlobsWith(Set<String> targets, List<Image> deleted) {
-        Map<String, List<Image>> holders = new HashMap<>();
-        for (Image image : deleted) {
-            for (String digest : digestsHeld(image)) {
-                holders.computeIfAbsent(digest, k -> new ArrayList<>(2)).add(image);
-            }
-        }
-        Set<String> reached = new HashSet<>();
-        Deque<Image> pending = new ArrayDeque<>();
-        for (Image image : deleted) {
-            if (targets.contains(image.name()) && reached.add(image.name())) {
-                pending.add(image);
-            }
-        }
-        List<Image> component = new ArrayList<>();
-        while (!pending.isEmpty()) {
-            Image image = pending.pop();
-            component.add(image);
-            for (String digest : digestsHeld(image)) {
-                for (Image other : holders.get(digest)) {
-                    if (reached.add(other.name())) {
-                        pending.add(other);
-                    }
-                }
-            }
-        }
-        return component;
-    }
-
-    private static List<String> digestsHeld(Image image) {
-        List<String> blobs = image.blobs();
-        List<String> digests = new ArrayList<>(blobs.size() + 1);
-        digests.addAll(blobs);
-        digests.add(image.name());
-        return digests;
+    private ImageFacts wholeGraphFacts(Map<String, ImageStream> streamsAfterStage1) {
+        return ImageFacts.of(unsafeImagesAndChildren(), usedImages(streamsAfterStage1),
+                options.keepPinnedImages() ? pinnedImages() : Set.of(), protectedImagesAndChildren());
     }
 
     /**
      * An image whose identity must not reach a URL is kept with everything it names, whatever oc's rules say; then
      * spec §7.3 rules 1-3, then safety rule 1.
      */
-    private Rule decideImage(Image image, Set<String> used, Set<String> pinned, Set<String> protectedImages,
-                             Set<String> unsafe) {
-        if (unsafe.contains(image.name())) {
+    private Rule decideImage(Image image, ImageFacts facts) {
+        if (facts.unsafe(image.name())) {
             return graph.unsafeImage(image.name()) ? Rule.UNSAFE_IMAGE : Rule.NAMED_BY_UNSAFE_IMAGE;
         }
-        if (used.contains(image.name())) {
+        if (facts.used(image.name())) {
             return Rule.IMAGE_IN_STREAM;
         }
         if (!options.allImages() && !image.managed()) {
@@ -510,10 +474,10 @@ public final class Planner {
         if (!options.pruneOverSizeLimit() && image.created().isAfter(options.threshold())) {
             return Rule.YOUNG_IMAGE;
         }
-        if (protectedImages.contains(image.name())) {
+        if (facts.protectedImage(image.name())) {
             return Rule.PROTECTED_IMAGE;
         }
-        if (pinned.contains(image.name())) {
+        if (facts.pinned(image.name())) {
             return Rule.PINNED;
         }
         if (containment.containingImage(image.name()) != null) {

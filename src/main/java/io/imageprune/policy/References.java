@@ -9,6 +9,7 @@ import io.imageprune.graph.ReferrerEntry;
 import io.imageprune.reference.ExtractedReferences;
 import io.imageprune.reference.ImageRef;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -38,6 +39,12 @@ final class References {
     private final List<InvalidReferenceContainment.Held> invalid;
     /** {tags, images, pinned} counters of the extensions' always-counted holders the run applies. */
     private final List<Counts[]> extensionCounts = new ArrayList<>(3);
+    /**
+     * A cluster-wide run's young finished pods: asked key by key through the graph's index of them at this threshold
+     * (collecting them at each planning cost most of a targeted re-plan on a big cluster); null for a namespaced run.
+     */
+    private ReferenceGraph conditionalPods;
+    private Instant threshold;
 
     private References(Counts alwaysTags, Counts alwaysImages, Counts alwaysPinned,
                        List<InvalidReferenceContainment.Held> invalid, List<String> identityProblems) {
@@ -58,11 +65,8 @@ final class References {
         if (options.clusterWide()) {
             refs = new References(graph.alwaysUsedTags(), graph.alwaysUsedImages(), graph.alwaysPinnedDigests(),
                     invalid, identityProblems);
-            for (ReferrerEntry pod : graph.conditionalPods()) {
-                if (pod.counts(options.threshold())) {
-                    refs.addExtra(pod.references());
-                }
-            }
+            refs.conditionalPods = graph;
+            refs.threshold = options.threshold();
         } else {
             List<ReferrerEntry> inNamespace = graph.referrers().stream()
                     .filter(e -> e.referrer().namespace().equals(options.namespace()))
@@ -172,7 +176,8 @@ final class References {
 
     boolean tagUsed(String namespace, String stream, String tag) {
         String key = namespace + "/" + stream + ":" + tag;
-        return alwaysTags.contains(key) || extraTags.contains(key) || inExtensions(0, key);
+        return alwaysTags.contains(key) || extraTags.contains(key) || inExtensions(0, key)
+                || conditionalPods != null && conditionalPods.conditionallyUsedTag(key, threshold);
     }
 
     private boolean inExtensions(int which, String key) {
@@ -186,11 +191,13 @@ final class References {
 
     boolean imageUsed(String namespace, String stream, String digest) {
         String key = namespace + "/" + stream + "@" + digest;
-        return alwaysImages.contains(key) || extraImages.contains(key) || inExtensions(1, key);
+        return alwaysImages.contains(key) || extraImages.contains(key) || inExtensions(1, key)
+                || conditionalPods != null && conditionalPods.conditionallyUsedImage(key, threshold);
     }
 
     boolean pinned(String digest) {
-        return alwaysPinned.contains(digest) || extraPinned.contains(digest) || inExtensions(2, digest);
+        return alwaysPinned.contains(digest) || extraPinned.contains(digest) || inExtensions(2, digest)
+                || conditionalPods != null && conditionalPods.conditionallyPinned(digest, threshold);
     }
 
     /**

@@ -65,6 +65,17 @@ class BenchScriptsIT {
     }
 
     @Test
+    void replanScriptPrintsTheTargetedPassBesideTheWholeGraphOneAndTheSummary() throws Exception {
+        Result r = run(Map.of("SIZE", "tiny", "SAMPLES", "20", "WARMUP", "5", "SUMMARY_SAMPLES", "2"),
+                "bench/replan.sh", out.toString());
+        assertEquals(0, r.exit, r.toString());
+        for (String row : new String[] {"pod deleted [cpu]", "new tag revision [cpu]",
+                "pod deleted, whole-graph stage 2 [cpu]", "plan summary [cpu]", "the graph's digest index"}) {
+            assertTrue(r.stdout.contains(row), "row " + row + " in\n" + r);
+        }
+    }
+
+    @Test
     void replayScriptPrintsItsTableWithConsumerPerformance() throws Exception {
         InProcessKafka kafka = new InProcessKafka();
         String bootstrap = kafka.start().get("kafka.bootstrap.servers");

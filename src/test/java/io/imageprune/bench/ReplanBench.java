@@ -10,6 +10,7 @@ import io.imageprune.model.ReferrerKind;
 import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
 import io.imageprune.policy.Eligibility;
+import io.imageprune.policy.ImageStage;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
 import io.imageprune.policy.StreamPlan;
@@ -38,7 +39,13 @@ import java.util.SplittableRandom;
  * stage 2 on the due images plus the ones stage 1 releases, as {@code PruneRunner.planStage1}); undone outside the
  * clock. Events: a running pod deleted; a stream's tag given a new revision.
  *
- * <pre>ReplanBench FILE [--warmup N] [--samples N]</pre>
+ * <p>Each sample is timed on the wall clock and in the sampling thread's CPU time: on a machine shared with other
+ * work the wall clock also counts the time the thread waited for a core, the CPU time does not. The same run then
+ * measures, with fewer samples, the same events planned with a whole-graph stage 2 ({@code planImages(overrides)},
+ * every image decided): what a targeted pass cost before it started from its targets (issue 11), for a before/after
+ * from one run on one machine state.
+ *
+ * <pre>ReplanBench FILE [--warmup N] [--samples N] [--whole-graph-samples N]</pre>
  */
 public final class ReplanBench {
     static final Instant NOW = Instant.parse("2025-01-15T12:00:00Z");
@@ -54,6 +61,10 @@ public final class ReplanBench {
     private final List<String> images = new ArrayList<>();
     /** keeps the planner's result alive so that the JIT cannot drop the work */
     long sink;
+    /** the thread CPU time of the last sample's measured part */
+    private long lastCpuNanos;
+    /** the next samples plan stage 2 over the whole graph (the cost before targeted stage 2) */
+    boolean wholeGraphStageTwo;
 
     ReplanBench(ReferenceGraph graph) {
         this.graph = graph;
@@ -85,10 +96,12 @@ public final class ReplanBench {
     public static void main(String[] args) throws IOException {
         int warmup = 2000;
         int samples = 5000;
+        int wholeGraphSamples = 20;
         for (int i = 1; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 case "--samples" -> samples = Integer.parseInt(args[i + 1]);
+                case "--whole-graph-samples" -> wholeGraphSamples = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -97,9 +110,30 @@ public final class ReplanBench {
         System.out.printf(Locale.ROOT, "graph: %d images, %d streams, %d referrers, loaded in %.1f s%n",
                 bench.graph.imageCount(), bench.graph.streamCount(), bench.graph.referrerCount(),
                 (System.nanoTime() - start) / 1e9);
+        long heapBefore = heapAfterGc();
+        long c0 = THREADS.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        bench.graph.imagesHolding(bench.images.get(0));
+        System.out.printf(Locale.ROOT, "the graph's digest index, built once by the first targeted pass that follows a "
+                + "digest: %.1f ms wall, %.1f ms CPU, heap after GC %+.0f MiB%n", (System.nanoTime() - t0) / 1e6,
+                (THREADS.getCurrentThreadCpuTime() - c0) / 1e6, (heapAfterGc() - heapBefore) / 1048576.0);
         System.out.println(bench.measure("pod deleted", bench::podDeleted, warmup, samples));
         System.out.println(bench.measure("new tag revision", bench::newRevision, warmup, samples));
         System.out.println(bench.measure("planner only (Planner.of, no targets)", bench::plannerOnly, warmup, samples));
+        if (wholeGraphSamples > 0) {
+            bench.wholeGraphStageTwo = true;
+            int few = Math.max(1, wholeGraphSamples / 4);
+            System.out.println(bench.measure("pod deleted, whole-graph stage 2", bench::podDeleted, few,
+                    wholeGraphSamples));
+            System.out.println(bench.measure("new tag revision, whole-graph stage 2", bench::newRevision, few,
+                    wholeGraphSamples));
+        }
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     /** One sample: the nanoseconds of the measured part. */
@@ -108,32 +142,35 @@ public final class ReplanBench {
     }
 
     /**
-     * Wall-clock figures, then the CPU time of the sampling thread over the same samples (on a machine shared with
-     * other work the wall clock also counts the time the thread waited for a core).
+     * Wall-clock figures of the measured parts, the same for the thread's CPU time over them, and the share of the
+     * wall time the thread ran.
      */
     String measure(String name, Event event, int warmup, int samples) {
         for (int i = 0; i < warmup; i++) {
             event.sample();
         }
         long[] nanos = new long[samples];
+        long[] cpuNanos = new long[samples];
         long cpuStart = THREADS.getCurrentThreadCpuTime();
         long wallStart = System.nanoTime();
         for (int i = 0; i < samples; i++) {
             nanos[i] = event.sample();
+            cpuNanos[i] = lastCpuNanos;
         }
         double cpuShare = (THREADS.getCurrentThreadCpuTime() - cpuStart) / (double) (System.nanoTime() - wallStart);
-        Stats wall = Stats.of(nanos);
-        return wall.describe(name) + String.format(Locale.ROOT, "%n%-40s the thread ran %.0f%% of the wall time "
-                + "(mean CPU per sample, undo included: %.3f ms)", "", 100 * cpuShare,
-                (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e6 / samples);
+        return Stats.of(nanos).describe(name + " [wall]") + System.lineSeparator()
+                + Stats.of(cpuNanos).describe(name + " [cpu]") + String.format(Locale.ROOT,
+                "%n%-47s the thread ran %.0f%% of the wall time", "", 100 * cpuShare);
     }
 
     long podDeleted() {
         Referrer pod = pods.get(random.nextInt(pods.size()));
+        long c0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         graph.removeReferrer(pod.kind(), pod.namespace(), pod.name());
         replan(Eligibility.of(pod, null, KEEP_YOUNGER_THAN, NOW, this::streamsNaming));
         long t1 = System.nanoTime();
+        lastCpuNanos = THREADS.getCurrentThreadCpuTime() - c0;
         graph.putReferrer(pod);
         return t1 - t0;
     }
@@ -148,19 +185,24 @@ public final class ReplanBench {
         tags.set(0, new Tag(tag.name(), items));
         ImageStream after = new ImageStream(before.namespace(), before.name(), before.created(),
                 before.dockerImageRepository(), tags);
+        long c0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         graph.putStream(after);
         replan(Eligibility.of(before, after, KEEP_YOUNGER_THAN, NOW, this::streamsNaming));
         long t1 = System.nanoTime();
+        lastCpuNanos = THREADS.getCurrentThreadCpuTime() - c0;
         graph.putStream(before);
         return t1 - t0;
     }
 
     long plannerOnly() {
+        long c0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         Planner planner = Planner.of(graph, options);
         sink += planner.refuses() ? 1 : 0;
-        return System.nanoTime() - t0;
+        long t1 = System.nanoTime();
+        lastCpuNanos = THREADS.getCurrentThreadCpuTime() - c0;
+        return t1 - t0;
     }
 
     private Set<String> streamsNaming(String image) {
@@ -187,7 +229,9 @@ public final class ReplanBench {
             overrides.put(plan.repo(), plan.pruned());
             plan.removedRevisions().forEach(r -> released.add(r.image()));
         }
-        sink += planner.planImages(overrides, targets.imagesWith(released)).plans().size() + stage.plans().size();
+        ImageStage images = wholeGraphStageTwo ? planner.planImages(overrides)
+                : planner.planImages(overrides, targets.imagesWith(released));
+        sink += images.plans().size() + stage.plans().size();
     }
 
     /** Mean with a 99.9% confidence interval (as JMH reports it), percentiles, max. */
@@ -209,7 +253,7 @@ public final class ReplanBench {
         }
 
         String describe(String name) {
-            return String.format(Locale.ROOT, "%-40s n=%d  mean %.3f ± %.3f ms (99.9%% CI)  p50 %.3f  p99 %.3f  "
+            return String.format(Locale.ROOT, "%-47s n=%d  mean %.3f ± %.3f ms (99.9%% CI)  p50 %.3f  p99 %.3f  "
                     + "p99.9 %.3f  max %.3f ms", name, n, mean / 1e6, error / 1e6, p50 / 1e6, p99 / 1e6, p999 / 1e6,
                     max / 1e6);
         }

@@ -26,8 +26,11 @@ class ReplanBenchTest {
         String counts = bench.graphCounts();
         String pods = bench.measure("pod deleted", bench::podDeleted, 5, 20);
         String revisions = bench.measure("new tag revision", bench::newRevision, 5, 20);
-        assertTrue(pods.contains("n=20") && pods.contains("p99"), pods);
-        assertTrue(revisions.contains("n=20") && revisions.contains("p99"), revisions);
+        assertTrue(pods.matches("(?s).*\\[wall] +n=20 .*\\[cpu] +n=20 .*p99.*"), pods);
+        assertTrue(revisions.matches("(?s).*\\[wall] +n=20 .*\\[cpu] +n=20 .*p99.*"), revisions);
+        bench.wholeGraphStageTwo = true;
+        String before = bench.measure("pod deleted, whole-graph stage 2", bench::podDeleted, 1, 3);
+        assertTrue(before.matches("(?s).*\\[cpu] +n=3 .*"), before);
         assertTrue(bench.sink > 0, "the targeted passes planned something");
         assertEquals(counts, bench.graphCounts(), "every event undone");
     }

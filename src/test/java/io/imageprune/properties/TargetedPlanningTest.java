@@ -40,8 +40,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * partial run deletes something a full run keeps (or the other way round).
  *
  * <p>Stage 2 is the delicate one: a blob goes when its last holder goes, so an image's blob deletions depend on which
- * other images go with it. The expected targeted set is computed here independently, as the connected component
- * (through shared digests, an image's own name included) of the targets among the full run's deletions.
+ * other images go with it. The expected targeted set is computed here independently, as the connected component of
+ * the targets among the full run's deletions through the digests (an image's own name included) that the full run
+ * deletes: those whose holders all go. A digest a kept image holds is deleted by no one and ties nothing together.
  */
 class TargetedPlanningTest {
 
@@ -130,7 +131,7 @@ class TargetedPlanningTest {
             }
 
             // and nothing more than that closure: exactly the targets' component among the full run's deletions
-            Set<String> expected = component(targets, full.plans());
+            Set<String> expected = component(targets, full.plans(), holders);
             assertEquals(new TreeSet<>(expected), new TreeSet<>(targetedByName.keySet()),
                     ctx + ": targeted set is not the targets plus their blob-sharing deletions");
             assertEquals(full.plans().stream().filter(p -> expected.contains(p.name())).toList(), targeted.plans(),
@@ -208,7 +209,7 @@ class TargetedPlanningTest {
     }
 
     /** Digest → images holding it (layers and config from the spec's blob set, and the image's own manifest). */
-    private static Map<String, List<String>> holdersByDigest(List<Image> images) {
+    static Map<String, List<String>> holdersByDigest(java.util.Collection<Image> images) {
         Map<String, List<String>> holders = new HashMap<>();
         for (Image image : images) {
             holders.computeIfAbsent(image.name(), k -> new ArrayList<>()).add(image.name());
@@ -219,12 +220,19 @@ class TargetedPlanningTest {
         return holders;
     }
 
-    /** The images of {@code deleted} reachable from the targets through digests held in common. */
-    private static Set<String> component(Set<String> targets, List<ImagePlan> deleted) {
+    /**
+     * The images of {@code deleted} reachable from the targets through digests held in common whose holders are all
+     * deleted.
+     */
+    static Set<String> component(Set<String> targets, List<ImagePlan> deleted,
+                                         Map<String, List<String>> holders) {
+        Set<String> deletedNames = new HashSet<>();
+        deleted.forEach(plan -> deletedNames.add(plan.name()));
         Map<String, Set<String>> digestsOf = new HashMap<>();
         for (ImagePlan plan : deleted) {
             Set<String> digests = new HashSet<>(RandomCluster.blobsOf(plan.image()));
             digests.add(plan.name());
+            digests.removeIf(digest -> !deletedNames.containsAll(holders.get(digest)));
             digestsOf.put(plan.name(), digests);
         }
         Set<String> reached = new HashSet<>();
