@@ -140,6 +140,9 @@ public class StateConsumer {
     }
 
     private void consume() throws Exception {
+        // a broker that does not answer from here on is named unreachable after max-staleness, though no read of the
+        // end offsets has failed yet (creating the topics and reading its partitions wait longer)
+        live.connecting(Instant.now());
         topics.ensure();
         String topic = config.kafka().topic().state();
         // replay is a bulk read: larger fetches than the 1 MiB per partition default
