@@ -152,6 +152,9 @@ class KafkaThroughputBenchTest {
             comparePublishing(keys, values);
         }
 
+        // the state topic exists (the consumer made it): the channel assigns its partitions now
+        await().atMost(WAIT).until(() -> live.kafkaConnected() == 1);
+        channelConsumer.restart();
         // the state topic for the replays: the records once, then the marker that makes the graph synced
         for (int i = 0; i < n; i++) {
             statePublisher.publish(keys.get(i), values.get(i));

@@ -43,6 +43,7 @@ import java.util.function.Function;
 public class ChannelStateConsumer {
     public static final String CHANNEL = "imageprune-bench-state-in";
 
+    private final String topic;
     private final LiveGraph live;
     private final BatchApplier batches;
     private final KafkaClientService clients;
@@ -61,6 +62,7 @@ public class ChannelStateConsumer {
 
     public ChannelStateConsumer(ImagePruneConfig config, DeadLetters deadLetters, StateMetrics metrics,
                                 KafkaClientService clients) {
+        this.topic = config.kafka().topic().state();
         this.live = new LiveGraph(config);
         this.batches = new BatchApplier(config, live, deadLetters, metrics);
         this.clients = clients;
@@ -155,7 +157,11 @@ public class ChannelStateConsumer {
         live.markSynced();
     }
 
-    /** Forgets the graph and replays the topic from the beginning through the channel's own client. */
+    /**
+     * Forgets the graph and replays the topic from the beginning through the channel's own client: every partition
+     * the topic has now assigned again (the assignment of {@code assign-seek} is made when the channel starts, maybe
+     * before the topic exists) and sought to its beginning, on the polling thread.
+     */
     public void restart() {
         synchronized (this) {
             generation++;
@@ -163,7 +169,12 @@ public class ChannelStateConsumer {
             target = null;
         }
         live.reset("replaying through the channel");
-        java.util.function.Consumer<Consumer<String, byte[]>> seek = c -> c.seekToBeginning(c.assignment());
+        java.util.function.Consumer<Consumer<String, byte[]>> seek = c -> {
+            List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+        };
         consumer().runOnPollingThread(seek).await().atMost(Duration.ofSeconds(30));
     }
 
