@@ -21,6 +21,8 @@ final class Freshness {
     private final Duration maxMarkerAge;
 
     private Instant lastContact;
+    /** When the consumer began trying to reach the broker without having read the end offsets since. */
+    private Instant connectingSince;
     private long lag = -1;
     private SortedMap<Integer, Long> partitionLag = new TreeMap<>();
     private Instant unreachableSince;
@@ -51,6 +53,17 @@ final class Freshness {
         partitionLag = new TreeMap<>(lagPerPartition);
     }
 
+    /**
+     * The consumer starts (or starts again) to reach the broker. Until it reads the end offsets, a broker that does not
+     * answer for {@code max-staleness} counts as unreachable from the first such attempt on, as a broker lost later
+     * does: an outage at start is named, not "unknown".
+     */
+    synchronized void connecting(Instant at) {
+        if (connectingSince == null) {
+            connectingSince = at;
+        }
+    }
+
     /** The consumer read the end offsets: the broker is reachable and the lag is known. */
     synchronized void contact(Instant at, long lag) {
         if (unreachableSince != null) {
@@ -60,6 +73,7 @@ final class Freshness {
             unreachableCause = null;
         }
         lastContact = at;
+        connectingSince = null;
         this.lag = lag;
     }
 
@@ -165,7 +179,28 @@ final class Freshness {
             return "Kafka unreachable since " + lastContact + ": no answer to the state consumer for more than "
                     + "imageprune.state.max-staleness=" + maxStaleness;
         }
+        if (lastContact == null && unansweredSinceConnecting(now)) {
+            return "Kafka unreachable since " + connectingSince + ": no answer to the state consumer since it started "
+                    + "trying, for more than imageprune.state.max-staleness=" + maxStaleness;
+        }
         return null;
+    }
+
+    private boolean unansweredSinceConnecting(Instant now) {
+        return connectingSince != null && Duration.between(connectingSince, now).compareTo(maxStaleness) > 0;
+    }
+
+    /** Since when Kafka has not answered, when it counts as unreachable at {@code now}; else null. */
+    private Instant outageSince(Instant now) {
+        if (unreachable(now) == null) {
+            return null;
+        }
+        return unreachableSince != null ? unreachableSince : lastContact != null ? lastContact : connectingSince;
+    }
+
+    /** For the gauge: 1 connected, 0 unreachable (also since the start), -1 unknown (not tried for long enough). */
+    synchronized int connected(Instant now) {
+        return contactProblem(now) == null ? 1 : unreachable(now) != null ? 0 : -1;
     }
 
     /** Seconds since the end offsets were last read, -1 when never. */
@@ -182,9 +217,9 @@ final class Freshness {
     synchronized Map<String, Object> kafkaStatus(Instant now) {
         Map<String, Object> status = new LinkedHashMap<>();
         String contact = contactProblem(now);
-        status.put("state", lastContact == null && unreachableSince == null ? "UNKNOWN"
-                : contact == null ? "CONNECTED" : "UNREACHABLE");
-        status.put("unreachableSince", unreachableSince == null ? null : unreachableSince.toString());
+        Instant outage = outageSince(now);
+        status.put("state", contact == null ? "CONNECTED" : outage != null ? "UNREACHABLE" : "UNKNOWN");
+        status.put("unreachableSince", outage == null ? null : outage.toString());
         status.put("reason", contact);
         status.put("lastEndOffsetsRead", lastContact == null ? null : lastContact.toString());
         status.put("positionAgeSeconds", lastContact == null ? null : stalenessSeconds(now));

@@ -176,6 +176,16 @@ public class LiveGraph {
         return freshness.lag(partition, Instant.now());
     }
 
+    /** The consumer starts trying to reach the broker (see {@link Freshness#connecting(Instant)}). */
+    void connecting(Instant at) {
+        freshness.connecting(at);
+    }
+
+    /** 1 while the consumer reads the end offsets, 0 while Kafka is unreachable (from the start too), -1 unknown. */
+    public int kafkaConnected() {
+        return freshness.connected(Instant.now());
+    }
+
     /** The consumer could not read the end offsets. */
     void unreachable(Instant at, String cause) {
         freshness.unreachable(at, cause);

@@ -2,15 +2,10 @@ package io.imageprune.state;
 
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.kafka.KafkaClientConfig;
-import io.imageprune.kafka.RecordSignature;
-import io.imageprune.projection.ProjectionCodec;
-import io.imageprune.projection.ProjectionKeys;
-import io.imageprune.projection.SyncMarker;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.annotation.PreDestroy;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -45,10 +40,8 @@ public class StateConsumer {
     private final LiveGraph live;
     private final Map<String, Object> kafka;
     private final Topics topics;
-    private final DeadLetters deadLetters;
     private final StateMetrics metrics;
-    private final RecordApplier applier;
-    private final RecordSignature signing;
+    private final BatchApplier batches;
     /** What the container's own shutdown waits for the consumer thread when no one stopped it before. */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
     private final AtomicReference<KafkaConsumer<String, byte[]>> current = new AtomicReference<>();
@@ -62,10 +55,8 @@ public class StateConsumer {
         this.live = live;
         this.kafka = kafka;
         this.topics = topics;
-        this.deadLetters = deadLetters;
         this.metrics = metrics;
-        this.applier = new RecordApplier(new ProjectionCodec(), live::changed, live.unreadableKeys());
-        this.signing = RecordSignature.of(config.kafka().signing().keys().orElse(List.of()));
+        this.batches = new BatchApplier(config, live, deadLetters, metrics);
     }
 
     /**
@@ -140,6 +131,9 @@ public class StateConsumer {
     }
 
     private void consume() throws Exception {
+        // a broker that does not answer from here on is named unreachable after max-staleness, though no read of the
+        // end offsets has failed yet (creating the topics and reading its partitions wait longer)
+        live.connecting(Instant.now());
         topics.ensure();
         String topic = config.kafka().topic().state();
         // replay is a bulk read: larger fetches than the 1 MiB per partition default
@@ -168,17 +162,10 @@ public class StateConsumer {
             long nextCheck = 0;
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(config.state().pollTimeout());
-                SeenMarker[] marker = new SeenMarker[1];
                 replayed += records.count();
-                if (!records.isEmpty()) {
-                    metrics.batchApply().record(() -> live.write(graph -> {
-                        for (ConsumerRecord<String, byte[]> record : records) {
-                            apply(graph, record, marker);
-                        }
-                    }));
-                }
-                if (marker[0] != null) {
-                    if (live.marker(marker[0].marker(), marker[0].writtenAt())) {
+                BatchApplier.SeenMarker marker = records.isEmpty() ? null : batches.apply(records);
+                if (marker != null) {
+                    if (live.marker(marker.marker(), marker.writtenAt())) {
                         // the marker after a fault sits on one partition; the relisting it closes may still be
                         // unapplied on the others: the sync barrier again, to the end offsets read from now
                         live.markNotSynced("catching up with " + topic + " after a fault");
@@ -220,10 +207,6 @@ public class StateConsumer {
         }
     }
 
-    /** A sync marker applied from a record, and the record's timestamp (the marker's age is measured from it). */
-    private record SeenMarker(SyncMarker marker, Instant writtenAt) {
-    }
-
     /**
      * How often the end offsets are read while following the topic: often enough that a broker that stops answering
      * is noticed well within {@code max-staleness}.
@@ -262,31 +245,6 @@ public class StateConsumer {
             }
             live.unreachable(Instant.now(), e.getClass().getSimpleName() + ": " + e.getMessage());
             return null;
-        }
-    }
-
-    private void apply(io.imageprune.graph.ReferenceGraph graph, ConsumerRecord<String, byte[]> record,
-                       SeenMarker[] marker) {
-        try {
-            if (record.key() == null) {
-                throw new IllegalArgumentException("record without a key");
-            }
-            UntrustedRecordException.check(signing, record);
-            RecordApplier.Outcome outcome = applier.apply(graph, record.key(), record.value(),
-                    m -> marker[0] = new SeenMarker(m, Instant.ofEpochMilli(record.timestamp())));
-            metrics.applied(ProjectionKeys.parse(record.key()).kind(), outcome);
-        } catch (RuntimeException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            LOG.warnf("unreadable state record %s at %s-%d@%d sent to %s: %s", record.key(), record.topic(),
-                    record.partition(), record.offset(), config.kafka().topic().dlq(), reason);
-            metrics.bad(e instanceof UntrustedRecordException untrusted ? untrusted.reason()
-                    : e.getClass().getSimpleName());
-            // a record without a key names no object (and a compacted topic refuses it): nothing to wait for
-            if (record.key() != null) {
-                applier.unreadable(record.key(), reason,
-                        record.topic() + "-" + record.partition() + "@" + record.offset());
-            }
-            deadLetters.send(record, reason);
         }
     }
 

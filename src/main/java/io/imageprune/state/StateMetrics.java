@@ -26,7 +26,8 @@ public class StateMetrics {
     private final Map<String, Counter> applied = new ConcurrentHashMap<>();
     private final Map<String, Counter> bad = new ConcurrentHashMap<>();
     private final Timer batchApply;
-    private final AtomicInteger kafkaConnected = new AtomicInteger(-1);
+    /** The outcome of the last read of the end offsets, for logging only its changes. */
+    private final AtomicInteger lastRead = new AtomicInteger(-1);
     private final LiveGraph live;
     private final int configuredPartitions;
     private final Set<Integer> partitionsRegistered = ConcurrentHashMap.newKeySet();
@@ -54,8 +55,10 @@ public class StateMetrics {
                 .register(registry);
         Gauge.builder("imageprune.state.marker.age", live, LiveGraph::markerAgeSeconds).baseUnit("seconds")
                 .description("Age of the newest sync marker without a fault (-1: none read)").register(registry);
-        Gauge.builder("imageprune.state.kafka.connected", kafkaConnected, AtomicInteger::get)
-                .description("1 while the state consumer's last read of the end offsets succeeded").register(registry);
+        // from the graph's freshness, not from the reads alone: a broker down since the start is 0 after max-staleness
+        Gauge.builder("imageprune.state.kafka.connected", live, LiveGraph::kafkaConnected)
+                .description("1 while the state consumer reads the state topic's end offsets, 0 while Kafka is "
+                        + "unreachable (also since the start), -1 before the first attempt").register(registry);
         for (String kind : KINDS) {
             Gauge.builder("imageprune.state.objects", live, l -> l.objectsPerKind().getOrDefault(kind, 0))
                     .tag("kind", kind).description("Objects in the live graph").register(registry);
@@ -118,7 +121,7 @@ public class StateMetrics {
     /** Records whether the broker answered; true when that changed. */
     boolean kafkaReachable(boolean reachable) {
         int now = reachable ? 1 : 0;
-        return kafkaConnected.getAndSet(now) != now;
+        return lastRead.getAndSet(now) != now;
     }
 
     Timer batchApply() {

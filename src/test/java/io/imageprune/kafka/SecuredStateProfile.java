@@ -19,9 +19,14 @@ public class SecuredStateProfile implements QuarkusTestProfile {
         return Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The {@code kafka.*} settings of the listener the service uses. */
+    protected Map<String, String> kafka(SecuredKafka broker) {
+        return broker.scram(SecuredKafka.PASSWORD);
+    }
+
     @Override
     public Map<String, String> getConfigOverrides() {
-        Map<String, String> config = new HashMap<>(SecuredKafka.get().scram(SecuredKafka.PASSWORD));
+        Map<String, String> config = new HashMap<>(kafka(SecuredKafka.get()));
         config.put("imageprune.state.enabled", "true");
         config.put("imageprune.kafka.signing.keys", SIGNING_KEY + "," + PREVIOUS_KEY);
         return config;

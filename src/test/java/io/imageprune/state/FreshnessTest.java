@@ -75,6 +75,29 @@ class FreshnessTest {
     }
 
     @Test
+    void aBrokerThatNeverAnsweredSinceTheStartIsUnreachableAfterMaxStalenessNotUnknown() {
+        assertEquals(-1, freshness.connected(at(0)), "nothing tried yet");
+        freshness.connecting(at(1));
+        assertEquals(-1, freshness.connected(at(11)), "within max-staleness: not known yet");
+        assertEquals("UNKNOWN", freshness.kafkaStatus(at(11)).get("state"));
+        // a retry after a failed start does not move the start of the outage
+        freshness.reset();
+        freshness.connecting(at(8));
+        assertEquals(0, freshness.connected(at(12)));
+        assertEquals("UNREACHABLE", freshness.kafkaStatus(at(12)).get("state"));
+        assertEquals(at(1).toString(), freshness.kafkaStatus(at(12)).get("unreachableSince"));
+        assertTrue(freshness.problem(at(12)).startsWith("Kafka unreachable since " + at(1)), freshness.problem(at(12)));
+        freshness.contact(at(13), 0);
+        assertEquals(1, freshness.connected(at(13)));
+        assertEquals("CONNECTED", freshness.kafkaStatus(at(13)).get("state"));
+        // a later replay starts its own count
+        freshness.reset();
+        freshness.connecting(at(20));
+        assertEquals(-1, freshness.connected(at(25)));
+        assertEquals(0, freshness.connected(at(31)));
+    }
+
+    @Test
     void aFailedReadNamesTheOutageAtOnceAndTheNextMarkerMustBeNewerThanIt() {
         freshness.contact(at(1), 0);
         freshness.marker(MARKER, at(1));
