@@ -78,7 +78,8 @@ public class ClusterIngest {
     private final Object markerLock = new Object();
     /**
      * Held around every publish of a watch event and around a listing's tombstones, so that a listing never tombstones
-     * an object a watch event added after the listing looked at the stores (its record may already be on the topic).
+     * an object a watch event added after the listing looked at the stores (its record may already be on the topic),
+     * and around each object a relist republishes, so that it never republishes what a watch event deleted meanwhile.
      */
     private final Object eventLock = new Object();
     private Set<SharedIndexInformer<HasMetadata>> notWatchingBefore = Set.of();
@@ -258,16 +259,16 @@ public class ClusterIngest {
         Set<String> listed = new HashSet<>();
         Map<String, Integer> perKind = new TreeMap<>();
         for (SharedIndexInformer<HasMetadata> informer : informers) {
-            for (HasMetadata object : informer.getStore().list()) {
+            List<HasMetadata> snapshot = informer.getStore().list();
+            for (HasMetadata object : snapshot) {
                 String key = key(object);
                 if (key != null) {
                     listed.add(key);
                     perKind.merge(object.getKind(), 1, Integer::sum);
-                    if (republish) {
-                        watchedKinds.stream().filter(k -> k.kind().equals(object.getKind())).findFirst()
-                                .ifPresent(kind -> changed(kind, object, "relist"));
-                    }
                 }
+            }
+            if (republish) {
+                RelistRepublish.republish(snapshot, informer.getStore()::get, eventLock, this::republishOne);
             }
         }
         publisher.flush();
@@ -287,6 +288,11 @@ public class ClusterIngest {
         LOG.infof("%s the cluster (%s), removed %d objects deleted meanwhile, sync marker epoch %d",
                 republish ? "relisted" : "listed", perKind, tombstones, epoch);
         return new SyncMarker(config.ingest().id(), epoch, Instant.now(), perKind);
+    }
+
+    private void republishOne(HasMetadata object) {
+        watchedKinds.stream().filter(k -> k.kind().equals(object.getKind())).findFirst()
+                .ifPresent(kind -> changed(kind, object, "relist"));
     }
 
     // ------------------------------------------------------------------------------------ heartbeats and faults
