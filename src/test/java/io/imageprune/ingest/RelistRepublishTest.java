@@ -114,6 +114,54 @@ class RelistRepublishTest {
         assertEquals(Set.of("web"), compacted.keySet(), "the topic holds what the API holds; records: " + topic);
     }
 
+    /**
+     * The chaos soak's finding (seed 803048, invariant a): an informer's start completes before its handler has been
+     * handed the listed objects, so a first listing that left their publishing to the handler wrote its sync marker
+     * before some of them; the graph was fresh without a tag head's image and a run deleted that image's layers. The
+     * listing publishes the stores itself: every listed object precedes the marker however late the handler is.
+     */
+    @Test
+    void aListingPublishesEveryListedObjectBeforeItsMarkerWhileTheHandlerLags() throws Exception {
+        client.pods().inNamespace("shop").resource(pod("web")).create();
+        client.pods().inNamespace("shop").resource(pod("worker")).create();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        List<String> topic = java.util.Collections.synchronizedList(new ArrayList<>());
+        SharedIndexInformer<Pod> informer = client.pods().inNamespace("shop").runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                try {
+                    busy.await(); // a handler pool still busy with other kinds
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                topic.add(pod.getMetadata().getName());
+            }
+
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                topic.add(pod.getMetadata().getName());
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+            }
+        });
+        try {
+            informer.start().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(List.of(), topic, "the informer's start completed before its handler published anything");
+
+            RelistRepublish.republish(informer.getStore().list(), informer.getStore()::get, new Object(),
+                    pod -> topic.add(pod.getMetadata().getName()));
+            topic.add("marker");
+        } finally {
+            busy.countDown();
+            informer.close();
+        }
+        List<String> beforeMarker = topic.subList(0, topic.indexOf("marker"));
+        assertEquals(Set.of("web", "worker"), Set.copyOf(beforeMarker), "records before the marker: " + topic);
+    }
+
     private static Pod pod(String name) {
         return new PodBuilder().withNewMetadata().withName(name).withNamespace("shop").endMetadata()
                 .withNewSpec().addNewContainer().withName("c").withImage("registry/shop/web:latest").endContainer()
