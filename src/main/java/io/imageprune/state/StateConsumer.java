@@ -179,9 +179,10 @@ public class StateConsumer {
                 }
                 if (marker[0] != null) {
                     if (live.marker(marker[0].marker(), marker[0].writtenAt())) {
-                        // the marker after a fault sits on one partition; the relisting it closes may still be
-                        // unapplied on the others: the sync barrier again, to the end offsets read from now
-                        live.markNotSynced("catching up with " + topic + " after a fault");
+                        // the marker after a fault, or of a new listing, sits on one partition; the listing it
+                        // closes may still be unapplied on the others: the sync barrier again, to the end offsets
+                        // read from now
+                        live.markNotSynced("catching up with " + topic + " after a fault or a new listing");
                     }
                     markerPending = true;
                 }
