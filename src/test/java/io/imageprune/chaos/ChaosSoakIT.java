@@ -19,7 +19,13 @@ class ChaosSoakIT {
     @Test
     void noInUseImageDeletedAndNothingLostUnderChurnAndFaults() throws Exception {
         ChaosSoak.Settings settings = ChaosSoak.Settings.fromSystemProperties(Duration.ofSeconds(45), Duration.ofSeconds(10));
-        ChaosReport report = new ChaosSoak(settings).run();
+        ChaosReport report;
+        try {
+            report = new ChaosSoak(settings).run();
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError("seed " + settings.seed() + " (replay with -Dimageprune.chaos.seed="
+                    + settings.seed() + "): the soak could not complete: " + e, e);
+        }
         System.out.println(report.table());
         assertTrue(report.failures().isEmpty(), "seed " + report.seed() + " (replay with -Dimageprune.chaos.seed="
                 + report.seed() + "): " + String.join("\n", report.failures()));
