@@ -24,6 +24,8 @@ mkdir -p target/chaos
 LOG=target/chaos/maven-$(date -u +%Y%m%dT%H%M%SZ).log
 echo "$(nproc) cores; chaos soak for $ISO; started $(date -u +%FT%TZ); maven log $LOG" >&2
 set -m
+# a new schedule each run unless one is given (the IT alone keeps the build's fixed one)
+case " $* " in *imageprune.chaos.seed=*) ;; *) set -- "$@" -Dimageprune.chaos.seed=random;; esac
 ./mvnw -B -o verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ChaosSoakIT \
   -Dimageprune.chaos.duration="$ISO" -Dimageprune.chaos.quiet=PT60S -Dimageprune.chaos.converge=PT3M "$@" \
   > "$LOG" 2>&1 &

@@ -59,8 +59,11 @@ final class ChaosSoak {
      */
     record Settings(long seed, Duration duration, double churnPerSecond, Duration faultGap, Duration quietMinute,
                     Duration converge, boolean freshPlan, Path workDir) {
-        static Settings fromSystemProperties(Duration defaultDuration, Duration defaultQuiet) {
-            long seed = Long.getLong("imageprune.chaos.seed", System.nanoTime() % 1_000_000);
+        /** @param defaultSeed a number, or {@code random} (a new seed each run, printed) */
+        static Settings fromSystemProperties(Duration defaultDuration, Duration defaultQuiet, String defaultSeed) {
+            String seedSetting = System.getProperty("imageprune.chaos.seed", defaultSeed);
+            long seed = "random".equals(seedSetting) ? Math.floorMod(System.nanoTime(), 1_000_000L)
+                    : Long.parseLong(seedSetting);
             Duration duration = Duration.parse(System.getProperty("imageprune.chaos.duration", defaultDuration.toString()));
             double rate = Double.parseDouble(System.getProperty("imageprune.chaos.rate", "3"));
             Duration gap = Duration.parse(System.getProperty("imageprune.chaos.fault-gap", "PT6S"));
