@@ -22,9 +22,12 @@ case "$DURATION" in
 esac
 mkdir -p target/chaos
 LOG=target/chaos/maven-$(date -u +%Y%m%dT%H%M%SZ).log
+STARTED=$(mktemp -p target/chaos started.XXXXXX)
 echo "$(nproc) cores; chaos soak for $ISO; started $(date -u +%FT%TZ); maven log $LOG" >&2
 set -m
-./mvnw -B -o verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ChaosSoakIT -Dimageprune.chaos=true \
+# a new schedule each run unless one is given (the IT alone keeps the build's fixed one)
+case " $* " in *imageprune.chaos.seed=*) ;; *) set -- "$@" -Dimageprune.chaos.seed=random;; esac
+./mvnw -B -o verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ChaosSoakIT \
   -Dimageprune.chaos.duration="$ISO" -Dimageprune.chaos.quiet=PT60S -Dimageprune.chaos.converge=PT3M "$@" \
   > "$LOG" 2>&1 &
 MAVEN=$!
@@ -33,11 +36,12 @@ trap 'kill -TERM -- -$MAVEN 2>/dev/null || true; wait $MAVEN 2>/dev/null || true
 rc=0
 wait $MAVEN || rc=$?
 REPORT=$(ls -t target/chaos/*/report.txt 2>/dev/null | head -1 || true)
-if [ -n "$REPORT" ] && [ "$REPORT" -nt "$LOG" ]; then
+if [ -n "$REPORT" ] && [ "$REPORT" -nt "$STARTED" ]; then
   sed -n '/^=====/,/^----- timeline/p' "$REPORT" | sed '$d'
   echo "(full report with its timeline: $REPORT)"
 else
   grep -E 'ERROR|FAIL' "$LOG" | head -20
   echo "no report written; see $LOG" >&2
 fi
+rm -f "$STARTED"
 exit $rc

@@ -83,7 +83,8 @@ public class ClusterIngest {
     private final Object markerLock = new Object();
     /**
      * Held around every publish of a watch event and around a listing's tombstones, so that a listing never tombstones
-     * an object a watch event added after the listing looked at the stores (its record may already be on the topic).
+     * an object a watch event added after the listing looked at the stores (its record may already be on the topic),
+     * and around each object a relist republishes, so that it never republishes what a watch event deleted meanwhile.
      */
     private final Object eventLock = new Object();
     private Set<SharedIndexInformer<HasMetadata>> notWatchingBefore = Set.of();
@@ -254,27 +255,30 @@ public class ClusterIngest {
     }
 
     /**
-     * What follows a listing: tombstones for what the topic holds but the informers do not, after everything they
-     * hold reached the topic (republished first when {@code republish}).
+     * What follows a listing: everything the informers hold is published (again), then tombstones for what the topic
+     * holds but the informers do not. Also after the first listing, whose objects the informers' handlers publish as
+     * well: an informer hands its listed objects to its handler asynchronously, after its start has completed, so on a
+     * busy machine some were not yet published when the marker was written — the graph was synced and fresh without
+     * them, and a run deleted the layers of a tag head it did not know (the chaos soak, seed 803048). The duplicates
+     * cost a second record per object at start only.
      *
+     * @param relist whether this follows a fault (for the log)
      * @return the marker to write once nothing failed meanwhile
      */
-    private SyncMarker completeListing(boolean republish) {
+    private SyncMarker completeListing(boolean relist) {
         List<String> namespaces = List.copyOf(scope.namespaces());
         Set<String> listed = new HashSet<>();
         Map<String, Integer> perKind = new TreeMap<>();
         for (SharedIndexInformer<HasMetadata> informer : informers) {
-            for (HasMetadata object : informer.getStore().list()) {
+            List<HasMetadata> snapshot = informer.getStore().list();
+            for (HasMetadata object : snapshot) {
                 String key = key(object);
                 if (key != null) {
                     listed.add(key);
                     perKind.merge(object.getKind(), 1, Integer::sum);
-                    if (republish) {
-                        watchedKinds.stream().filter(k -> k.kind().equals(object.getKind())).findFirst()
-                                .ifPresent(kind -> changed(kind, object, "relist"));
-                    }
                 }
             }
+            RelistRepublish.republish(snapshot, informer.getStore()::get, eventLock, this::republishOne);
         }
         publisher.flush();
         Set<String> gone = new HashSet<>();
@@ -291,8 +295,13 @@ public class ClusterIngest {
         }
         publisher.flush();
         LOG.infof("%s the cluster (%s), removed %d objects deleted meanwhile, sync marker epoch %d",
-                republish ? "relisted" : "listed", perKind, tombstones, epoch);
+                relist ? "relisted" : "listed", perKind, tombstones, epoch);
         return new SyncMarker(config.ingest().id(), epoch, Instant.now(), perKind).withScope(scope);
+    }
+
+    private void republishOne(HasMetadata object) {
+        watchedKinds.stream().filter(k -> k.kind().equals(object.getKind())).findFirst()
+                .ifPresent(kind -> changed(kind, object, "relist"));
     }
 
     // ------------------------------------------------------------------------------------ heartbeats and faults

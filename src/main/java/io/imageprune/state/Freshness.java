@@ -28,6 +28,8 @@ final class Freshness {
     private Instant unreachableSince;
     private String unreachableCause;
     private SyncMarker newestMarker;
+    /** The highest listing epoch of any marker read: a marker above it closes a new listing. */
+    private long newestEpoch;
     private Instant newestMarkerAt;
     private Instant faultAt;
     private String fault;
@@ -88,8 +90,10 @@ final class Freshness {
     /**
      * A sync marker was applied; {@code writtenAt} is its record's timestamp.
      *
-     * @return whether it ends a fault: what was published before it (a relisting) may still be unapplied on other
-     *         partitions, so the caller must catch up with the end offsets as read now before trusting the graph
+     * @return whether it ends a fault or closes a new listing (a higher epoch: an ingest started, e.g. restarted after
+     *         a kill while this process kept its graph, whose markers had merely aged out): what was published before
+     *         it (the listing) may still be unapplied on other partitions, so the caller must catch up with the end
+     *         offsets as read now before trusting the graph
      */
     synchronized boolean marker(SyncMarker marker, Instant writtenAt) {
         if (marker.fault() != null) {
@@ -97,11 +101,13 @@ final class Freshness {
             return false;
         }
         boolean faulted = faultAt != null && (newestMarkerAt == null || !newestMarkerAt.isAfter(faultAt));
+        boolean newListing = newestMarker != null && marker.epoch() > newestEpoch;
+        newestEpoch = Math.max(newestEpoch, marker.epoch());
         if (newestMarkerAt == null || !writtenAt.isBefore(newestMarkerAt)) {
             newestMarker = marker;
             newestMarkerAt = writtenAt;
         }
-        return faulted && newestMarkerAt.isAfter(faultAt);
+        return newListing || faulted && newestMarkerAt.isAfter(faultAt);
     }
 
     /** The newest sync marker without a fault (by record time), or null. */
@@ -250,5 +256,6 @@ final class Freshness {
         partitionLag = new TreeMap<>();
         newestMarker = null;
         newestMarkerAt = null;
+        newestEpoch = 0;
     }
 }

@@ -166,9 +166,10 @@ public class StateConsumer {
                 BatchApplier.SeenMarker marker = records.isEmpty() ? null : batches.apply(records);
                 if (marker != null) {
                     if (live.marker(marker.marker(), marker.writtenAt())) {
-                        // the marker after a fault sits on one partition; the relisting it closes may still be
-                        // unapplied on the others: the sync barrier again, to the end offsets read from now
-                        live.markNotSynced("catching up with " + topic + " after a fault");
+                        // the marker after a fault, or of a new listing, sits on one partition; the listing it
+                        // closes may still be unapplied on the others: the sync barrier again, to the end offsets
+                        // read from now
+                        live.markNotSynced("catching up with " + topic + " after a fault or a new listing");
                     }
                     markerPending = true;
                 }

@@ -67,6 +67,7 @@ final class ApiServer implements AutoCloseable {
 
     /** Cuts every open connection and answers 410 Gone to any watch from before now: every informer lists again. */
     void goneWatches() {
+        dispatcher.listedSinceGone.clear();
         dispatcher.goneBelow = dispatcher.requestResourceVersion();
         relay.dropAll();
     }
@@ -125,6 +126,13 @@ final class ApiServer implements AutoCloseable {
         private static final Pattern WATCH_FROM = Pattern.compile("[?&]resourceVersion=(\\d+)");
         private final long base;
         volatile long goneBelow;
+        /**
+         * Resource paths listed since the watches went: a real API server's list returns its current version, from
+         * which a watch never gets 410. This mock's list may return a version below {@link #goneBelow}: without this,
+         * a kind (Builds) got 410 right after every list, for good — the ingests of the 30-minute soak of 2026-12-02
+         * (seed 663170) never completed a listing again and nothing was pruned.
+         */
+        final java.util.Set<String> listedSinceGone = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         GoneAwareDispatcher(long base) {
             this.base = base;
@@ -139,7 +147,11 @@ final class ApiServer implements AutoCloseable {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
             String path = request.getPath();
-            if ("GET".equals(request.getMethod()) && path.contains("watch=true")) {
+            String resource = path.split("\\?", 2)[0];
+            if ("GET".equals(request.getMethod()) && !path.contains("watch=true")) {
+                listedSinceGone.add(resource);
+            }
+            if ("GET".equals(request.getMethod()) && path.contains("watch=true") && !listedSinceGone.contains(resource)) {
                 Matcher from = WATCH_FROM.matcher(path);
                 if (from.find() && Long.parseLong(from.group(1)) != 0 && Long.parseLong(from.group(1)) < goneBelow) {
                     return new MockResponse().setResponseCode(410).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * are the test class path's (Kafka's own test kit brings {@code kafka_2.13}).
  */
 final class BrokerProcess implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
     private final Path home;
     private final Path properties;

@@ -59,8 +59,11 @@ final class ChaosSoak {
      */
     record Settings(long seed, Duration duration, double churnPerSecond, Duration faultGap, Duration quietMinute,
                     Duration converge, boolean freshPlan, Path workDir) {
-        static Settings fromSystemProperties(Duration defaultDuration, Duration defaultQuiet) {
-            long seed = Long.getLong("imageprune.chaos.seed", System.nanoTime() % 1_000_000);
+        /** @param defaultSeed a number, or {@code random} (a new seed each run, printed) */
+        static Settings fromSystemProperties(Duration defaultDuration, Duration defaultQuiet, String defaultSeed) {
+            String seedSetting = System.getProperty("imageprune.chaos.seed", defaultSeed);
+            long seed = "random".equals(seedSetting) ? Math.floorMod(System.nanoTime(), 1_000_000L)
+                    : Long.parseLong(seedSetting);
             Duration duration = Duration.parse(System.getProperty("imageprune.chaos.duration", defaultDuration.toString()));
             double rate = Double.parseDouble(System.getProperty("imageprune.chaos.rate", "3"));
             Duration gap = Duration.parse(System.getProperty("imageprune.chaos.fault-gap", "PT6S"));
@@ -218,7 +221,11 @@ final class ChaosSoak {
                 failures.add("(b) no convergence within " + settings.converge() + ": the plan still has "
                         + (plan == null ? "no answer" : plan.path("stats")));
             }
-            failures.addAll(sameAsAFreshListing(pruner, api, fresh));
+            List<String> differences = sameAsAFreshListing(pruner, api, fresh);
+            failures.addAll(differences);
+            if (!differences.isEmpty()) {
+                failures.addAll(keyDifferences(broker.bootstrap(), api));
+            }
         } catch (IllegalStateException e) {
             failures.add("(b) " + e.getMessage());
         } finally {
@@ -303,6 +310,51 @@ final class ChaosSoak {
         } while (!differences.isEmpty() && System.nanoTime() < deadline);
         return differences;
     }
+
+    /** Which objects the state topic holds that the API lacks, and the other way round: what (b) found, by name. */
+    private static List<String> keyDifferences(String bootstrap, ApiServer api) {
+        java.util.Set<String> topic = new java.util.TreeSet<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(STATE_TOPIC).stream()
+                    .map(p -> new TopicPartition(STATE_TOPIC, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() == null) {
+                        topic.remove(record.key());
+                    } else if (record.key() != null && !record.key().startsWith(io.imageprune.projection.ProjectionKeys.SYNC_MARKER + "/")) {
+                        topic.add(record.key());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            return List.of("(b) could not read " + STATE_TOPIC + " to name the differences: " + e);
+        }
+        java.util.Set<String> cluster = new java.util.TreeSet<>();
+        List<io.fabric8.kubernetes.api.model.HasMetadata> objects = new ArrayList<>(api.client().images().list().getItems());
+        objects.addAll(api.client().imageStreams().inAnyNamespace().list().getItems());
+        objects.addAll(api.client().pods().inAnyNamespace().list().getItems());
+        objects.addAll(api.client().apps().deployments().inAnyNamespace().list().getItems());
+        objects.addAll(api.client().builds().inAnyNamespace().list().getItems());
+        objects.addAll(api.client().limitRanges().inAnyNamespace().list().getItems());
+        objects.forEach(o -> cluster.add(o.getKind() + "/" + (o.getMetadata().getNamespace() == null ? ""
+                : o.getMetadata().getNamespace()) + "/" + o.getMetadata().getName()));
+        java.util.Set<String> extra = new java.util.TreeSet<>(topic);
+        extra.removeAll(cluster);
+        extra.removeIf(k -> LISTED_KINDS.stream().noneMatch(kind -> k.startsWith(kind + "/")));
+        java.util.Set<String> missing = new java.util.TreeSet<>(cluster);
+        missing.removeAll(topic);
+        return List.of("(b) the state topic holds what the API lacks: " + extra + "; the API holds what the topic lacks: "
+                + missing);
+    }
+
+    private static final List<String> LISTED_KINDS = List.of("Image", "ImageStream", "Pod", "Deployment", "Build",
+            "LimitRange");
 
     private static boolean nothingToDelete(JsonNode plan) {
         JsonNode stats = plan.path("stats");

@@ -47,6 +47,9 @@ final class InvariantChecker {
     private final Map<String, Finding> inUse = new ConcurrentHashMap<>();
     private final List<GateSample> gateSamples = new CopyOnWriteArrayList<>();
     private volatile long checks;
+    /** Wall-clock time of a {@code nanoTime}, so that a finding can be matched with the process logs. */
+    private final java.time.Instant wallBase = java.time.Instant.now();
+    private final long nanoBase = System.nanoTime();
 
     InvariantChecker(String registryUrl, FaultProxy proxy, ClusterChurn churn, Duration freshness) {
         this.registryUrl = registryUrl;
@@ -109,12 +112,17 @@ final class InvariantChecker {
                 String who = namedBy.get(e.getKey());
                 InUse kind = delete == null || delete.receivedNanos() > since + freshnessNanos ? InUse.VIOLATION
                         : delete.receivedNanos() >= since ? InUse.WITHIN_FRESHNESS_BOUND : InUse.REFERRER_AFTER_DELETE;
-                inUse.put(e.getKey() + " " + path, new Finding(kind, path + " (named by " + who + ", visible "
-                        + (now - since) / 1_000_000 + " ms; DELETE " + (delete == null ? "never received"
-                        : (delete.receivedNanos() - since) / 1_000_000 + " ms after it became visible") + ")"));
+                inUse.put(e.getKey() + " " + path, new Finding(kind, path + " (named by " + who + ", visible since "
+                        + wall(since) + ", " + (now - since) / 1_000_000 + " ms; DELETE " + (delete == null
+                        ? "never received" : "at " + wall(delete.receivedNanos()) + ", "
+                        + (delete.receivedNanos() - since) / 1_000_000 + " ms after it became visible") + ")"));
             }
         }
         checks++;
+    }
+
+    private java.time.Instant wall(long nanos) {
+        return wallBase.plusNanos(nanos - nanoBase);
     }
 
     private static void note(Map<String, long[]> named, Map<String, String> namedBy, String ref, long since, String who) {

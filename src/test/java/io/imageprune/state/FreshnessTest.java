@@ -40,6 +40,29 @@ class FreshnessTest {
                 "a heartbeat without a fault before it ends nothing");
     }
 
+    /**
+     * Roles split: the ingest process was killed and started again while this process kept its graph; no fault was
+     * read, the old markers merely aged out. The new listing's marker sits on one partition while the listing's
+     * records on the others may be unapplied: it must ask for the sync barrier, as a fault-ending marker does.
+     */
+    @Test
+    void theMarkerOfANewListingAsksForTheSyncBarrierWithoutAFault() {
+        freshness.contact(at(1), 0);
+        freshness.marker(MARKER, at(1));
+        assertFalse(freshness.marker(new SyncMarker("ingest-a", 1, T0, Map.of("Pod", 1)), at(3)),
+                "a heartbeat of the same listing");
+        freshness.contact(at(60), 0);
+        assertTrue(freshness.problem(at(60)).contains("more than imageprune.state.max-marker-age"),
+                freshness.problem(at(60)));
+        assertTrue(freshness.marker(new SyncMarker("ingest-b", 2, at(61), Map.of("Pod", 1)), at(61)),
+                "the restarted ingest's listing: catch up with the end offsets before trusting the graph");
+        assertNull(freshness.problem(at(62)));
+        assertFalse(freshness.marker(new SyncMarker("ingest-a", 1, T0, Map.of("Pod", 1)), at(62)),
+                "a late heartbeat of the older listing (two ingests during a rollout) asks for nothing");
+        assertFalse(freshness.marker(new SyncMarker("ingest-b", 2, at(61), Map.of("Pod", 1)), at(63)),
+                "the new listing's heartbeat");
+    }
+
     @Test
     void freshWithARecentContactAndARecentMarker() {
         freshness.contact(at(1), 3);
