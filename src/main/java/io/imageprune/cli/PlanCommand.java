@@ -274,7 +274,7 @@ public class PlanCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** oc's completion and validation of the flags (spec §1): only the flags given on the command line count. */
+    /** oc's completion and validation of the flags (algorithm §1): only the flags given on the command line count. */
     PruneOptions resolveOptions() {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         Duration age = null;

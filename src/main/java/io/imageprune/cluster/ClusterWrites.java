@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The API calls of a confirmed run (spec §6.2, §6.4, §7, §10.1), blocking: read a stream, write its status with the
- * revisions a plan removes, delete an image with grace period 0. Callers run these on worker threads.
+ * The API calls of a confirmed run (algorithm §6.2, §6.4, §7, §10.1), blocking: read a stream, write its status with
+ * the revisions a plan removes, delete an image with grace period 0. Callers run these on worker threads.
  */
 @ApplicationScoped
 public class ClusterWrites {

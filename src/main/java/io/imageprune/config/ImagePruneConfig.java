@@ -256,7 +256,7 @@ public interface ImagePruneConfig {
         boolean pruneOrphanSignatures();
     }
 
-    /** The image registry that runs delete from (spec §3); only used by confirmed runs with prune-registry on. */
+    /** The image registry that runs delete from (algorithm §3); only used by confirmed runs with prune-registry on. */
     interface Registry {
         /**
          * oc's --registry-url; empty: in the ImagePruner drop-in the image config's internal registry, else discovered

@@ -2,7 +2,7 @@ package io.imageprune.execute;
 
 import io.imageprune.policy.StreamPlan;
 
-/** Deleters that change nothing and always succeed: what a run without --confirm does (spec §10). */
+/** Deleters that change nothing and always succeed: what a run without --confirm does (algorithm §10). */
 public final class DryRun implements RegistryDeleter, ClusterWriter {
     @Override
     public void deleteLayerLink(String repo, String blob) {

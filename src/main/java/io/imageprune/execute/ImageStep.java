@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * oc's rules for one image of stage 2 (spec §7.3, §10): its global blobs first (layers and config, then its
+ * oc's rules for one image of stage 2 (algorithm §7.3, §10): its global blobs first (layers and config, then its
  * manifest blob), then the Image object, unless every blob deletion failed: then the Image object stays, so that a
  * later run finds its blobs again. A blob the registry cannot delete is left to its garbage collection and does not
  * keep the image. Every outcome goes to the run's ledger. Thread-safe.
@@ -60,7 +60,7 @@ public final class ImageStep {
         blob(digest, Outcome.LEFT_FOR_GC, LEFT_FOR_GC);
     }
 
-    /** Spec §7.3: false when every blob deletion failed; the Image object then stays for a later run. */
+    /** algorithm §7.3: false when every blob deletion failed; the Image object then stays for a later run. */
     public synchronized boolean mayDeleteImage() {
         return !(anyFailed && !anyDeleted);
     }

@@ -10,8 +10,8 @@ import io.imageprune.policy.StreamStage;
 
 
 /**
- * Carries out a plan with oc's failure semantics (spec §6.4, §7, §10), serially and in plan order, with safety rule
- * 2: a stream's status is written before any of its repository links is deleted, and a stream whose write failed
+ * Carries out a plan with oc's failure semantics (algorithm §6.4, §7, §10), serially and in plan order, with safety
+ * rule 2: a stream's status is written before any of its repository links is deleted, and a stream whose write failed
  * stays as listed, protecting its images in stage 2.
  */
 public final class PruneExecutor {

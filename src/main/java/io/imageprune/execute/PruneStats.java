@@ -3,7 +3,7 @@ package io.imageprune.execute;
 import java.util.ArrayList;
 import java.util.List;
 
-/** oc's six counters of successful actions (spec §10). */
+/** oc's six counters of successful actions (algorithm §10). */
 public record PruneStats(int deletedImages, int updatedImageStreams, int deletedImageStreamTagItems,
                          int deletedLayerLinks, int deletedManifestLinks, int deletedBlobs) {
 

@@ -1,7 +1,7 @@
 package io.imageprune.execute;
 
 /**
- * Deletions in the image registry (spec §10.1). An implementation treats "already gone" as success and throws for
+ * Deletions in the image registry (algorithm §10.1). An implementation treats "already gone" as success and throws for
  * anything else; the exception's message becomes the end of the recorded failure.
  */
 public interface RegistryDeleter {

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * The bookkeeping of one run, shared by the serial executor and the concurrent worker pool: oc's statistics and
- * failure texts (spec §6.4, §7, §10), the lists of attempted deletions, and one {@link ActionRecord} per action,
+ * failure texts (algorithm §6.4, §7, §10), the lists of attempted deletions, and one {@link ActionRecord} per action,
  * handed to a listener (the audit topic) as soon as its outcome is known. Thread-safe.
  */
 public final class RunLedger {

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What stage 1 leaves for stage 2 (spec §7.1): per stream whose write succeeded its written copy and the revisions it
- * lost, per stream that was gone null. A stream whose write failed, was saved or deferred has no entry: stage 2 sees
+ * What stage 1 leaves for stage 2 (algorithm §7.1): per stream whose write succeeded its written copy and the revisions
+ * it lost, per stream that was gone null. A stream whose write failed, was saved or deferred has no entry: stage 2 sees
  * it as listed, so it keeps protecting its images. Thread-safe.
  */
 public final class StageOne {

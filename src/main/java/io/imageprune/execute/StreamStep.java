@@ -5,7 +5,7 @@ import io.imageprune.policy.StreamPlan;
 import java.util.List;
 
 /**
- * oc's rules for one stream of stage 1 (spec §6.4, §7.1, §10, safety rule 2), whoever drives the calls: the status
+ * oc's rules for one stream of stage 1 (algorithm §6.4, §7.1, §10, safety rule 2), whoever drives the calls: the status
  * write comes first and ends in exactly one outcome; only a successful write lets the stream's repository links be
  * deleted; a gone stream drops out of stage 2, a failed, saved or deferred one stays as listed and keeps protecting
  * its images. Every outcome goes to the run's ledger, which turns it into oc's failure text and statistics.

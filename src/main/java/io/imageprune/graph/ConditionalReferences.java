@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The references of the pods that count only while young (finished pods, spec §5.3), by key: the pods naming each
+ * The references of the pods that count only while young (finished pods, algorithm §5.3), by key: the pods naming each
  * tag ({@code ns/stream:tag}), image ({@code ns/stream@digest}) and pinned digest. A run asks whether some pod naming
  * a key counts at its threshold, instead of collecting the references of every pod that counts at each planning
  * (which profiling showed as most of a targeted re-plan's time on a big cluster).

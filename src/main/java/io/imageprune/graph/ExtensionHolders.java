@@ -93,7 +93,7 @@ public final class ExtensionHolders {
         return remove(Source.CUSTOM_RESOURCE, kind + "/" + namespace + "/" + name);
     }
 
-    /** A pod's ephemeral containers count exactly when the pod does (spec §5.3's phase and age rule). */
+    /** A pod's ephemeral containers count exactly when the pod does (algorithm §5.3's phase and age rule). */
     void putEphemeralContainers(Referrer pod, boolean alwaysCounted) {
         remove(Source.EPHEMERAL_CONTAINERS, pod.key());
         if (pod.ephemeralContainers().isEmpty()) {

@@ -37,7 +37,7 @@ public final class ReferenceGraph {
     private final Map<String, ReferrerEntry> referrers = new HashMap<>();
     private final Map<String, Map<String, LimitRange>> limitRangesByNamespace = new HashMap<>();
 
-    /** Spec §7.2: over all images, each image's own digest and each of its blobs (duplicates counted). */
+    /** algorithm §7.2: over all images, each image's own digest and each of its blobs (duplicates counted). */
     private final Counts globalCounts = new Counts();
     private final Set<String> unreadableImages = new HashSet<>();
 
@@ -466,7 +466,7 @@ public final class ReferenceGraph {
         return digestHolders;
     }
 
-    /** Global count of a blob or manifest digest over all images (spec §7.2). */
+    /** Global count of a blob or manifest digest over all images (algorithm §7.2). */
     public int globalCount(String digest) {
         return globalCounts.get(digest);
     }

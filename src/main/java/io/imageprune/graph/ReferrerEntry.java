@@ -11,7 +11,7 @@ public record ReferrerEntry(Referrer referrer, ExtractedReferences references) {
 
     /**
      * Whether this referrer counts whatever the threshold: everything but pods, and pods that are Running or Pending.
-     * Other pods count only while young (spec §5.3), see {@link #counts(Instant)}.
+     * Other pods count only while young (algorithm §5.3), see {@link #counts(Instant)}.
      */
     public boolean alwaysCounted() {
         if (referrer.kind() != ReferrerKind.POD) {

@@ -10,15 +10,17 @@ import java.util.function.Function;
 
 /**
  * Reference counts inside one repository ({@code <namespace>/<stream>}), over every revision of the stream whose image
- * is known (spec §6.2): how many revisions hold each manifest and each blob. Stage 1 deletes a repository link when
- * its count reaches zero.
+ * is known (algorithm §6.2): how many revisions hold each manifest and each blob. Stage 1 deletes a repository link
+ * when its count reaches zero.
  */
 public final class RepositoryCounts {
     private final Counts manifests = new Counts();
     private final Counts blobs = new Counts();
     private int unreadableRevisions;
 
-    /** Spec §6.2: the counts of one stream copy (e.g. the copy just read from the API), images looked up as given. */
+    /**
+     * algorithm §6.2: the counts of one stream copy (e.g. the copy just read from the API), images looked up as given.
+     */
     public static RepositoryCounts of(ImageStream stream, Function<String, Image> images) {
         RepositoryCounts counts = new RepositoryCounts();
         for (Tag tag : stream.tags()) {

@@ -59,8 +59,8 @@ public record Image(String name, Instant created, boolean managed, String mediaT
     }
 
     /**
-     * The blobs this image holds in the registry besides its manifest (spec §8): every layer, duplicates kept, then
-     * the config for schema 2 and OCI image manifests.
+     * The blobs this image holds in the registry besides its manifest (algorithm §8): every layer, duplicates kept,
+     * then the config for schema 2 and OCI image manifests.
      *
      * @return the blob digests, or {@code null} when they cannot be known (a non-index image without metadata)
      */

@@ -2,7 +2,7 @@ package io.imageprune.model;
 
 /**
  * The kinds of objects whose image references protect stream revisions. The declaration order is the order in which
- * oc collects invalid-reference errors (spec §4.4), so it decides the text of the aggregate error.
+ * oc collects invalid-reference errors (algorithm §4.4), so it decides the text of the aggregate error.
  */
 public enum ReferrerKind {
     POD("Pod", "pod"),

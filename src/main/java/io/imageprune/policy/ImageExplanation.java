@@ -44,7 +44,9 @@ public record ImageExplanation(String image, Verdict verdict, Rule rule, String 
     /** The outcomes of stage 2 for the image; every value but DECIDED keeps it. */
     public enum Stage2 {
         DECIDED,
-        /** oc deletes no image in a namespaced run (spec §9), nor does a run on a graph of some namespaces only. */
+        /**
+         * oc deletes no image in a namespaced run (algorithm §9), nor does a run on a graph of some namespaces only.
+         */
         NAMESPACED,
         /** Some image has unreadable metadata, so stage 2 deletes nothing. */
         ABORTED,

@@ -4,8 +4,8 @@ import java.util.Set;
 
 /**
  * What stage 2 needs to know of an image beyond the image itself, each fact closed over manifest lists (a list's fact
- * holds for everything it names, and theirs): an unsafe identity, use by a remaining revision (spec §7.1), a pin by a
- * counted referrer (safety rule 1), the protect annotation. A full pass answers from whole-graph sets; a targeted
+ * holds for everything it names, and theirs): an unsafe identity, use by a remaining revision (algorithm §7.1), a pin
+ * by a counted referrer (safety rule 1), the protect annotation. A full pass answers from whole-graph sets; a targeted
  * pass asks image by image ({@link ImageFactsOnDemand}), so both decide through the one {@code decideImage}.
  */
 interface ImageFacts {

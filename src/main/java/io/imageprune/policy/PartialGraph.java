@@ -3,7 +3,7 @@ package io.imageprune.policy;
 import io.imageprune.model.NamespaceScope;
 
 /**
- * What a run leaves out when the graph does not cover every namespace (oc's namespace mode, docs/algorithm.md §9,
+ * What a run leaves out when the graph does not cover every namespace (oc's namespace mode, algorithm §9,
  * generalised to a set of namespaces): an image that only a workload outside the scope uses looks unreferenced, so
  * stage 2 is skipped and stage 1 prunes only the streams of the covered namespaces; an unknown scope covers none.
  */

@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * The options of {@code oc adm prune images} as a user gave them: null means "not given". {@link #resolve} applies
- * oc's completion and validation rules (spec §1), so the command line and the REST API decide alike.
+ * oc's completion and validation rules (algorithm §1), so the command line and the REST API decide alike.
  */
 public record PlanFlags(Integer keepTagRevisions, Duration keepYoungerThan, Boolean pruneOverSizeLimit,
                         Boolean allImages, Boolean pruneRegistry, String namespace,
@@ -45,7 +45,7 @@ public record PlanFlags(Integer keepTagRevisions, Duration keepYoungerThan, Bool
         if (keepTagRevisions != null && keepTagRevisions < 0) {
             throw new InvalidFlagsException("keep-tag-revisions", "--keep-tag-revisions must be greater than or equal to 0");
         }
-        // Giving --prune-over-size-limit (even =false) unsets the two age/count options (spec §1).
+        // Giving --prune-over-size-limit (even =false) unsets the two age/count options (algorithm §1).
         return PruneOptions.library(now,
                 sizeMode ? null : orDefault(keepYoungerThan, defaults.keepYoungerThan()),
                 sizeMode ? null : orDefault(keepTagRevisions, defaults.keepTagRevisions()),

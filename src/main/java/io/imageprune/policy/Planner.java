@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The two stages of {@code oc adm prune images} (spec §6 and §7) over a {@link ReferenceGraph}, plus safety rule 1.
- * Pure and deterministic: streams and images are visited in name order, time comes in through the options.
+ * The two stages of {@code oc adm prune images} (algorithm §6 and §7) over a {@link ReferenceGraph}, plus safety rule
+ * 1. Pure and deterministic: streams and images are visited in name order, time comes in through the options.
  */
 public final class Planner {
     private final ReferenceGraph graph;
@@ -152,9 +152,9 @@ public final class Planner {
     }
 
     /**
-     * Spec §6.2-6.3 on a copy of the stream just read from the API: counts come from that copy, references and images
-     * from the graph as it stands now. This is how a confirmed run re-decides a stream right before writing it, so a
-     * reference that appeared after planning keeps its revision. The references are read again for each call: the
+     * algorithm §6.2-6.3 on a copy of the stream just read from the API: counts come from that copy, references and
+     * images from the graph as it stands now. This is how a confirmed run re-decides a stream right before writing it,
+     * so a reference that appeared after planning keeps its revision. The references are read again for each call: the
      * planner's own are a snapshot wherever they are not the graph's live counters (namespaced runs, pods that count
      * only while young).
      *
@@ -173,8 +173,8 @@ public final class Planner {
     }
 
     /**
-     * Spec §6.1 and the unreadable-metadata skip of §6.2, after the stream whose identity must not reach a URL: the
-     * stream is left alone as a whole, or null.
+     * algorithm §6.1 and the unreadable-metadata skip of §6.2, after the stream whose identity must not reach a URL:
+     * the stream is left alone as a whole, or null.
      */
     private Rule streamSkip(ImageStream stream, RepositoryCounts counts) {
         if (!Identities.problems(stream).isEmpty()) {
@@ -323,7 +323,7 @@ public final class Planner {
         return signatures().describeSubject(tagName);
     }
 
-    /** Spec §6.3: the first matching rule decides. */
+    /** algorithm §6.3: the first matching rule decides. */
     private Rule ocRevisionRule(ImageStream stream, String tag, int rev, TagEvent item, References references) {
         // the stream's settings: the run's, unless an annotation keeps more (or, when allowed, less)
         ScopePolicies.StreamPolicy policy = policies.forStream(stream);
@@ -359,7 +359,9 @@ public final class Planner {
         return options.pruneOverSizeLimit() ? Rule.EXCEEDS_LIMITS : Rule.OLD_REVISION;
     }
 
-    /** Spec §6.5: some {@code openshift.io/Image} max.storage of the namespace is strictly below the image size. */
+    /**
+     * algorithm §6.5: some {@code openshift.io/Image} max.storage of the namespace is strictly below the image size.
+     */
     private boolean exceedsLimits(Image image, String namespace) {
         if (!image.hasMetadata()) {
             return false;
@@ -459,7 +461,7 @@ public final class Planner {
 
     /**
      * An image whose identity must not reach a URL is kept with everything it names, whatever oc's rules say; then
-     * spec §7.3 rules 1-3, then safety rule 1.
+     * algorithm §7.3 rules 1-3, then safety rule 1.
      */
     private Rule decideImage(Image image, ImageFacts facts) {
         if (facts.unsafe(image.name())) {
@@ -487,7 +489,7 @@ public final class Planner {
     }
 
     /**
-     * Spec §7.1: every image named by a remaining revision, then the children of kept manifest lists. oc walks the
+     * algorithm §7.1: every image named by a remaining revision, then the children of kept manifest lists. oc walks the
      * lists once in arbitrary order; following nested lists to the end is the outcome of its safest order.
      */
     private Set<String> usedImages(Map<String, ImageStream> streamsAfterStage1) {

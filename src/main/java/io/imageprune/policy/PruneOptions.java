@@ -8,16 +8,16 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The options of one pruning run, already resolved to what the algorithm uses (spec §5.1).
+ * The options of one pruning run, already resolved to what the algorithm uses (algorithm §5.1).
  *
  * @param threshold          revisions, streams, images and pods created strictly after it are young;
  *                           {@link Times#ZERO} when keep-younger-than is unset
  * @param keepTagRevisions   newest revisions per tag that are kept
- * @param pruneOverSizeLimit size mode (spec §6.3 rule 4, §6.5)
+ * @param pruneOverSizeLimit size mode (algorithm §6.3 rule 4, §6.5)
  * @param allImages          false: only images annotated as managed may be deleted
  * @param pruneRegistry      false: only API objects change, no registry deletion is planned
  * @param namespace          "" for the whole cluster; otherwise only that namespace is considered and no image
- *                           or blob is deleted (spec §9)
+ *                           or blob is deleted (algorithm §9)
  * @param invalidRefs        what an invalid reference or identity does to the run: stop it (oc's default), be
  *                           contained, or be ignored ({@code --ignore-invalid-refs})
  * @param keepPinnedImages   safety rule 1: never delete an image whose digest a counted referrer names
@@ -67,8 +67,8 @@ public record PruneOptions(Instant threshold, int keepTagRevisions, boolean prun
     }
 
     /**
-     * Options with the library's defaults for every value that is null (spec §5.1): no threshold, keep 0 revisions,
-     * no size mode, all images, registry pruning on, cluster-wide.
+     * Options with the library's defaults for every value that is null (algorithm §5.1): no threshold, keep 0
+     * revisions, no size mode, all images, registry pruning on, cluster-wide.
      */
     public static PruneOptions library(Instant now, Duration keepYoungerThan, Integer keepTagRevisions,
                                        Boolean pruneOverSizeLimit, Boolean allImages, Boolean pruneRegistry,
@@ -100,7 +100,7 @@ public record PruneOptions(Instant threshold, int keepTagRevisions, boolean prun
         return namespace.isEmpty();
     }
 
-    /** Stage 2 (images and blobs) runs only cluster-wide on a graph of the whole cluster (docs/algorithm.md §9). */
+    /** Stage 2 (images and blobs) runs only cluster-wide on a graph of the whole cluster (algorithm §9). */
     public boolean stageTwoRuns() {
         return clusterWide() && graphScope.all();
     }

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The references that count for one run (spec §5.3): used tags, used images, pinned digests and the invalid
+ * The references that count for one run (algorithm §5.3): used tags, used images, pinned digests and the invalid
  * references, for the run's threshold and namespace. Cluster-wide runs start from the graph's maintained counters and
  * add only the young pods; a namespaced run looks only at that namespace's referrers.
  */

@@ -10,7 +10,7 @@ public enum Rule {
     UNSAFE_STREAM(false, "the stream's namespace or name is not safe in a URL (an invalid reference, ignored): the "
             + "stream is left alone"),
     CONTAINED_INVALID_REFERENCE(false, "a contained invalid reference could name the stream: it is left alone"),
-    // stage 1, per revision (spec §6.3, in order)
+    // stage 1, per revision (algorithm §6.3, in order)
     YOUNG_REVISION(false, "the revision is younger than keep-younger-than"),
     YOUNG_REVISION_IN_SCOPE(false, "the revision is younger than the imageprune.io/keep-younger-than annotation on its "
             + "namespace or stream"),
@@ -36,7 +36,7 @@ public enum Rule {
             + "everything it names are kept"),
     NAMED_BY_UNSAFE_IMAGE(false, "a manifest list whose identity is not safe in a URL names the image: kept with "
             + "everything that list names"),
-    // stage 2, per image (spec §7.3, in order, then the safety rule)
+    // stage 2, per image (algorithm §7.3, in order, then the safety rule)
     IMAGE_IN_STREAM(false, "a remaining stream revision (or a kept manifest list) uses the image"),
     UNMANAGED(false, "the image is not managed by OpenShift and --all=false"),
     YOUNG_IMAGE(false, "the image is younger than keep-younger-than"),

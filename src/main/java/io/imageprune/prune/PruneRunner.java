@@ -285,7 +285,7 @@ public class PruneRunner {
         return Uni.createFrom().item(host);
     }
 
-    /** Spec §3: only a confirmed run that prunes the registry connects (and pings) it. */
+    /** algorithm §3: only a confirmed run that prunes the registry connects (and pings) it. */
     private Uni<RegistryCalls> connect(Uni<RegistryHost> host) {
         if (host == null) {
             return Uni.createFrom().item(RegistryCalls.NONE);

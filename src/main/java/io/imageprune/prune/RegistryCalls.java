@@ -4,7 +4,7 @@ import io.imageprune.registry.RegistryClient;
 import io.imageprune.registry.RegistryException;
 import io.smallrye.mutiny.Uni;
 
-/** The three registry deletions of spec §10.1 as a run makes them, once the registry answered its ping. */
+/** The three registry deletions of algorithm §10.1 as a run makes them, once the registry answered its ping. */
 public interface RegistryCalls extends AutoCloseable {
     /** What a dry run, or a run that leaves the registry alone, connects to. */
     RegistryCalls NONE = new RegistryCalls() {

@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Stage 1 of a run for one stream (spec §6.2-6.4, safety rules 2 and 4): read the stream, re-decide on that copy
+ * Stage 1 of a run for one stream (algorithm §6.2-6.4, safety rules 2 and 4): read the stream, re-decide on that copy
  * against the graph as it is now, take its links from the window's budget, write its status (again on a conflict),
  * then its links one after the other, each re-checked. What each outcome means is {@link StreamStep}'s to say.
  */
@@ -153,7 +153,7 @@ final class StageOneDriver {
     }
 
     /**
-     * Spec §6.2-6.4 with safety rule 2: read the stream, re-decide on that copy against the graph as it is now,
+     * algorithm §6.2-6.4 with safety rule 2: read the stream, re-decide on that copy against the graph as it is now,
      * write its status; on a conflict all of it again. Links are deleted by the caller only after this succeeded.
      *
      * @return whether the status was written

@@ -18,7 +18,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Stage 2 of a run (spec §7.2-7.3, safety rules 3 and 4): planned on the graph as it is after stage 1, checked
+ * Stage 2 of a run (algorithm §7.2-7.3, safety rules 3 and 4): planned on the graph as it is after stage 1, checked
  * against the per-run caps again, then per image its blobs and its Image object, each re-checked right before it is
  * sent, the image with its blobs taken from the window's budget as a whole. What each outcome means is
  * {@link ImageStep}'s to say.
@@ -124,7 +124,7 @@ final class StageTwoDriver {
 
     private Void deleteImage(PruneRun run, ImageStep step) {
         if (!step.mayDeleteImage()) {
-            // every blob deletion failed: the image stays for a later run (spec §7.3)
+            // every blob deletion failed: the image stays for a later run (algorithm §7.3)
             run.keep(step.name(), null);
             budget.giveBack(Instant.now(), DeletionCounts.IMAGE);
             return null;

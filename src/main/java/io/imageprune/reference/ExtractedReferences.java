@@ -27,7 +27,7 @@ public record ExtractedReferences(List<ImageRef> refs, List<InvalidReference> in
                 : Collections.unmodifiableSet(new LinkedHashSet<>(pinnedDigests));
     }
 
-    /** The invalid-reference messages in spec §4.4 format, in collection order. */
+    /** The invalid-reference messages in algorithm §4.4 format, in collection order. */
     public List<String> errors() {
         return invalid.isEmpty() ? List.of() : invalid.stream().map(InvalidReference::message).toList();
     }

@@ -3,7 +3,7 @@ package io.imageprune.reference;
 import java.util.Objects;
 
 /**
- * A reference that protects stream revisions (spec §4.3, §5.3): either an image stream tag
+ * A reference that protects stream revisions (algorithm §4.3, §5.3): either an image stream tag
  * {@code namespace/stream:tag} (the "used tags" map) or an image in a stream {@code namespace/stream@digest} (the
  * "used images" map). The registry host of the original pull spec plays no part.
  *

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param reference the string as written
  * @param namespace the namespace the reference is resolved in: an object reference's own namespace, else the holder's
  *                  ({@code ""} for a cluster-scoped holder)
- * @param message   the invalid-reference message in spec §4.4 format
+ * @param message   the invalid-reference message in algorithm §4.4 format
  */
 public record InvalidReference(String kind, String reference, String namespace, String message) {
     public InvalidReference {

@@ -3,7 +3,7 @@ package io.imageprune.reference;
 import java.util.Objects;
 
 /**
- * The parts of a successfully parsed pull spec, as library-go's {@code reference.Parse} returns them (spec §4.2).
+ * The parts of a successfully parsed pull spec, as library-go's {@code reference.Parse} returns them (algorithm §4.2).
  * Absent parts are empty strings, never null.
  *
  * @param registry  the registry host (with port), or the whole reference for a registry-only spec
@@ -28,8 +28,8 @@ public record ParsedReference(String registry, String namespace, String name, St
     }
 
     /**
-     * Whether the reference has exactly the {@code host/namespace/name} shape that the pruner understands (spec §4.3):
-     * a registry, a namespace, and a name without {@code /}.
+     * Whether the reference has exactly the {@code host/namespace/name} shape that the pruner understands (algorithm
+     * §4.3): a registry, a namespace, and a name without {@code /}.
      */
     public boolean isHostNamespaceName() {
         return !registry.isEmpty() && !namespace.isEmpty() && name.indexOf('/') < 0;

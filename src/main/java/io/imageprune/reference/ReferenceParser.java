@@ -2,7 +2,7 @@ package io.imageprune.reference;
 
 /**
  * The docker/distribution reference grammar as vendored by library-go ({@code reference.Parse}), with its exact error
- * texts (spec §4.1) and library-go's registry / namespace / name split (spec §4.2).
+ * texts (algorithm §4.1) and library-go's registry / namespace / name split (algorithm §4.2).
  *
  * <p>The grammar, anchored at both ends, is {@code NAME [":" TAG] ["@" DIGEST]} with
  * <pre>
@@ -152,8 +152,8 @@ public final class ReferenceParser {
     }
 
     /**
-     * library-go's split of the matched name (spec §4.2): registry-only, name-only, or registry + rest; then namespace
-     * from the rest.
+     * library-go's split of the matched name (algorithm §4.2): registry-only, name-only, or registry + rest; then
+     * namespace from the rest.
      */
     private static ParsedReference split(String spec, int nameEnd, String tag, String id) {
         int slash = spec.indexOf('/');

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The pruner's reading of a referrer's image references (spec §4.3, §4.4, §5.3), mirroring oc's
+ * The pruner's reading of a referrer's image references (algorithm §4.3, §4.4, §5.3), mirroring oc's
  * {@code analyzeReferencesFromPodSpec}, {@code analyzeImageReference} and {@code analyzeReferencesFromBuildStrategy}.
  *
  * <p>This class does not decide whether the referrer counts at all (the pod phase / age filter): the caller does.
@@ -52,7 +52,7 @@ public final class ReferrerReferences {
     }
 
     /**
-     * The error text of spec §4.4: {@code <resource>/<name>[ namespace=<ns>][: <subreferrer>]: invalid <kind>
+     * The error text of algorithm §4.4: {@code <resource>/<name>[ namespace=<ns>][: <subreferrer>]: invalid <kind>
      * reference "<string>": <cause>}, strings quoted Go-style.
      *
      * @param subreferrer {@code container <name>}, {@code init container <name>}, or empty for builds

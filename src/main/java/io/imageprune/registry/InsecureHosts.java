@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * When oc allows plain HTTP or unverified TLS to the registry (spec §3 step 2), including library-go's
+ * When oc allows plain HTTP or unverified TLS to the registry (algorithm §3 step 2), including library-go's
  * {@code IsPrivateAddress} with its exact edge cases.
  */
 public final class InsecureHosts {

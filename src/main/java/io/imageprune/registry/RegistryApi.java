@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.Closeable;
 
 /**
- * The registry endpoints oc uses (spec §10.1, §3 step 4). Answers come back as {@link Response} whatever their
+ * The registry endpoints oc uses (algorithm §10.1, §3 step 4). Answers come back as {@link Response} whatever their
  * status (the default exception mapper is off) because oc's rules need the raw status. Repository names and digests
  * arrive already percent-encoded by {@link RegistryClient} ({@link PathSegments}), hence {@code @Encoded}: a
  * repository is {@code <namespace>/<name>} and its slash must stay a slash. Call these only through the client.

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Deletions in one pinged registry (spec §10.1), with oc's answer rules ({@link RegistryResponses}) and a
+ * Deletions in one pinged registry (algorithm §10.1), with oc's answer rules ({@link RegistryResponses}) and a
  * per-request time limit. Every returned {@link Uni} is lazy and sends a new request on each subscription, so a
  * caller may retry by resubscribing when {@link RegistryException#retryable()}.
  */

@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Opens a pinged {@link RegistryClient} for a confirmed run with registry pruning on (spec §3): host from
+ * Opens a pinged {@link RegistryClient} for a confirmed run with registry pruning on (algorithm §3): host from
  * configuration or discovery, oc's insecure rule, credentials from the token file, then the ping that fixes the
  * scheme. A new connection per run re-reads the token, which the kubelet rotates.
  */

@@ -12,7 +12,9 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
-/** oc's {@code DetermineRegistryHost}: the registry host when no {@code --registry-url} is given (spec §3 step 1). */
+/**
+ * oc's {@code DetermineRegistryHost}: the registry host when no {@code --registry-url} is given (algorithm §3 step 1).
+ */
 public final class RegistryHosts {
     static final String PREFIX = "unable to find the remote registry host: ";
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * oc's registry ping (spec §3 step 4), which fixes the scheme of the registry URL. Asynchronous: {@link #ping}
+ * oc's registry ping (algorithm §3 step 4), which fixes the scheme of the registry URL. Asynchronous: {@link #ping}
  * returns a lazy {@link Uni} that emits {@code scheme://host} or fails with a {@link RegistryException} whose message
  * is oc's complete text, starting "failed to ping registry &lt;host&gt;: ".
  */
@@ -40,7 +40,7 @@ public final class RegistryPinger {
     /**
      * @param registry      the host, optionally with an explicit {@code http://} or {@code https://}, which is then
      *                      the only scheme tried
-     * @param insecure      whether http may follow https (spec §3 step 2)
+     * @param insecure      whether http may follow https (algorithm §3 step 2)
      * @param urlConfigured the host came from configuration (oc's --registry-url): no "reachable route" hint then
      */
     public Uni<String> ping(String registry, boolean insecure, boolean urlConfigured) {

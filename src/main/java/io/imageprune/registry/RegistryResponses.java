@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** oc's {@code deleteFromRegistry} answer rules (spec §10.1), apart from any HTTP library. */
+/** oc's {@code deleteFromRegistry} answer rules (algorithm §10.1), apart from any HTTP library. */
 public final class RegistryResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How to talk to one registry (spec §3 step 3): TLS trust, credentials and timeouts; opens a {@link RegistryApi} for
- * a base URL that is only known at run time (after discovery and ping). Holds the token, so it has no
+ * How to talk to one registry (algorithm §3 step 3): TLS trust, credentials and timeouts; opens a {@link RegistryApi}
+ * for a base URL that is only known at run time (after discovery and ping). Holds the token, so it has no
  * {@code toString} that could show it.
  */
 public final class RegistryTransport {

@@ -1,6 +1,6 @@
 package io.imageprune.registry;
 
-/** oc's {@code validateRegistryURL} for {@code --registry-url} (spec §1, rejected combination 3). */
+/** oc's {@code validateRegistryURL} for {@code --registry-url} (algorithm §1, rejected combination 3). */
 public final class RegistryUrls {
     public static final String ERR_PATH = "no path after <host>[:<port>] is allowed";
     public static final String ERR_QUERY = "no query arguments are allowed after <host>[:<port>]";

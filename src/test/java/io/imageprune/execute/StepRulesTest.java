@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The rules every driver of a run follows, whatever calls it makes: safety rule 2 and spec §7.3. */
+/** The rules every driver of a run follows, whatever calls it makes: safety rule 2 and algorithm §7.3. */
 class StepRulesTest {
     private static final String IMAGE = "sha256:" + "a".repeat(64);
     private static final String LAYER = "sha256:" + "b".repeat(64);

@@ -17,12 +17,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An independent, deliberately naive restatement of spec §6 and §7 (plus safety rule 1) over a {@link RandomCluster},
- * using the cluster's own reading of its referrers. It is written from the spec, not from the planner, and computes
- * whole sets at once instead of counting down.
+ * An independent, deliberately naive restatement of algorithm §6 and §7 (plus safety rule 1) over a {@link
+ * RandomCluster}, using the cluster's own reading of its referrers. It is written from the spec, not from the planner,
+ * and computes whole sets at once instead of counting down.
  *
  * <p>Documented choices: children of kept manifest lists are followed to any depth, which is the planner's stated
- * "safest order" outcome of oc's single arbitrary-order pass (spec §7.1); and safety rule 1 keeps pinned images
+ * "safest order" outcome of oc's single arbitrary-order pass (algorithm §7.1); and safety rule 1 keeps pinned images
  * together with the children (to any depth) of pinned manifest lists.
  */
 final class Oracle {
@@ -159,7 +159,7 @@ final class Oracle {
         return new Expected(removed, pruned, images, layerLinks, manifestLinks, blobs);
     }
 
-    /** Spec §7.1: images of remaining revisions of all streams, plus (transitively) children of kept indexes. */
+    /** algorithm §7.1: images of remaining revisions of all streams, plus (transitively) children of kept indexes. */
     static Set<String> usedAfterStage1(RandomCluster c, Map<String, ImageStream> pruned) {
         Set<String> used = new HashSet<>();
         for (ImageStream s : c.streams) {
@@ -181,7 +181,7 @@ final class Oracle {
         return used;
     }
 
-    /** Spec §6.5. */
+    /** algorithm §6.5. */
     private static boolean exceeds(RandomCluster c, Image img, String namespace) {
         if (!img.hasMetadata()) {
             return false;

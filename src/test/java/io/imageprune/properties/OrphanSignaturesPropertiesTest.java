@@ -130,7 +130,7 @@ class OrphanSignaturesPropertiesTest {
         }
     }
 
-    /** Stage 1 leaves the whole stream alone (spec §6.1-6.2, and an identity not safe in a URL). */
+    /** Stage 1 leaves the whole stream alone (algorithm §6.1-6.2, and an identity not safe in a URL). */
     private static boolean skipped(RandomCluster c, ImageStream s, PruneOptions o) {
         return !o.pruneOverSizeLimit() && s.created().isAfter(o.threshold()) || c.streamUnreadable(s)
                 || !Identities.problems(s).isEmpty();

@@ -53,13 +53,13 @@ public final class RandomCluster {
      *
      * @param pinned    every digest named by a container image / DockerImage source containing {@code @<digest>}, and
      *                  the id of an ImageStreamImage source (safety rule 1)
-     * @param tagRefs   {@code ns/stream:tag} keys (spec §4.3: host/ns/name without digest, ImageStreamTag sources)
+     * @param tagRefs   {@code ns/stream:tag} keys (algorithm §4.3: host/ns/name without digest, ImageStreamTag sources)
      * @param imageRefs {@code ns/stream@digest} keys (host/ns/name with digest, ImageStreamImage sources)
      * @param invalid   some string of the referrer is an invalid reference (none of them contains a digest)
      */
     public record Facts(Referrer referrer, Set<String> pinned, Set<String> tagRefs, Set<String> imageRefs,
                         boolean invalid) {
-        /** Spec §5.3: non-pods always; pods when Running/Pending or created not before the threshold. */
+        /** algorithm §5.3: non-pods always; pods when Running/Pending or created not before the threshold. */
         public boolean counts(Instant threshold) {
             if (referrer.kind() != ReferrerKind.POD) {
                 return true;
@@ -123,7 +123,7 @@ public final class RandomCluster {
     }
 
     /**
-     * Spec §6.2: a stream with a revision whose (existing) image has no computable blob list is left alone.
+     * algorithm §6.2: a stream with a revision whose (existing) image has no computable blob list is left alone.
      */
     public boolean streamUnreadable(ImageStream s) {
         for (Tag t : s.tags()) {
@@ -193,7 +193,9 @@ public final class RandomCluster {
         return out;
     }
 
-    /** Spec §8, computed here: layers (duplicates kept), then the config for schema 2 / OCI image manifests only. */
+    /**
+     * algorithm §8, computed here: layers (duplicates kept), then the config for schema 2 / OCI image manifests only.
+     */
     public static List<String> blobsOf(Image image) {
         List<String> out = new ArrayList<>();
         image.layers().forEach(l -> out.add(l.name()));

@@ -103,7 +103,7 @@ class EventDrivenPruneTest {
         assertNotNull(client.images().withName(v2.manifestDigest()).get());
         assertEquals(List.of(v2.manifestDigest()), client.imageStreams().inNamespace("ns1").withName("app").get()
                 .getStatus().getTags().get(0).getItems().stream().map(TagEvent::getImage).toList());
-        // the openshift flavour removes the image's own blobs from global storage (spec §10.1 request shapes)
+        // the openshift flavour removes the image's own blobs from global storage (algorithm §10.1 request shapes)
         for (String digest : List.of(v1.layers().get(1).digest(), v1.configDigest(), v1.manifestDigest())) {
             assertEquals(1, proxy.requests("DELETE", Pattern.quote("/admin/blobs/" + digest)).size(), digest);
         }
@@ -129,7 +129,7 @@ class EventDrivenPruneTest {
         // four attempts for each of its three blobs, all answered 500
         await().atMost(WAIT).until(() -> proxy.requests("DELETE", f1Blobs).size() >= 12 && runFailedOn(f1));
 
-        assertNotNull(client.images().withName(f1.manifestDigest()).get(), "kept for a later run (spec §7.3)");
+        assertNotNull(client.images().withName(f1.manifestDigest()).get(), "kept for a later run (algorithm §7.3)");
         assertEquals(404, pusher.manifestStatus("ns2/fail", f1.manifestDigest()), "stage 1 did its part");
     }
 

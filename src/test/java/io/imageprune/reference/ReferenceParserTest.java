@@ -44,7 +44,7 @@ class ReferenceParserTest {
         return String.valueOf(c).repeat(n);
     }
 
-    // ---- spec §4.2 examples ----
+    // ---- algorithm §4.2 examples ----
 
     @Test
     void specExampleRegistryNamespaceNameDigest() {
@@ -103,7 +103,7 @@ class ReferenceParserTest {
         assertEquals(d512, parse("r.io/a/b@" + d512).id());
     }
 
-    // ---- splitting, spec §4.2 ----
+    // ---- splitting, algorithm §4.2 ----
 
     @Test
     void localhostAloneAsFirstComponentIsRegistry() {
@@ -224,7 +224,7 @@ class ReferenceParserTest {
         assertEquals("invalid reference format", error(s));
     }
 
-    // ---- errors, spec §4.1, in their order ----
+    // ---- errors, algorithm §4.1, in their order ----
 
     @Test
     void emptyString() {
