@@ -146,10 +146,7 @@ public class StateConsumer {
             if (!running) {
                 return;
             }
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
+            List<TopicPartition> partitions = partitionsOf(consumer, topic);
             consumer.assign(partitions);
             metrics.partitions(partitions.stream().map(TopicPartition::partition).toList());
             consumer.seekToBeginning(partitions);
@@ -206,6 +203,27 @@ public class StateConsumer {
         } finally {
             current.set(null);
         }
+    }
+
+    /**
+     * The topic's partitions. Right after the topic is created the client's metadata may not list them yet (an empty
+     * answer, not an error): asked again for a bounded time instead of failing the replay and waiting to start over.
+     */
+    private List<TopicPartition> partitionsOf(KafkaConsumer<String, byte[]> consumer, String topic) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        while ((infos == null || infos.isEmpty()) && running && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(200));
+            infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        }
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("the broker lists no partitions of " + topic + " within 30 s");
+        }
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : infos) {
+            partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        return partitions;
     }
 
     /**
