@@ -241,6 +241,7 @@ public final class Planner {
         if (removed.isEmpty()) {
             return null;
         }
+        keepLinksTheKeptRevisionsPull(keptTags, layerLinks, manifestLinks);
         Set<String> remainingTagNames = new HashSet<>();
         keptTags.forEach(t -> remainingTagNames.add(t.name()));
         List<String> removedTags = new ArrayList<>();
@@ -252,6 +253,42 @@ public final class Planner {
         ImageStream pruned = stream.withTags(keptTags);
         return new StreamPlan(stream, pruned, List.copyOf(removed), List.copyOf(removedTags),
                 List.copyOf(layerLinks), List.copyOf(manifestLinks));
+    }
+
+    /**
+     * Drops from the stream's link deletions what a kept revision still pulls through the repository. The repository
+     * counts hold each revision's own image only, but a kept manifest list is pulled with its children (and theirs):
+     * their manifests and blobs keep their links. A child the graph does not know may hold any blob, so then no layer
+     * link of the stream is deleted (stale is unsafe).
+     */
+    private void keepLinksTheKeptRevisionsPull(List<Tag> keptTags, Set<String> layerLinks, List<String> manifestLinks) {
+        if (layerLinks.isEmpty() && manifestLinks.isEmpty()) {
+            return;
+        }
+        Deque<String> lists = new ArrayDeque<>();
+        Set<String> seen = new HashSet<>();
+        for (Tag tag : keptTags) {
+            for (TagEvent item : tag.items()) {
+                Image image = graph.image(item.image());
+                if (image != null && !image.manifestDigests().isEmpty() && seen.add(image.name())) {
+                    lists.add(image.name());
+                }
+            }
+        }
+        while (!lists.isEmpty()) {
+            for (String childName : graph.image(lists.pop()).manifestDigests()) {
+                manifestLinks.remove(childName);
+                Image child = graph.image(childName);
+                if (child == null || child.blobs() == null) {
+                    layerLinks.clear();
+                    continue;
+                }
+                child.blobs().forEach(layerLinks::remove);
+                if (!child.manifestDigests().isEmpty() && seen.add(childName)) {
+                    lists.add(childName);
+                }
+            }
+        }
     }
 
     /**

@@ -101,15 +101,31 @@ final class Oracle {
             pruned.put(s.repo(), new ImageStream(s.namespace(), s.name(), s.created(), s.dockerImageRepository(),
                     kept));
             if (o.pruneRegistry()) {
+                // a kept manifest list is pulled through the repository with its children (and theirs); a child
+                // nobody knows may hold any blob
                 Set<String> keptBlobs = new HashSet<>();
                 Set<String> keptManifests = new HashSet<>();
-                keptImages.forEach(i -> {
+                boolean unknownChild = false;
+                java.util.Deque<Image> pulled = new java.util.ArrayDeque<>(keptImages);
+                while (!pulled.isEmpty()) {
+                    Image i = pulled.pop();
+                    if (!keptManifests.add(i.name())) {
+                        continue;
+                    }
                     keptBlobs.addAll(RandomCluster.blobsOf(i));
-                    keptManifests.add(i.name());
-                });
+                    for (String childName : i.manifestDigests()) {
+                        Image child = c.imageByName.get(childName);
+                        if (child == null || child.blobs() == null) {
+                            unknownChild = true;
+                            keptManifests.add(childName);
+                        } else {
+                            pulled.add(child);
+                        }
+                    }
+                }
                 for (Image i : removedImages) {
                     for (String b : RandomCluster.blobsOf(i)) {
-                        if (!keptBlobs.contains(b)) {
+                        if (!unknownChild && !keptBlobs.contains(b)) {
                             layerLinks.add(s.repo() + "|" + b);
                         }
                     }

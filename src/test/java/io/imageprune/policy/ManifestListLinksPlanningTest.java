@@ -1,0 +1,110 @@
+package io.imageprune.policy;
+
+import io.imageprune.graph.ReferenceGraph;
+import io.imageprune.model.Image;
+import io.imageprune.model.ImageStream;
+import io.imageprune.model.Layer;
+import io.imageprune.model.Tag;
+import io.imageprune.model.TagEvent;
+import io.imageprune.properties.RandomCluster;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * Stage 1's repository links when a kept revision is a manifest list: its children's manifests and blobs are pulled
+ * through the same repository, so a removed revision must not take their links with it. Found by the chaos soak
+ * (seed 803048): the head of {@code ns0/app1:stable} was a list whose child shared a layer with older single-image
+ * revisions; removing those deleted the layer's link, and the head no longer pulled.
+ */
+class ManifestListLinksPlanningTest {
+    private static final Instant NOW = RandomCluster.NOW;
+    private static final String HOST = RandomCluster.HOST;
+    private static final Instant OLD = NOW.minus(Duration.ofDays(10));
+    private static final Instant OLDER = NOW.minus(Duration.ofDays(20));
+
+    private static final String LIST = digest('a');
+    private static final String CHILD = digest('b');
+    private static final String OLD_IMAGE = digest('c');
+    private static final String NESTED = digest('d');
+    private static final String SHARED = digest('1');
+    private static final String ONLY_CHILD = digest('2');
+    private static final String ONLY_OLD = digest('3');
+
+    @Test
+    void aLayerAKeptListsChildHoldsKeepsItsLinkWhenAnOlderRevisionHoldingItIsRemoved() {
+        ReferenceGraph g = new ReferenceGraph();
+        g.putImage(image(CHILD, SHARED, ONLY_CHILD));
+        g.putImage(list(LIST, CHILD));
+        g.putImage(image(OLD_IMAGE, SHARED, ONLY_OLD));
+        g.putStream(stream(new TagEvent(LIST, OLD), new TagEvent(OLD_IMAGE, OLDER)));
+
+        StreamPlan plan = onlyPlan(g);
+        assertEquals(List.of(new RemovedRevision("latest", 1, OLD_IMAGE, Rule.OLD_REVISION, OLDER)),
+                plan.removedRevisions());
+        assertEquals(List.of(ONLY_OLD), plan.layerLinkDeletions(), "SHARED is a layer of the kept list's child");
+        assertEquals(List.of(OLD_IMAGE), plan.manifestLinkDeletions());
+        assertEquals(plan, Planner.of(g, keepOne()).planFreshStream(g.stream("ns/app")), "the fresh re-decision");
+    }
+
+    @Test
+    void aRemovedRevisionThatIsAChildOfAKeptListKeepsItsManifestAndLayerLinks() {
+        ReferenceGraph g = new ReferenceGraph();
+        g.putImage(image(OLD_IMAGE, SHARED, ONLY_OLD));
+        g.putImage(list(NESTED, OLD_IMAGE));
+        g.putImage(list(LIST, NESTED));
+        g.putStream(stream(new TagEvent(LIST, OLD), new TagEvent(OLD_IMAGE, OLDER)));
+
+        StreamPlan plan = onlyPlan(g);
+        assertEquals(1, plan.removedRevisions().size());
+        assertEquals(List.of(), plan.layerLinkDeletions(), "the list's grandchild holds both layers");
+        assertEquals(List.of(), plan.manifestLinkDeletions(), "the list's grandchild is pulled by its digest");
+    }
+
+    @Test
+    void aKeptListWithAChildTheGraphDoesNotKnowKeepsEveryLayerLink() {
+        ReferenceGraph g = new ReferenceGraph();
+        g.putImage(list(LIST, CHILD));
+        g.putImage(image(OLD_IMAGE, SHARED, ONLY_OLD));
+        g.putStream(stream(new TagEvent(LIST, OLD), new TagEvent(OLD_IMAGE, OLDER)));
+
+        StreamPlan plan = onlyPlan(g);
+        assertEquals(List.of(), plan.layerLinkDeletions(), "the unknown child may hold any of them");
+        assertEquals(List.of(OLD_IMAGE), plan.manifestLinkDeletions());
+    }
+
+    private static StreamPlan onlyPlan(ReferenceGraph g) {
+        List<StreamPlan> plans = Planner.of(g, keepOne()).planStreams().plans();
+        assertEquals(1, plans.size());
+        StreamPlan plan = plans.get(0);
+        assertNotNull(plan);
+        return plan;
+    }
+
+    private static PruneOptions keepOne() {
+        return PruneOptions.library(NOW, Duration.ofMinutes(60), 1, null, null, null, "", false, true);
+    }
+
+    private static String digest(char c) {
+        return "sha256:" + String.valueOf(c).repeat(64);
+    }
+
+    private static Image image(String name, String... layers) {
+        return new Image(name, OLDER, true, Image.MANIFEST_SCHEMA2,
+                Arrays.stream(layers).map(l -> new Layer(l, 10)).toList(), true, "", 30, List.of(), "");
+    }
+
+    private static Image list(String name, String... children) {
+        return new Image(name, OLDER, true, Image.MANIFEST_LIST, List.of(), false, "", 0, List.of(children), "");
+    }
+
+    private static ImageStream stream(TagEvent... items) {
+        return new ImageStream("ns", "app", OLDER, HOST + "/ns/app", List.of(new Tag("latest", List.of(items))));
+    }
+}
