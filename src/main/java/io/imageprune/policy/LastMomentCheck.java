@@ -7,10 +7,14 @@ import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 
 /**
@@ -155,6 +159,12 @@ public final class LastMomentCheck {
                 if (remaining.getValue() > 0 && image != null && holds(image, blob)) {
                     return "image " + image.name() + " of a remaining revision holds it";
                 }
+                if (remaining.getValue() > 0 && image != null && !image.manifestDigests().isEmpty()) {
+                    boolean[] unknownBlobs = {false};
+                    if (pulledThroughList(image, unknownBlobs).contains(blob) || unknownBlobs[0]) {
+                        return "manifest list " + image.name() + " of a remaining revision pulls it through a child";
+                    }
+                }
             }
         }
         for (String released : releasedImages) {
@@ -174,6 +184,16 @@ public final class LastMomentCheck {
         }
         if (remainingRevisions(repo, digest, removed) > 0) {
             return "a remaining revision of the stream names it";
+        }
+        ImageStream stream = graph.stream(repo);
+        if (stream != null) {
+            for (Map.Entry<String, Integer> remaining : remainingRevisions(stream, removed).entrySet()) {
+                Image image = graph.image(remaining.getKey());
+                if (remaining.getValue() > 0 && image != null && !image.manifestDigests().isEmpty()
+                        && pulledThroughList(image, new boolean[1]).contains(digest)) {
+                    return "manifest list " + image.name() + " of a remaining revision names it as a child";
+                }
+            }
         }
         if (usedInRepository(repo, digest)) {
             return "a referrer now uses it by digest";
@@ -228,6 +248,32 @@ public final class LastMomentCheck {
             }
         })));
         return perImage;
+    }
+
+    /**
+     * What a manifest list pulls through its repository besides itself: its children's manifests and blobs,
+     * recursively. Sets {@code unknownBlobs[0]} when a child is not in the graph or its blobs cannot be read.
+     */
+    private Set<String> pulledThroughList(Image list, boolean[] unknownBlobs) {
+        Set<String> pulled = new HashSet<>();
+        Set<String> seen = new HashSet<>(Set.of(list.name()));
+        Deque<Image> lists = new ArrayDeque<>(List.of(list));
+        while (!lists.isEmpty()) {
+            for (String childName : lists.pop().manifestDigests()) {
+                pulled.add(childName);
+                Image child = graph.image(childName);
+                List<String> blobs = child == null ? null : child.blobs();
+                if (blobs == null) {
+                    unknownBlobs[0] = true;
+                    continue;
+                }
+                pulled.addAll(blobs);
+                if (!child.manifestDigests().isEmpty() && seen.add(childName)) {
+                    lists.add(child);
+                }
+            }
+        }
+        return pulled;
     }
 
     private static boolean holds(Image image, String blob) {

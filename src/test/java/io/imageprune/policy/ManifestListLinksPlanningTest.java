@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Stage 1's repository links when a kept revision is a manifest list: its children's manifests and blobs are pulled
@@ -77,6 +78,34 @@ class ManifestListLinksPlanningTest {
         StreamPlan plan = onlyPlan(g);
         assertEquals(List.of(), plan.layerLinkDeletions(), "the unknown child may hold any of them");
         assertEquals(List.of(OLD_IMAGE), plan.manifestLinkDeletions());
+    }
+
+    @Test
+    void theLastMomentCheckSavesTheLinksAKeptListPullsThroughItsChildren() {
+        ReferenceGraph g = new ReferenceGraph();
+        g.putImage(image(CHILD, SHARED, ONLY_CHILD));
+        g.putImage(list(NESTED, CHILD));
+        g.putImage(list(LIST, NESTED));
+        g.putImage(image(OLD_IMAGE, SHARED, ONLY_OLD));
+        g.putStream(stream(new TagEvent(LIST, OLD), new TagEvent(OLD_IMAGE, OLDER)));
+        List<RemovedRevision> removed = List.of(new RemovedRevision("latest", 1, OLD_IMAGE, Rule.OLD_REVISION, OLDER));
+
+        LastMomentCheck check = Planner.of(g, keepOne()).lastMomentCheck();
+        assertNotNull(check.layerLinkSaved("ns/app", SHARED, removed), "the grandchild of the kept list holds it");
+        assertNull(check.layerLinkSaved("ns/app", ONLY_OLD, removed), "nothing kept holds it");
+        assertNotNull(check.manifestLinkSaved("ns/app", CHILD, removed), "the kept list names it");
+        assertNull(check.manifestLinkSaved("ns/app", OLD_IMAGE, removed), "nothing kept names it");
+    }
+
+    @Test
+    void theLastMomentCheckSavesEveryLayerLinkWhileAKeptListsChildIsUnknown() {
+        ReferenceGraph g = new ReferenceGraph();
+        g.putImage(list(LIST, CHILD));
+        g.putImage(image(OLD_IMAGE, SHARED, ONLY_OLD));
+        g.putStream(stream(new TagEvent(LIST, OLD), new TagEvent(OLD_IMAGE, OLDER)));
+        List<RemovedRevision> removed = List.of(new RemovedRevision("latest", 1, OLD_IMAGE, Rule.OLD_REVISION, OLDER));
+
+        assertNotNull(Planner.of(g, keepOne()).lastMomentCheck().layerLinkSaved("ns/app", ONLY_OLD, removed));
     }
 
     private static StreamPlan onlyPlan(ReferenceGraph g) {
