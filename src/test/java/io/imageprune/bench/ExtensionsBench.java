@@ -80,6 +80,8 @@ public final class ExtensionsBench {
         variants.put("--spec-tag-holders=false", base.withExtensions(new Extensions(true, true, false, true, false)));
         variants.put("--annotations=false", base.withExtensions(new Extensions(true, true, true, false, false)));
         variants.put("--prune-orphan-signatures", base.withExtensions(all.withOrphanSignatures(true)));
+        // the only row that does not ignore the invalid references: it contains them
+        variants.put("--invalid-refs=contain", base.withExtensions(all).withInvalidRefs(InvalidReferenceMode.CONTAIN));
         return variants;
     }
 

@@ -64,6 +64,11 @@ class ExtensionsBenchTest {
         assertTrue(orphans.revisionsRemoved() > defaults.revisionsRemoved()
                 && orphans.imagesDeleted() > defaults.imagesDeleted(), orphans + " vs " + defaults);
 
+        // containing the invalid references keeps what ignoring them keeps, and what they could name
+        ExtensionsBench.Row contained = byVariant.get("--invalid-refs=contain");
+        assertTrue(contained.revisionsRemoved() <= defaults.revisionsRemoved()
+                && contained.imagesDeleted() <= defaults.imagesDeleted(), contained + " vs " + defaults);
+
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         bench.table(rows, new PrintStream(table, true, StandardCharsets.UTF_8));
         String text = table.toString(StandardCharsets.UTF_8);
