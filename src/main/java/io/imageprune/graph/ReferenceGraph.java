@@ -53,6 +53,12 @@ public final class ReferenceGraph {
     private final Counts alwaysUsedTags = new Counts();
     private final Counts alwaysUsedImages = new Counts();
     private final Counts alwaysPinnedDigests = new Counts();
+    /**
+     * Repository ({@code ns/stream}) → digests that referrers name by digest through it, whether or not they count
+     * at a run's threshold: a pull of such a name fetches the image's manifests and blobs through that repository, so
+     * their links stay (docs/algorithm.md §6.2), also when the image is no revision of the stream (any more).
+     */
+    private final Map<String, Counts> digestsNamedByRepository = new HashMap<>();
     /** Pods that count only while young: evaluated against each run's threshold. */
     private final Map<String, ReferrerEntry> conditionalPods = new HashMap<>();
     private final ConditionalReferences conditionalReferences = new ConditionalReferences();
@@ -233,6 +239,7 @@ public final class ReferenceGraph {
         if (!entry.references().errors().isEmpty()) {
             referrersWithErrors.put(referrer.key(), entry);
         }
+        nameDigests(entry.references(), 1);
         if (entry.alwaysCounted()) {
             contributeReferences(entry.references(), 1);
         } else {
@@ -251,12 +258,35 @@ public final class ReferenceGraph {
         referrersPerKind[kind.ordinal()]--;
         referrersWithErrors.remove(key);
         extensions.removeEphemeralContainers(key);
+        nameDigests(old.references(), -1);
         if (conditionalPods.remove(key) == null) {
             contributeReferences(old.references(), -1);
         } else {
             conditionalReferences.remove(old);
         }
         return true;
+    }
+
+    private void nameDigests(ExtractedReferences refs, int sign) {
+        for (ImageRef ref : refs.refs()) {
+            if (ref.type() == ImageRef.Type.IMAGE) {
+                String repository = ref.namespace() + "/" + ref.stream();
+                Counts digests = digestsNamedByRepository.computeIfAbsent(repository, k -> new Counts());
+                digests.add(ref.value(), sign);
+                if (digests.size() == 0) {
+                    digestsNamedByRepository.remove(repository);
+                }
+            }
+        }
+    }
+
+    /**
+     * The digests referrers (counted at a threshold or not) name by digest through the repository {@code ns/stream};
+     * empty when none. A copy.
+     */
+    public Set<String> digestsNamedIn(String repository) {
+        Counts digests = digestsNamedByRepository.get(repository);
+        return digests == null ? Set.of() : digests.keys();
     }
 
     private void contributeReferences(ExtractedReferences refs, int sign) {

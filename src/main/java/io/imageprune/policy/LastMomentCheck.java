@@ -7,14 +7,10 @@ import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 
 /**
@@ -34,6 +30,7 @@ public final class LastMomentCheck {
     private final PruneOptions options;
     private final References references;
     private final InvalidReferenceContainment containment;
+    private final RepositoryPulls pulls;
 
     LastMomentCheck(ReferenceGraph graph, PruneOptions options, References references,
                     InvalidReferenceContainment containment) {
@@ -41,6 +38,7 @@ public final class LastMomentCheck {
         this.options = options;
         this.references = references;
         this.containment = containment;
+        this.pulls = new RepositoryPulls(graph);
     }
 
     /**
@@ -159,11 +157,9 @@ public final class LastMomentCheck {
                 if (remaining.getValue() > 0 && image != null && holds(image, blob)) {
                     return "image " + image.name() + " of a remaining revision holds it";
                 }
-                if (remaining.getValue() > 0 && image != null && !image.manifestDigests().isEmpty()) {
-                    boolean[] unknownBlobs = {false};
-                    if (pulledThroughList(image, unknownBlobs).contains(blob) || unknownBlobs[0]) {
-                        return "manifest list " + image.name() + " of a remaining revision pulls it through a child";
-                    }
+                if (remaining.getValue() > 0 && image != null && !image.manifestDigests().isEmpty()
+                        && pulls.of(image.name()).mayFetch(blob)) {
+                    return "manifest list " + image.name() + " of a remaining revision pulls it through a child";
                 }
             }
         }
@@ -171,6 +167,24 @@ public final class LastMomentCheck {
             Image image = graph.image(released);
             if (image != null && holds(image, blob) && usedInRepository(repo, image.name())) {
                 return "a referrer now uses image " + image.name() + " holding it";
+            }
+        }
+        return namedThroughRepository(repo, blob);
+    }
+
+    /**
+     * Safety rule 1 at the repository: a counted referrer names {@code repo@named} for an image whose pull fetches
+     * {@code digest} (or may: a child is unknown).
+     */
+    private String namedThroughRepository(String repo, String digest) {
+        if (!options.keepPinnedImages()) {
+            return null;
+        }
+        int slash = repo.indexOf('/');
+        for (String named : Planner.imagesNamedThrough(repo.substring(0, slash), repo.substring(slash + 1), graph,
+                references)) {
+            if (pulls.of(named).mayFetch(digest)) {
+                return "a referrer names " + repo + "@" + named + ", whose pull fetches it";
             }
         }
         return null;
@@ -190,7 +204,7 @@ public final class LastMomentCheck {
             for (Map.Entry<String, Integer> remaining : remainingRevisions(stream, removed).entrySet()) {
                 Image image = graph.image(remaining.getKey());
                 if (remaining.getValue() > 0 && image != null && !image.manifestDigests().isEmpty()
-                        && pulledThroughList(image, new boolean[1]).contains(digest)) {
+                        && pulls.of(image.name()).digests().contains(digest)) {
                     return "manifest list " + image.name() + " of a remaining revision names it as a child";
                 }
             }
@@ -198,7 +212,7 @@ public final class LastMomentCheck {
         if (usedInRepository(repo, digest)) {
             return "a referrer now uses it by digest";
         }
-        return null;
+        return namedThroughRepository(repo, digest);
     }
 
     /** A contained invalid reference could name the repository: none of its links goes. */
@@ -248,32 +262,6 @@ public final class LastMomentCheck {
             }
         })));
         return perImage;
-    }
-
-    /**
-     * What a manifest list pulls through its repository besides itself: its children's manifests and blobs,
-     * recursively. Sets {@code unknownBlobs[0]} when a child is not in the graph or its blobs cannot be read.
-     */
-    private Set<String> pulledThroughList(Image list, boolean[] unknownBlobs) {
-        Set<String> pulled = new HashSet<>();
-        Set<String> seen = new HashSet<>(Set.of(list.name()));
-        Deque<Image> lists = new ArrayDeque<>(List.of(list));
-        while (!lists.isEmpty()) {
-            for (String childName : lists.pop().manifestDigests()) {
-                pulled.add(childName);
-                Image child = graph.image(childName);
-                List<String> blobs = child == null ? null : child.blobs();
-                if (blobs == null) {
-                    unknownBlobs[0] = true;
-                    continue;
-                }
-                pulled.addAll(blobs);
-                if (!child.manifestDigests().isEmpty() && seen.add(childName)) {
-                    lists.add(child);
-                }
-            }
-        }
-        return pulled;
     }
 
     private static boolean holds(Image image, String blob) {

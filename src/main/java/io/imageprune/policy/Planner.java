@@ -241,7 +241,7 @@ public final class Planner {
         if (removed.isEmpty()) {
             return null;
         }
-        keepLinksTheKeptRevisionsPull(keptTags, layerLinks, manifestLinks);
+        keepLinksStillPulled(stream, keptTags, layerLinks, manifestLinks, references);
         Set<String> remainingTagNames = new HashSet<>();
         keptTags.forEach(t -> remainingTagNames.add(t.name()));
         List<String> removedTags = new ArrayList<>();
@@ -256,39 +256,53 @@ public final class Planner {
     }
 
     /**
-     * Drops from the stream's link deletions what a kept revision still pulls through the repository. The repository
-     * counts hold each revision's own image only, but a kept manifest list is pulled with its children (and theirs):
-     * their manifests and blobs keep their links. A child the graph does not know may hold any blob, so then no layer
-     * link of the stream is deleted (stale is unsafe).
+     * Drops from the stream's link deletions what is still pulled through the repository (docs/algorithm.md §6.2).
+     * The repository counts hold each revision's own image only, but a kept manifest list is pulled with its children
+     * (and theirs), and, under safety rule 1 (pinned images; off with {@code --oc-exact}), a referrer that counts
+     * and names {@code repository@digest} pulls that image through the repository even when it is no revision of
+     * the stream (any more: the stream was deleted and created again, or the image was pushed there without a tag).
+     * Their manifests and blobs keep their links. A child the graph does not know, or whose blobs cannot be read, may
+     * hold any blob, so then no layer link of the stream is deleted (stale is unsafe). A named image the graph does
+     * not know at all protects nothing, as in oc: the cluster has no such image.
      */
-    private void keepLinksTheKeptRevisionsPull(List<Tag> keptTags, Set<String> layerLinks, List<String> manifestLinks) {
+    private void keepLinksStillPulled(ImageStream stream, List<Tag> keptTags, Set<String> layerLinks,
+                                      List<String> manifestLinks, References references) {
         if (layerLinks.isEmpty() && manifestLinks.isEmpty()) {
             return;
         }
-        Deque<String> lists = new ArrayDeque<>();
-        Set<String> seen = new HashSet<>();
+        Set<String> pulledImages = new LinkedHashSet<>();
         for (Tag tag : keptTags) {
             for (TagEvent item : tag.items()) {
                 Image image = graph.image(item.image());
-                if (image != null && !image.manifestDigests().isEmpty() && seen.add(image.name())) {
-                    lists.add(image.name());
+                if (image != null && !image.manifestDigests().isEmpty()) {
+                    pulledImages.add(image.name());
                 }
             }
         }
-        while (!lists.isEmpty()) {
-            for (String childName : graph.image(lists.pop()).manifestDigests()) {
-                manifestLinks.remove(childName);
-                Image child = graph.image(childName);
-                if (child == null || child.blobs() == null) {
-                    layerLinks.clear();
-                    continue;
-                }
-                child.blobs().forEach(layerLinks::remove);
-                if (!child.manifestDigests().isEmpty() && seen.add(childName)) {
-                    lists.add(childName);
-                }
+        if (options.keepPinnedImages()) {
+            pulledImages.addAll(imagesNamedThrough(stream.namespace(), stream.name(), graph, references));
+        }
+        RepositoryPulls pulls = new RepositoryPulls(graph);
+        for (String name : pulledImages) {
+            RepositoryPulls.Pull pull = pulls.of(name);
+            manifestLinks.removeAll(pull.digests());
+            if (pull.unknownBlobs()) {
+                layerLinks.clear();
+            } else {
+                layerLinks.removeAll(pull.digests());
             }
         }
+    }
+
+    /** The images of the graph that a counted referrer names by digest through the repository {@code ns/name}. */
+    static List<String> imagesNamedThrough(String namespace, String name, ReferenceGraph graph, References references) {
+        List<String> named = new ArrayList<>();
+        for (String digest : graph.digestsNamedIn(namespace + "/" + name)) {
+            if (graph.image(digest) != null && references.imageUsed(namespace, name, digest)) {
+                named.add(digest);
+            }
+        }
+        return named;
     }
 
     /**

@@ -107,6 +107,17 @@ final class Oracle {
                 Set<String> keptManifests = new HashSet<>();
                 boolean unknownChild = false;
                 java.util.Deque<Image> pulled = new java.util.ArrayDeque<>(keptImages);
+                // safety rule 1 at the repository: an image a counted referrer names by digest through it is
+                // pulled there too, revision or not (one the cluster does not hold protects nothing)
+                if (o.keepPinnedImages()) {
+                    for (String ref : usedImages) {
+                        Image image = ref.startsWith(s.repo() + "@")
+                                ? c.imageByName.get(ref.substring(s.repo().length() + 1)) : null;
+                        if (image != null) {
+                            pulled.add(image);
+                        }
+                    }
+                }
                 while (!pulled.isEmpty()) {
                     Image i = pulled.pop();
                     if (!keptManifests.add(i.name())) {
