@@ -1,5 +1,7 @@
 package io.imageprune.cli;
 
+import io.imageprune.document.ExplanationJson;
+import io.imageprune.document.PlanJson;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
 import io.imageprune.graph.ReferenceGraph;
