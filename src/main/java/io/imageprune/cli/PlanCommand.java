@@ -14,7 +14,7 @@ import io.imageprune.referrers.ReferrersConfig;
 import io.imageprune.snapshot.ExtraKinds;
 import io.imageprune.policy.ImageExplanation;
 import io.imageprune.policy.ImageKeys;
-import io.imageprune.policy.InvalidReferenceMode;
+import io.imageprune.options.InvalidReferenceMode;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;

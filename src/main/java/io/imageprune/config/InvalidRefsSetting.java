@@ -1,7 +1,7 @@
 package io.imageprune.config;
 
 import io.imageprune.options.OptionValues;
-import io.imageprune.policy.InvalidReferenceMode;
+import io.imageprune.options.InvalidReferenceMode;
 
 /**
  * The configured invalid-reference mode: {@code imageprune.plan.invalid-refs}, or its old form

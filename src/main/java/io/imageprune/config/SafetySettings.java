@@ -76,8 +76,8 @@ public class SafetySettings {
                     + "references instead of refusing");
         }
         try {
-            io.imageprune.policy.InvalidReferenceMode mode = InvalidRefsSetting.of(plan);
-            if (mode == io.imageprune.policy.InvalidReferenceMode.CONTAIN) {
+            io.imageprune.options.InvalidReferenceMode mode = InvalidRefsSetting.of(plan);
+            if (mode == io.imageprune.options.InvalidReferenceMode.CONTAIN) {
                 if (plan.ocExact()) {
                     refusals.add(InvalidRefsSetting.KEY + "=contain contradicts imageprune.plan.oc-exact=true (oc "
                             + "stops on invalid references); set one of them");
@@ -85,7 +85,7 @@ public class SafetySettings {
                     warnings.add(InvalidRefsSetting.KEY + "=contain: runs prune around invalid references, keeping "
                             + "only what each could name, instead of refusing");
                 }
-            } else if (mode == io.imageprune.policy.InvalidReferenceMode.IGNORE && !plan.ignoreInvalidRefs()) {
+            } else if (mode == io.imageprune.options.InvalidReferenceMode.IGNORE && !plan.ignoreInvalidRefs()) {
                 warnings.add(InvalidRefsSetting.KEY + "=ignore: runs prune around objects with invalid references "
                         + "instead of refusing");
             }
