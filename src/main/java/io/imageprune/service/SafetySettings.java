@@ -1,5 +1,7 @@
-package io.imageprune.config;
+package io.imageprune.service;
 
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.config.InvalidRefsSetting;
 import io.imageprune.ingest.ClusterIngest;
 import io.imageprune.model.NamespaceScope;
 import io.imageprune.options.InvalidOptionException;
