@@ -309,7 +309,7 @@ public class PlanCommand implements Callable<Integer> {
         if (!options.extensions().customResources()) {
             return ExtraKinds.NONE;
         }
-        return new CustomReferrers(referrers == null ? ReferrersConfig.DEFAULT : ReferrersConfig.fromYaml(referrers));
+        return new CustomReferrers(referrers == null ? ReferrersConfig.DEFAULT : ReferrersFile.read(referrers));
     }
 
     private <T> T parsed(Supplier<T> parse) {
