@@ -8,7 +8,7 @@
 # (-Dquarkus.native.sources-only=true) and then checks the generated reflection configuration: each type that a
 # @RegisterForReflection in target/classes names (its targets/classNames, or the annotated class itself) must be
 # registered with its constructors, methods and fields, since that is what Jackson's data binding uses. The list is
-# read from the compiled annotations, so it is whatever the code registers (see io.imageprune.config.NativeReflection);
+# read from the compiled annotations, so it is whatever the code registers (see io.imageprune.service.NativeReflection);
 # the gate catches an extension or a build change that drops a registration, not a type nobody listed.
 #
 # Usage: scripts/native-gate.sh [--check-only]   (--check-only: skip the build, check an existing target/)

@@ -1,6 +1,6 @@
 package io.imageprune.api;
 
-import io.imageprune.cli.ExplanationJson;
+import io.imageprune.document.ExplanationJson;
 import io.imageprune.policy.Explainer;
 import io.imageprune.policy.ImageExplanation;
 import io.imageprune.policy.ImageKeys;

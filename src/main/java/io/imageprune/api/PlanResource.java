@@ -1,6 +1,6 @@
 package io.imageprune.api;
 
-import io.imageprune.cli.PlanJson;
+import io.imageprune.document.PlanJson;
 import io.imageprune.execute.PlanSummary;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;

@@ -1,6 +1,6 @@
 package io.imageprune.cli;
 
-import io.imageprune.config.StartLine;
+import io.imageprune.service.StartLine;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
 import picocli.CommandLine;

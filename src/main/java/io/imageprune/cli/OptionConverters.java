@@ -28,9 +28,9 @@ final class OptionConverters {
         }
     }
 
-    static final class InvalidRefs implements ITypeConverter<io.imageprune.policy.InvalidReferenceMode> {
+    static final class InvalidRefs implements ITypeConverter<io.imageprune.options.InvalidReferenceMode> {
         @Override
-        public io.imageprune.policy.InvalidReferenceMode convert(String value) {
+        public io.imageprune.options.InvalidReferenceMode convert(String value) {
             return OptionConverters.convert(() -> OptionValues.invalidRefs("", value));
         }
     }

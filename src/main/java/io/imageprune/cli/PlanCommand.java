@@ -1,5 +1,7 @@
 package io.imageprune.cli;
 
+import io.imageprune.document.ExplanationJson;
+import io.imageprune.document.PlanJson;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
 import io.imageprune.graph.ReferenceGraph;
@@ -12,7 +14,7 @@ import io.imageprune.referrers.ReferrersConfig;
 import io.imageprune.snapshot.ExtraKinds;
 import io.imageprune.policy.ImageExplanation;
 import io.imageprune.policy.ImageKeys;
-import io.imageprune.policy.InvalidReferenceMode;
+import io.imageprune.options.InvalidReferenceMode;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
@@ -307,7 +309,7 @@ public class PlanCommand implements Callable<Integer> {
         if (!options.extensions().customResources()) {
             return ExtraKinds.NONE;
         }
-        return new CustomReferrers(referrers == null ? ReferrersConfig.DEFAULT : ReferrersConfig.fromYaml(referrers));
+        return new CustomReferrers(referrers == null ? ReferrersConfig.DEFAULT : ReferrersFile.read(referrers));
     }
 
     private <T> T parsed(Supplier<T> parse) {

@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * Every {@code imageprune.*} setting; each can be overridden by an environment variable (IMAGEPRUNE_…). Booleans
  * are Go's ParseBool ({@link StrictBooleanConverter}); values that would weaken a safety setting stop the start
- * ({@link SafetySettings}).
+ * ({@link io.imageprune.service.SafetySettings}).
  */
 @ConfigMapping(prefix = "imageprune")
 public interface ImagePruneConfig {

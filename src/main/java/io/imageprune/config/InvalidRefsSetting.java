@@ -1,15 +1,15 @@
 package io.imageprune.config;
 
 import io.imageprune.options.OptionValues;
-import io.imageprune.policy.InvalidReferenceMode;
+import io.imageprune.options.InvalidReferenceMode;
 
 /**
  * The configured invalid-reference mode: {@code imageprune.plan.invalid-refs}, or its old form
  * {@code imageprune.plan.ignore-invalid-refs=true}, read by the one option parser (a value that is not stop, contain
- * or ignore, or the two keys disagreeing, stops the start through {@link SafetySettings}).
+ * or ignore, or the two keys disagreeing, stops the start through {@link io.imageprune.service.SafetySettings}).
  */
 public final class InvalidRefsSetting {
-    static final String KEY = "imageprune.plan.invalid-refs";
+    public static final String KEY = "imageprune.plan.invalid-refs";
     static final String ALIAS = "imageprune.plan.ignore-invalid-refs";
 
     private InvalidRefsSetting() {

@@ -16,7 +16,7 @@ import java.util.function.Function;
  * A kind the ingest lists and watches, and which list errors oc tolerates for it (algorithm §2): build configs, builds
  * and deployment configs may be missing (404, plain Kubernetes); daemon sets, deployments and replica sets may be
  * forbidden (403). {@code group} and {@code plural} name its API resource for RBAC ({@link
- * io.imageprune.config.ApiAccess}: the ingest needs {@code list} and {@code watch} on each).
+ * io.imageprune.service.ApiAccess}: the ingest needs {@code list} and {@code watch} on each).
  */
 public record WatchedKind(
         String kind, String group, String plural, boolean clusterScoped, int toleratedStatus,

@@ -1,6 +1,5 @@
 package io.imageprune.options;
 
-import io.imageprune.policy.InvalidReferenceMode;
 
 import java.time.Duration;
 import java.time.Instant;

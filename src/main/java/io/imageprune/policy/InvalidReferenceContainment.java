@@ -2,6 +2,7 @@ package io.imageprune.policy;
 
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.model.ImageStream;
+import io.imageprune.options.InvalidReferenceMode;
 import io.imageprune.reference.CouldName;
 import io.imageprune.reference.InvalidReference;
 

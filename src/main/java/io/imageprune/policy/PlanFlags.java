@@ -1,5 +1,7 @@
 package io.imageprune.policy;
 
+import io.imageprune.options.InvalidReferenceMode;
+
 import java.time.Duration;
 import java.time.Instant;
 

@@ -8,6 +8,7 @@ import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
 import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
+import io.imageprune.options.InvalidReferenceMode;
 import io.imageprune.reference.Identities;
 
 import java.util.ArrayDeque;

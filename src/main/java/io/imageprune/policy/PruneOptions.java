@@ -2,6 +2,7 @@ package io.imageprune.policy;
 
 import io.imageprune.model.NamespaceScope;
 import io.imageprune.model.Times;
+import io.imageprune.options.InvalidReferenceMode;
 
 import java.time.Duration;
 import java.time.Instant;

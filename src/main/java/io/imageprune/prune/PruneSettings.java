@@ -2,7 +2,7 @@ package io.imageprune.prune;
 
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.config.InvalidRefsSetting;
-import io.imageprune.policy.InvalidReferenceMode;
+import io.imageprune.options.InvalidReferenceMode;
 import io.imageprune.config.ReferrerSettings;
 import io.imageprune.options.OptionValues;
 import io.imageprune.policy.PlanFlags;

@@ -1,10 +1,5 @@
 package io.imageprune.referrers;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,19 +57,6 @@ public record ReferrersConfig(boolean builtin, Set<String> disabled, List<Referr
         custom.forEach(k -> byId.put(k.id(), k));
         disabled.forEach(byId::remove);
         return List.copyOf(byId.values());
-    }
-
-    public static ReferrersConfig fromYaml(Path file) {
-        Object document;
-        try {
-            document = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
-        } catch (IOException e) {
-            throw new InvalidReferrersException("cannot read referrers file " + file + ": " + e.getMessage());
-        }
-        if (document == null) {
-            return DEFAULT;
-        }
-        return fromMap(file.toString(), document);
     }
 
     /**

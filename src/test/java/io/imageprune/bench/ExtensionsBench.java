@@ -5,7 +5,7 @@ import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.policy.Extensions;
-import io.imageprune.policy.InvalidReferenceMode;
+import io.imageprune.options.InvalidReferenceMode;
 import io.imageprune.policy.PlanFlags;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;

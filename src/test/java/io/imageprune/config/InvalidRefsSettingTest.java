@@ -1,6 +1,7 @@
 package io.imageprune.config;
 
-import io.imageprune.policy.InvalidReferenceMode;
+import io.imageprune.options.InvalidReferenceMode;
+import io.imageprune.service.SafetySettings;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;

@@ -3,7 +3,7 @@ package io.imageprune.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imageprune.cli.ImagePruneCommand;
-import io.imageprune.cli.PlanJson;
+import io.imageprune.document.PlanJson;
 import io.imageprune.cli.SnapshotGraphs;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.openshift.client.OpenShiftClient;
-import io.imageprune.config.ApiAccess;
+import io.imageprune.service.ApiAccess;
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.ingest.WatchedKind;
 import io.smallrye.config.WithDefault;
@@ -569,7 +569,7 @@ class ManifestsTest {
         Duration httpDrain = Duration.parse("PT" + applicationProperties()
                 .getProperty("quarkus.shutdown.timeout", "0s").toUpperCase());
         Duration needed = Duration.ofSeconds(10).plus(httpDrain);
-        assertTrue(io.imageprune.config.ServiceRoles.STOP_BUDGET.compareTo(Duration.ofSeconds(10)) < 0,
+        assertTrue(io.imageprune.service.ServiceRoles.STOP_BUDGET.compareTo(Duration.ofSeconds(10)) < 0,
                 "the roles' stop budget leaves room for the producers' close");
         assertTrue(pod.path("terminationGracePeriodSeconds").asInt(30) >= needed.toSeconds() + 10,
                 "terminationGracePeriodSeconds " + pod.path("terminationGracePeriodSeconds") + " for " + needed);

@@ -1,13 +1,13 @@
 package io.imageprune.options;
 
-import io.imageprune.policy.InvalidReferenceMode;
+import io.imageprune.options.InvalidReferenceMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static io.imageprune.policy.InvalidReferenceMode.CONTAIN;
-import static io.imageprune.policy.InvalidReferenceMode.IGNORE;
-import static io.imageprune.policy.InvalidReferenceMode.STOP;
+import static io.imageprune.options.InvalidReferenceMode.CONTAIN;
+import static io.imageprune.options.InvalidReferenceMode.IGNORE;
+import static io.imageprune.options.InvalidReferenceMode.STOP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -12,6 +12,7 @@ import io.imageprune.model.Referrer;
 import io.imageprune.model.ReferrerKind;
 import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
+import io.imageprune.options.InvalidReferenceMode;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

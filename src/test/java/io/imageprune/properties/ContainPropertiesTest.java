@@ -9,7 +9,7 @@ import io.imageprune.model.Referrer;
 import io.imageprune.model.ReferrerKind;
 import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
-import io.imageprune.policy.InvalidReferenceMode;
+import io.imageprune.options.InvalidReferenceMode;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
 import io.imageprune.reference.InvalidReferenceException;

@@ -13,7 +13,7 @@ import io.imageprune.model.ReferrerKind;
 import io.imageprune.model.SpecTag;
 import io.imageprune.model.Tag;
 import io.imageprune.policy.Extensions;
-import io.imageprune.policy.InvalidReferenceMode;
+import io.imageprune.options.InvalidReferenceMode;
 import io.imageprune.policy.PruneOptions;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.imageprune.policy;
+package io.imageprune.options;
 
 import java.util.Locale;
 
@@ -10,7 +10,7 @@ public enum InvalidReferenceMode {
     /** oc's default: nothing is pruned while any exists. */
     STOP,
     /**
-     * Everything else is pruned; what the bad reference could name is kept ({@link InvalidReferenceContainment}); an
+     * Everything else is pruned; what the bad reference could name is kept ({@link io.imageprune.policy.InvalidReferenceContainment}); an
      * object with an invalid identity is left alone with everything it names, as with {@link #IGNORE}.
      */
     CONTAIN,

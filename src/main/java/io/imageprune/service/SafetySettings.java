@@ -1,5 +1,7 @@
-package io.imageprune.config;
+package io.imageprune.service;
 
+import io.imageprune.config.ImagePruneConfig;
+import io.imageprune.config.InvalidRefsSetting;
 import io.imageprune.ingest.ClusterIngest;
 import io.imageprune.model.NamespaceScope;
 import io.imageprune.options.InvalidOptionException;
@@ -76,8 +78,8 @@ public class SafetySettings {
                     + "references instead of refusing");
         }
         try {
-            io.imageprune.policy.InvalidReferenceMode mode = InvalidRefsSetting.of(plan);
-            if (mode == io.imageprune.policy.InvalidReferenceMode.CONTAIN) {
+            io.imageprune.options.InvalidReferenceMode mode = InvalidRefsSetting.of(plan);
+            if (mode == io.imageprune.options.InvalidReferenceMode.CONTAIN) {
                 if (plan.ocExact()) {
                     refusals.add(InvalidRefsSetting.KEY + "=contain contradicts imageprune.plan.oc-exact=true (oc "
                             + "stops on invalid references); set one of them");
@@ -85,7 +87,7 @@ public class SafetySettings {
                     warnings.add(InvalidRefsSetting.KEY + "=contain: runs prune around invalid references, keeping "
                             + "only what each could name, instead of refusing");
                 }
-            } else if (mode == io.imageprune.policy.InvalidReferenceMode.IGNORE && !plan.ignoreInvalidRefs()) {
+            } else if (mode == io.imageprune.options.InvalidReferenceMode.IGNORE && !plan.ignoreInvalidRefs()) {
                 warnings.add(InvalidRefsSetting.KEY + "=ignore: runs prune around objects with invalid references "
                         + "instead of refusing");
             }

@@ -1,4 +1,6 @@
-package io.imageprune.config;
+package io.imageprune.service;
+
+import io.imageprune.config.ImagePruneConfig;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;

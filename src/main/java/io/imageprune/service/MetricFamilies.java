@@ -1,7 +1,8 @@
-package io.imageprune.config;
+package io.imageprune.service;
 
 import io.imageprune.audit.AuditEvents;
 import io.imageprune.audit.AuditPublisher;
+import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.execute.ActionKind;
 import io.imageprune.execute.Outcome;
 import io.imageprune.ingest.IngestMetrics;

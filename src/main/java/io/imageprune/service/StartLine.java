@@ -1,6 +1,7 @@
-package io.imageprune.config;
+package io.imageprune.service;
 
 import io.imageprune.cluster.ClusterLocation;
+import io.imageprune.config.ImagePruneConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;

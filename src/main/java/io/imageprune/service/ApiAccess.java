@@ -1,4 +1,4 @@
-package io.imageprune.config;
+package io.imageprune.service;
 
 import io.imageprune.ingest.WatchedKind;
 import io.imageprune.referrers.BuiltinReferrers;

@@ -1,4 +1,4 @@
-package io.imageprune.config;
+package io.imageprune.service;
 
 import io.imageprune.monitoring.MonitoringFiles;
 import io.quarkus.test.junit.QuarkusTest;

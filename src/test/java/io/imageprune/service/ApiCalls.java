@@ -1,4 +1,4 @@
-package io.imageprune.config;
+package io.imageprune.service;
 
 import io.fabric8.mockwebserver.DefaultMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;

@@ -1,4 +1,4 @@
-package io.imageprune.config;
+package io.imageprune.service;
 
 import io.imageprune.referrers.ReferrerKindSpec;
 import io.imageprune.referrers.ReferrersConfig;

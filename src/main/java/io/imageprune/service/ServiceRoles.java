@@ -1,5 +1,7 @@
-package io.imageprune.config;
+package io.imageprune.service;
 
+import io.imageprune.config.BoundedStop;
+import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.prune.ClusterImageConfig;
 import io.imageprune.prune.ImagePrunerDropIn;
 import io.imageprune.prune.LeaderElection;

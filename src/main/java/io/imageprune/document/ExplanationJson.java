@@ -1,4 +1,4 @@
-package io.imageprune.cli;
+package io.imageprune.document;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package io.imageprune.config;
+package io.imageprune.service;
 
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,0 +1,5 @@
+package io.imageprune.architecture.violations.cli;
+
+/** The command line of the deliberately bad packages. */
+public class Command {
+}
