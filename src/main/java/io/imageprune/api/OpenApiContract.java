@@ -85,7 +85,7 @@ public class OpenApiContract implements OASFilter {
         Schema objects = OASFactory.createSchema().addType(Schema.SchemaType.ARRAY)
                 .items(OASFactory.createSchema().addType(Schema.SchemaType.OBJECT));
         openAPI.getComponents().addSchema("PlanDocument", OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
-                .description("The plan -o json document (README: the plan document); every list sorted")
+                .description("The plan -o json document (docs/operations.md, The plan command); every list sorted")
                 .addProperty("imageDeletions", strings).addProperty("streamUpdates", objects)
                 .addProperty("layerLinkDeletions", objects).addProperty("manifestDeletions", objects)
                 .addProperty("blobDeletions", strings)

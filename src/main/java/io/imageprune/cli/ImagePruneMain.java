@@ -6,10 +6,11 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 
 /**
- * Entry point of the jar. {@code plan}, {@code help} and {@code --help} run without booting the application (they need
- * no bean, open no connection and bind no port); {@code publish} boots it with the HTTP listener and the ingest and
- * state roles switched off; anything else runs the command line, whose top command without a subcommand is the
- * service.
+ * Entry point of the jar. {@code plan} and the help and version options ({@code help}, {@code --help}, {@code -h},
+ * {@code --version}, {@code -V}) run without booting the application (they need no bean, open no connection and bind
+ * no port), unless the system property {@code imageprune-in-process} is set, as the build sets it for the in-process
+ * main tests; {@code publish} boots it with the HTTP listener and the ingest and state roles switched off; anything
+ * else boots it and runs the command line, whose top command without a subcommand is the service.
  */
 @QuarkusMain
 public class ImagePruneMain implements QuarkusApplication {

@@ -29,7 +29,10 @@ import java.util.TreeMap;
  * by the contribution of that one object (old version out, new version in), so a change costs the size of the object,
  * never a rebuild. The graph makes no decisions; the planner reads it.
  *
- * <p>Not thread-safe: one writer, and planning happens on the writer's thread or on a copy.
+ * <p>Not thread-safe for writes: one writer at a time, and nothing may read while it writes. Reads change nothing
+ * (except that the first {@link #imagesHolding} builds the digest index, once, safely for concurrent readers), so
+ * several planners may read at once: the service guards its graph with a read-write lock ({@code state.LiveGraph}),
+ * and {@code plan} has one thread.
  */
 public final class ReferenceGraph {
     private final Map<String, Image> images = new HashMap<>();

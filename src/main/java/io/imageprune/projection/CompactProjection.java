@@ -27,8 +27,8 @@ import java.util.Map;
 /**
  * Schema version 2 of the projections: the fields of version 1 in the same order, in binary. Replay decodes every
  * record of the topic at each start, and the JSON of version 1 cost about 5 µs a record (a parser per value, field
- * names, hex text); this costs a fraction of that and is about half the size. The layout is documented in the README
- * ("Topics and their formats"):
+ * names, hex text); this costs a fraction of that and is about half the size. The layout is documented in
+ * docs/design.md ("The state topic"):
  *
  * <pre>
  * value   = 0x02 str(kind) body

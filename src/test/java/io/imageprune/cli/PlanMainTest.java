@@ -8,7 +8,11 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code plan} launched through Quarkus, as the jar runs it. */
+/**
+ * {@code plan} launched through {@link ImagePruneMain} in this JVM: its exit codes and its stdout and stderr. The build
+ * sets {@code imageprune-in-process}, so {@code main} boots the application here and the command runs from {@code
+ * run}; the jar itself runs {@code plan} without booting, which {@code LauncherIT} checks on the packaged jar.
+ */
 @QuarkusMainTest
 class PlanMainTest {
     @Test

@@ -32,8 +32,7 @@ final class Expectations {
             case "streamUpdates" -> assertEquals(streams(expected), streams(actual.get(key)), where);
             case "streamUpdatesRaw" -> assertEquals(strings(expected), raw(actual.get("streamUpdates")), where);
             case "stats" -> assertEquals(expected, actual.get("stats"), where);
-            case "statsString", "errorString", "cliError" -> assertEquals(expected.asText(), actual.get(key).asText(),
-                    where);
+            case "statsString", "errorString" -> assertEquals(expected.asText(), actual.get(key).asText(), where);
             case "expectError" -> assertEquals(expected.asBoolean(), actual.get("errors").size() > 0, where);
             default -> throw new IllegalArgumentException("unknown expectation " + key + " in " + vector.file());
         }

@@ -144,10 +144,15 @@ class KafkaEquivalenceTest {
                 previousKeys = new TreeSet<>(h.truth.keySet());
             }
         }
+        assertTrue(h != null, "vacuous: no seed (kafkaEquivalence.seeds=" + SEEDS + ")");
         consumer.restart();
         awaitEquivalent(h, sent, "seed " + h.seed + ", replayed from the whole topic (" + sent.size()
                 + " records of " + SEEDS + " seeds) by a restarted consumer");
+        assertTrue(deletingPlans > 0, "vacuous: no compared dry run deleted or removed anything");
     }
+
+    /** Compared dry runs that deleted an image or removed a revision (the vacuity guard). */
+    private int deletingPlans;
 
     private static void send(KafkaProducer<String, byte[]> producer, String topic, List<Record> records, long seed)
             throws Exception {
@@ -195,6 +200,8 @@ class KafkaEquivalenceTest {
                     + " give the expected objects; live graph vs expected: "
                     + diff(expected, live.read(g -> observe(g, h))), e);
         }
+        deletingPlans += (int) plans.stream()
+                .filter(p -> !p.imageDeletions().isEmpty() || !p.streamUpdates().isEmpty()).count();
         return plans.stream().map(p -> (p.refused() ? "refused" : p.imageDeletions().size() + " image deletions, "
                 + p.streamUpdates().size() + " stream updates, " + p.blobDeletions().size() + " blob deletions"))
                 .toList().toString();

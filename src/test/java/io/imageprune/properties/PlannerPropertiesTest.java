@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>Each property runs over {@value #DEFAULT_SEEDS} seeds (override with {@code -Dimageprune.properties.seeds=N},
  * start with {@code -Dimageprune.properties.seed=S} to reproduce one seed). All failing seeds of a property are
- * collected and reported together, the smallest cluster first.
+ * collected and reported together, the smallest cluster first. Every property counts the cases that exercised what it
+ * claims and fails when there were none (a vacuity guard), and so does a run with no seed.
  */
 class PlannerPropertiesTest {
     static final int DEFAULT_SEEDS = 250;
@@ -120,6 +121,7 @@ class PlannerPropertiesTest {
 
     @Test
     void moreKeepTagRevisionsNeverDeletesMore() {
+        int[] strictlyFewer = {0};
         forEachSeed("monotonic keep-tag-revisions", (c, rnd) -> {
             PruneOptions base = randomOptions(c, rnd, rnd.nextBoolean(), "");
             int k0 = rnd.nextInt(5);
@@ -137,11 +139,14 @@ class PlannerPropertiesTest {
                             c.summary() + ", " + describe(opts.get(i)) + " vs " + describe(opts.get(j)));
                 }
             }
+            strictlyFewer[0] += deletesLess(outs.get(0), outs.get(outs.size() - 1)) ? 1 : 0;
         });
+        assertTrue(strictlyFewer[0] > 0, "vacuous: more keep-tag-revisions never deleted less");
     }
 
     @Test
     void moreKeepYoungerThanNeverDeletesMore() {
+        int[] strictlyFewer = {0};
         forEachSeed("monotonic keep-younger-than", (c, rnd) -> {
             PruneOptions base = randomOptions(c, rnd, rnd.nextBoolean(), "");
             ReferenceGraph g = c.sharedGraph();
@@ -158,7 +163,14 @@ class PlannerPropertiesTest {
                             c.summary() + ", " + describe(opts.get(i)) + " vs " + describe(opts.get(j)));
                 }
             }
+            strictlyFewer[0] += deletesLess(outs.get(0), outs.get(outs.size() - 1)) ? 1 : 0;
         });
+        assertTrue(strictlyFewer[0] > 0, "vacuous: more keep-younger-than never deleted less");
+    }
+
+    /** The larger setting removed fewer revisions or deleted fewer images: the comparison was not between equals. */
+    private static boolean deletesLess(Outcome smaller, Outcome larger) {
+        return larger.revisions.size() < smaller.revisions.size() || larger.images.size() < smaller.images.size();
     }
 
     /** Everything the run with the larger setting deletes, the run with the smaller one deletes too. */
@@ -253,6 +265,8 @@ class PlannerPropertiesTest {
 
     @Test
     void stageOneKeepsWhatTheSpecProtects() {
+        int[] removedChecked = {0};
+        int[] refusalsChecked = {0};
         forEachSeed("stage-1 invariants", (c, rnd) -> {
             String ns = rnd.nextInt(5) == 0 ? c.namespaces.get(rnd.nextInt(c.namespaces.size())) : "";
             PruneOptions o = randomOptions(c, rnd, rnd.nextBoolean(), ns);
@@ -285,6 +299,7 @@ class PlannerPropertiesTest {
                             rev + ": among the newest keep-tag-revisions and its image exists");
                     assertFalse(exists && usedImages.contains(s.repo() + "@" + e.image()),
                             rev + ": a counted referrer uses the image by digest in this stream");
+                    removedChecked[0]++;
                 }
                 assertEquals(expectedPruned(s, p.removedRevisions()), p.pruned(),
                         where + ": pruned copy is not the original minus the removed revisions");
@@ -302,6 +317,7 @@ class PlannerPropertiesTest {
                 boolean refuses = c.refuses(o.threshold(), o.namespace());
                 assertEquals(refuses, res.refused(), ctx + ": refusal with ignoreInvalidRefs=false "
                         + res.invalidReferences());
+                refusalsChecked[0] += refuses ? 1 : 0;
                 if (refuses) {
                     assertTrue(res.imageDeletions().isEmpty() && res.streamUpdates().isEmpty()
                             && res.blobDeletions().isEmpty() && res.layerLinkDeletions().isEmpty()
@@ -312,12 +328,16 @@ class PlannerPropertiesTest {
                 }
             }
         });
+        assertTrue(removedChecked[0] > 0, "vacuous: no revision was ever removed");
+        assertTrue(refusalsChecked[0] > 0, "vacuous: invalid references never refused a run");
     }
 
     // ------------------------------------------------- f. an independent oracle
 
     @Test
     void planMatchesAnIndependentReadingOfTheSpec() {
+        int[] revisionsExpected = {0};
+        int[] imagesExpected = {0};
         forEachSeed("oracle", (c, rnd) -> {
             String ns = rnd.nextInt(6) == 0 ? c.namespaces.get(rnd.nextInt(c.namespaces.size())) : "";
             PruneOptions o = randomOptions(c, rnd, rnd.nextBoolean(), ns);
@@ -332,7 +352,12 @@ class PlannerPropertiesTest {
             assertSetEquals(want.manifestLinks(), out.manifestLinks, ctx + ": manifest link deletions");
             assertSetEquals(want.images(), out.images, ctx + ": image deletions");
             assertSetEquals(want.blobs(), out.blobs, ctx + ": blob deletions");
+            revisionsExpected[0] += want.removedRevisions().size();
+            imagesExpected[0] += want.images().size();
         });
+        assertTrue(revisionsExpected[0] > 0 && imagesExpected[0] > 0,
+                "vacuous: the oracle expected " + revisionsExpected[0] + " removed revisions and "
+                        + imagesExpected[0] + " image deletions");
     }
 
     // ================================================================= helpers
@@ -468,6 +493,7 @@ class PlannerPropertiesTest {
      * smallest cluster first.
      */
     static void forEachSeed(String name, Property property) {
+        assertTrue(SEEDS > 0, name + ": vacuous with " + SEEDS + " seeds (imageprune.properties.seeds)");
         Map<Long, String> failures = new TreeMap<>();
         Map<Long, Integer> sizes = new HashMap<>();
         for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {

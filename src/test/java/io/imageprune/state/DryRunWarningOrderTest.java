@@ -17,12 +17,11 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A side finding of {@link GraphEquivalenceTest}, outside its claim (two graphs in one JVM always agree): the order of
- * {@code PruneResult.warnings()} is not a function of the graph. {@code StreamStage} keeps the untouched streams in
- * {@code Map.copyOf(...)}, whose iteration order depends on a per-JVM random salt, and {@code PruneExecutor.run}
- * emits one warning per unreadable stream in that order. So the same snapshot prints its "left alone" warnings in a
- * different order from one run of the CLI to the next. Planner's contract says streams are visited in name order; this
- * test expects the warnings in that order and fails in all but about 1 in 12! JVM starts.
+ * The "left alone" warnings of a dry run come in repository order, the same in every JVM. A side finding of {@link
+ * GraphEquivalenceTest}, outside its claim (two graphs in one JVM always agree): {@code StreamStage} once kept the
+ * untouched streams in {@code Map.copyOf(...)}, whose iteration order depends on a per-JVM random salt, so the same
+ * snapshot printed these warnings in a different order from one run of the CLI to the next. It now keeps them sorted;
+ * with twelve streams, an order left to the salt would pass in about 1 of 12! JVM starts.
  */
 class DryRunWarningOrderTest {
 
