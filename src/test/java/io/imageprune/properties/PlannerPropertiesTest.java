@@ -130,12 +130,7 @@ class PlannerPropertiesTest {
                 opts.add(o);
                 outs.add(run(c, g, o));
             }
-            for (int i = 0; i < outs.size(); i++) {
-                for (int j = i + 1; j < outs.size(); j++) {
-                    assertNotMore(outs.get(i), outs.get(j),
-                            c.summary() + ", " + describe(opts.get(i)) + " vs " + describe(opts.get(j)));
-                }
-            }
+            assertEachNotMoreThanEarlier(outs, opts, c.summary());
         });
     }
 
@@ -151,13 +146,18 @@ class PlannerPropertiesTest {
                 opts.add(o);
                 outs.add(run(c, g, o));
             }
-            for (int i = 0; i < outs.size(); i++) {
-                for (int j = i + 1; j < outs.size(); j++) {
-                    assertNotMore(outs.get(i), outs.get(j),
-                            c.summary() + ", " + describe(opts.get(i)) + " vs " + describe(opts.get(j)));
-                }
-            }
+            assertEachNotMoreThanEarlier(outs, opts, c.summary());
         });
+    }
+
+    /** {@link #assertNotMore} for every pair of runs whose settings grow in list order. */
+    private static void assertEachNotMoreThanEarlier(List<Outcome> outs, List<PruneOptions> opts, String summary) {
+        for (int i = 0; i < outs.size(); i++) {
+            for (int j = i + 1; j < outs.size(); j++) {
+                assertNotMore(outs.get(i), outs.get(j), summary + ", " + describe(opts.get(i)) + " vs "
+                        + describe(opts.get(j)));
+            }
+        }
     }
 
     /** Everything the run with the larger setting deletes, the run with the smaller one deletes too. */

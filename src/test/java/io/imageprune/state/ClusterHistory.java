@@ -613,15 +613,7 @@ final class ClusterHistory {
         }
 
         private List<Layer> layers() {
-            List<Layer> layers = new ArrayList<>();
-            int n = r.nextInt(6);
-            for (int i = 0; i < n; i++) {
-                layers.add(pick(layerPool));
-            }
-            if (!layers.isEmpty() && r.nextInt(6) == 0) {
-                layers.add(r.nextInt(layers.size() + 1), pick(layers)); // a layer twice in one image
-            }
-            return layers;
+            return RandomCluster.layers(r, layerPool);
         }
 
         private String config() {
