@@ -49,9 +49,7 @@ public final class AuditEvents {
     public AuditEvent action(String runId, boolean dryRun, Instant time, ActionRecord action) {
         String id = actionId(runId, action);
         String type = type(action.kind(), action.outcome());
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
+        String data = data(json -> {
             json.writeStringField("runId", runId);
             json.writeStringField("action", action.kind().eventSuffix());
             json.writeStringField("outcome", action.outcome().name());
@@ -64,19 +62,14 @@ public final class AuditEvents {
             json.writeBooleanField("dryRun", dryRun);
             // a success carries no error even if the executor left a text from an earlier attempt in the record
             json.writeStringField("error", action.outcome().succeeded() ? null : action.error());
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new AuditEvent(id, type, action.target(), time, source, out.toString());
+        });
+        return new AuditEvent(id, type, action.target(), time, source, data);
     }
 
     /** The run's opening event, stamped with the time the run started. */
     public AuditEvent started(RunStart run) {
         String id = id(run.runId(), "run.started");
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
+        String data = data(json -> {
             json.writeStringField("runId", run.runId());
             json.writeStringField("trigger", run.trigger());
             json.writeBooleanField("dryRun", run.dryRun());
@@ -92,11 +85,8 @@ public final class AuditEvents {
                 json.writeNumberField(count.getKey(), count.getValue());
             }
             json.writeEndObject();
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new AuditEvent(id, RUN_STARTED, run.runId(), run.startedAt(), source, out.toString());
+        });
+        return new AuditEvent(id, RUN_STARTED, run.runId(), run.startedAt(), source, data);
     }
 
     /**
@@ -117,16 +107,11 @@ public final class AuditEvents {
         String id = links.isEmpty() ? id(runId, "intent", actionId)
                 : id(runId, "intent", actionId, String.join(",", links.layerLinks()),
                 String.join(",", links.manifestLinks()));
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
+        String data = data(json -> {
             json.writeStringField("runId", runId);
             json.writeStringField("actionId", actionId);
             json.writeStringField("action", intent.kind().eventSuffix());
-            json.writeStringField("kind", intent.kind().name());
-            json.writeStringField("target", intent.target());
-            json.writeStringField("repository", intent.repository());
-            json.writeStringField("digest", intent.digest());
+            intentFields(json, intent);
             json.writeBooleanField("dryRun", false);
             if (!links.isEmpty()) {
                 json.writeObjectFieldStart("links");
@@ -135,19 +120,14 @@ public final class AuditEvents {
                 array(json, "releasedImages", links.releasedImages());
                 json.writeEndObject();
             }
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new AuditEvent(id, ACTION_INTENDED, intent.target(), time, source, out.toString());
+        });
+        return new AuditEvent(id, ACTION_INTENDED, intent.target(), time, source, data);
     }
 
     /** The run's closing event, stamped with the time the run finished. */
     public AuditEvent summary(RunSummary run) {
         String id = id(run.runId(), "run.completed");
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
+        String data = data(json -> {
             json.writeStringField("runId", run.runId());
             json.writeStringField("trigger", run.trigger());
             json.writeBooleanField("dryRun", run.dryRun());
@@ -165,11 +145,7 @@ public final class AuditEvents {
             json.writeEndObject();
             json.writeStringField("summary", stats.toString());
             json.writeNumberField("bytesReclaimed", run.bytesReclaimed());
-            json.writeArrayFieldStart("failures");
-            for (String failure : run.failures()) {
-                json.writeString(failure);
-            }
-            json.writeEndArray();
+            array(json, "failures", run.failures());
             json.writeNumberField("saved", run.saved());
             json.writeNumberField("leftForGarbageCollection", run.leftForGarbageCollection());
             json.writeStringField("state", run.state());
@@ -177,18 +153,12 @@ public final class AuditEvents {
             json.writeArrayFieldStart("sentWithoutOutcome");
             for (Intent intent : run.sentWithoutOutcome()) {
                 json.writeStartObject();
-                json.writeStringField("kind", intent.kind().name());
-                json.writeStringField("target", intent.target());
-                json.writeStringField("repository", intent.repository());
-                json.writeStringField("digest", intent.digest());
+                intentFields(json, intent);
                 json.writeEndObject();
             }
             json.writeEndArray();
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new AuditEvent(id, RUN_COMPLETED, run.runId(), run.finishedAt(), source, out.toString());
+        });
+        return new AuditEvent(id, RUN_COMPLETED, run.runId(), run.finishedAt(), source, data);
     }
 
     /**
@@ -221,6 +191,33 @@ public final class AuditEvents {
             case FAILED -> FAILED;
             case SAVED, LEFT_FOR_GC, DEFERRED -> SKIPPED;
         };
+    }
+
+    /** The {@code data} object of an event: its braces around what {@code fields} writes. */
+    private static String data(DataFields fields) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            fields.write(json);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Writes fields of an event's {@code data} object. */
+    @FunctionalInterface
+    private interface DataFields {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /** What identifies a request: in its intent, and in a run's list of requests sent without an outcome. */
+    private static void intentFields(JsonGenerator json, Intent intent) throws IOException {
+        json.writeStringField("kind", intent.kind().name());
+        json.writeStringField("target", intent.target());
+        json.writeStringField("repository", intent.repository());
+        json.writeStringField("digest", intent.digest());
     }
 
     private static void array(JsonGenerator json, String field, java.util.List<String> values) throws IOException {

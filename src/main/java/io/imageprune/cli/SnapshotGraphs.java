@@ -51,50 +51,57 @@ public final class SnapshotGraphs {
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread builder = new Thread(() -> build(graph, queue, failure), "imageprune-graph-builder");
         builder.start();
-        Batcher batcher = new Batcher(queue, progress);
+        ObjectBatcher batcher = new ObjectBatcher(BATCH, batch -> put(queue, batch));
         try {
             new SnapshotLoader(extraKinds).load(file, new SnapshotSink() {
+                private void add(Object object) {
+                    if (progress != null) {
+                        progress.item();
+                    }
+                    batcher.add(object);
+                }
+
                 @Override
                 public void image(Image image) {
-                    batcher.add(image);
+                    add(image);
                 }
 
                 @Override
                 public void imageStream(ImageStream stream) {
                     if (all || stream.namespace().equals(namespace)) {
-                        batcher.add(stream);
+                        add(stream);
                     }
                 }
 
                 @Override
                 public void referrer(Referrer referrer) {
                     if (all || referrer.namespace().equals(namespace)) {
-                        batcher.add(referrer);
+                        add(referrer);
                     }
                 }
 
                 @Override
                 public void limitRange(LimitRange limitRange) {
                     if (all || limitRange.namespace().equals(namespace)) {
-                        batcher.add(limitRange);
+                        add(limitRange);
                     }
                 }
 
                 @Override
                 public void customReferrer(CustomReferrer referrer) {
                     if (all || referrer.namespace().equals(namespace)) {
-                        batcher.add(referrer);
+                        add(referrer);
                     }
                 }
 
                 @Override
                 public void namespace(Namespace object) {
-                    batcher.add(object);
+                    add(object);
                 }
             }, progress == null ? null : progress::bytes);
             batcher.flush();
         } finally {
-            batcher.put(END);
+            put(queue, END);
             join(builder);
         }
         if (failure.get() != null) {
@@ -132,46 +139,12 @@ public final class SnapshotGraphs {
         }
     }
 
-    /** Collects objects into batches for the builder thread. */
-    private static final class Batcher {
-        private final BlockingQueue<Object[]> queue;
-        private final Progress progress;
-        private Object[] batch = new Object[BATCH];
-        private int size;
-
-        Batcher(BlockingQueue<Object[]> queue, Progress progress) {
-            this.queue = queue;
-            this.progress = progress;
-        }
-
-        void add(Object object) {
-            if (progress != null) {
-                progress.item();
-            }
-            batch[size++] = object;
-            if (size == BATCH) {
-                put(batch);
-                batch = new Object[BATCH];
-                size = 0;
-            }
-        }
-
-        void flush() {
-            if (size > 0) {
-                Object[] last = new Object[size];
-                System.arraycopy(batch, 0, last, 0, size);
-                put(last);
-                size = 0;
-            }
-        }
-
-        void put(Object[] objects) {
-            try {
-                queue.put(objects);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while loading the snapshot", e);
-            }
+    private static void put(BlockingQueue<Object[]> queue, Object[] batch) {
+        try {
+            queue.put(batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the snapshot", e);
         }
     }
 }

@@ -52,8 +52,7 @@ final class SnapshotPublisher implements AutoCloseable {
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
     private final AtomicReference<RuntimeException> encodingFailure = new AtomicReference<>();
     private final AtomicLong sent = new AtomicLong();
-    private Object[] batch = new Object[BATCH];
-    private int batched;
+    private final ObjectBatcher batcher = new ObjectBatcher(BATCH, this::put);
 
     SnapshotPublisher(String topic, Map<String, Object> kafka, RecordSignature signing) {
         this(topic, new KafkaProducer<>(KafkaClientConfig.producer(kafka, BULK), new StringSerializer(),
@@ -75,12 +74,7 @@ final class SnapshotPublisher implements AutoCloseable {
 
     /** Queues one object of the snapshot (an image, stream, referrer or limit range). */
     void add(Object object) {
-        batch[batched++] = object;
-        if (batched == BATCH) {
-            put(batch);
-            batch = new Object[BATCH];
-            batched = 0;
-        }
+        batcher.add(object);
     }
 
     /**
@@ -90,12 +84,7 @@ final class SnapshotPublisher implements AutoCloseable {
      * @throws PublishException naming the first failure and how many records failed
      */
     long finish() {
-        if (batched > 0) {
-            Object[] last = new Object[batched];
-            System.arraycopy(batch, 0, last, 0, batched);
-            put(last);
-            batched = 0;
-        }
+        batcher.flush();
         for (int i = 0; i < encoders.size(); i++) {
             put(END);
         }

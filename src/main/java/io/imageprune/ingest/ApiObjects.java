@@ -2,14 +2,8 @@ package io.imageprune.ingest;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.imageprune.model.Image;
-import io.imageprune.model.ImageStream;
-import io.imageprune.model.LimitRange;
-import io.imageprune.model.Referrer;
 import io.imageprune.snapshot.ExtraKinds;
 import io.imageprune.snapshot.SnapshotLoader;
-import io.imageprune.model.CustomReferrer;
-import io.imageprune.model.Namespace;
 import io.imageprune.snapshot.SnapshotSink;
 
 import java.io.ByteArrayInputStream;
@@ -37,37 +31,8 @@ public final class ApiObjects {
     public Object toModel(HasMetadata object) {
         String json = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[" + serialization.asJson(object) + "]}";
         Object[] converted = new Object[1];
-        loader.load(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), new SnapshotSink() {
-            @Override
-            public void image(Image image) {
-                converted[0] = image;
-            }
-
-            @Override
-            public void imageStream(ImageStream stream) {
-                converted[0] = stream;
-            }
-
-            @Override
-            public void referrer(Referrer referrer) {
-                converted[0] = referrer;
-            }
-
-            @Override
-            public void limitRange(LimitRange limitRange) {
-                converted[0] = limitRange;
-            }
-
-            @Override
-            public void customReferrer(CustomReferrer referrer) {
-                converted[0] = referrer;
-            }
-
-            @Override
-            public void namespace(Namespace namespace) {
-                converted[0] = namespace;
-            }
-        });
+        loader.load(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                SnapshotSink.everyObject(model -> converted[0] = model));
         return converted[0];
     }
 }

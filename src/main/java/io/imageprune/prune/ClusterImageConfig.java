@@ -3,8 +3,6 @@ package io.imageprune.prune;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -42,44 +40,22 @@ public class ClusterImageConfig {
         }
     }
 
-    private final KubernetesClient client;
+    private final NamedResourceInformer informer;
     private final PruneSettings settings;
     private volatile Observed observed = Observed.NOTHING;
-    private SharedIndexInformer<GenericKubernetesResource> informer;
 
     public ClusterImageConfig(KubernetesClient client, PruneSettings settings) {
-        this.client = client;
+        this.informer = new NamedResourceInformer(client, IMAGES, NAME);
         this.settings = settings;
     }
 
-    public synchronized void start() {
-        if (informer != null) {
-            return;
-        }
-        informer = client.genericKubernetesResources(IMAGES).withName(NAME).inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(GenericKubernetesResource image) {
-                apply(image);
-            }
-
-            @Override
-            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource image) {
-                apply(image);
-            }
-
-            @Override
-            public void onDelete(GenericKubernetesResource image, boolean unknownFinalState) {
-                use(Observed.NOTHING);
-            }
-        });
+    public void start() {
+        informer.start(this::apply, () -> use(Observed.NOTHING));
     }
 
     @PreDestroy
-    synchronized void stop() {
-        if (informer != null) {
-            informer.close();
-            informer = null;
-        }
+    void stop() {
+        informer.stop();
     }
 
     public Observed observed() {

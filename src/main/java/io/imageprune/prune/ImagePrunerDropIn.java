@@ -3,8 +3,6 @@ package io.imageprune.prune;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.imageprune.options.OptionValues;
 import io.imageprune.config.ImagePruneConfig;
 import jakarta.annotation.PreDestroy;
@@ -43,49 +41,28 @@ public class ImagePrunerDropIn {
     public record Observed(boolean present, boolean operatorSuspended, String error) {
     }
 
-    private final KubernetesClient client;
+    private final NamedResourceInformer informer;
     private final PruneSettings settings;
     private final String name;
     private volatile Observed observed = new Observed(false, false, null);
-    private SharedIndexInformer<GenericKubernetesResource> informer;
 
     public ImagePrunerDropIn(KubernetesClient client, PruneSettings settings, ImagePruneConfig config) {
-        this.client = client;
+        this.informer = new NamedResourceInformer(client, IMAGE_PRUNERS, config.imagePruner().name());
         this.settings = settings;
         this.name = config.imagePruner().name();
     }
 
-    public synchronized void start() {
-        if (informer != null) {
-            return;
-        }
-        informer = client.genericKubernetesResources(IMAGE_PRUNERS).withName(name)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(GenericKubernetesResource pruner) {
-                        apply(pruner);
-                    }
-
-                    @Override
-                    public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource pruner) {
-                        apply(pruner);
-                    }
-
-                    @Override
-                    public void onDelete(GenericKubernetesResource pruner, boolean unknownFinalState) {
-                        observed = new Observed(false, false, null);
-                        settings.use(null);
-                        LOG.infof("imagepruner/%s is gone: the imageprune.* configuration applies again", name);
-                    }
-                });
+    public void start() {
+        informer.start(this::apply, () -> {
+            observed = new Observed(false, false, null);
+            settings.use(null);
+            LOG.infof("imagepruner/%s is gone: the imageprune.* configuration applies again", name);
+        });
     }
 
     @PreDestroy
-    synchronized void stop() {
-        if (informer != null) {
-            informer.close();
-            informer = null;
-        }
+    void stop() {
+        informer.stop();
     }
 
     public Observed observed() {

@@ -15,11 +15,9 @@ import io.imageprune.execute.Outcome;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
 import io.imageprune.graph.ReferenceGraph;
-import io.imageprune.model.ImageStream;
 import io.imageprune.policy.ImagePlan;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
-import io.imageprune.policy.StreamPlan;
 import io.imageprune.policy.StreamStage;
 import io.imageprune.registry.RegistryConnections;
 import io.imageprune.registry.RegistryHost;
@@ -35,12 +33,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -221,13 +215,8 @@ public class PruneRunner {
             throw new PlanRefused(RunRefusedException.Gate.INVALID_REFERENCES, planner.refusalMessage());
         }
         StreamStage stage = planner.planStreams(targets.streams());
-        Map<String, ImageStream> overrides = new HashMap<>();
-        Set<String> released = new HashSet<>();
-        for (StreamPlan plan : stage.plans()) {
-            overrides.put(plan.repo(), plan.pruned());
-            plan.removedRevisions().forEach(r -> released.add(r.image()));
-        }
-        List<ImagePlan> images = planner.planImages(overrides, targets.imagesWith(released)).plans();
+        List<ImagePlan> images = planner.planImages(stage.prunedStreams(), targets.imagesWith(stage.releasedImages()))
+                .plans();
         DeletionCounts planned = DeletionCounts.of(stage.plans(), images, options.pruneRegistry());
         int leftoverLayers = (int) leftovers.stream().filter(l -> l.kind() == ActionKind.LAYER_LINK).count();
         DeletionCounts counts = new DeletionCounts(planned.images(), planned.layerLinks() + leftoverLayers,

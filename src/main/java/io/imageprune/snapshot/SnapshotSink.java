@@ -7,6 +7,8 @@ import io.imageprune.model.LimitRange;
 import io.imageprune.model.Namespace;
 import io.imageprune.model.Referrer;
 
+import java.util.function.Consumer;
+
 /**
  * Receives the objects of a snapshot one at a time, in document order, as {@link SnapshotLoader} converts them. Every
  * method does nothing by default. An exception thrown by the sink stops the load and propagates unchanged.
@@ -31,5 +33,40 @@ public interface SnapshotSink {
 
     /** A Namespace (read for its admin annotations). */
     default void namespace(Namespace namespace) {
+    }
+
+    /** A sink that passes every object, whatever its kind, to {@code each}. */
+    static SnapshotSink everyObject(Consumer<Object> each) {
+        return new SnapshotSink() {
+            @Override
+            public void image(Image image) {
+                each.accept(image);
+            }
+
+            @Override
+            public void imageStream(ImageStream stream) {
+                each.accept(stream);
+            }
+
+            @Override
+            public void referrer(Referrer referrer) {
+                each.accept(referrer);
+            }
+
+            @Override
+            public void limitRange(LimitRange limitRange) {
+                each.accept(limitRange);
+            }
+
+            @Override
+            public void customReferrer(CustomReferrer referrer) {
+                each.accept(referrer);
+            }
+
+            @Override
+            public void namespace(Namespace namespace) {
+                each.accept(namespace);
+            }
+        };
     }
 }

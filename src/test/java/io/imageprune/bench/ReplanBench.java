@@ -13,7 +13,6 @@ import io.imageprune.policy.Eligibility;
 import io.imageprune.policy.ImageStage;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
-import io.imageprune.policy.StreamPlan;
 import io.imageprune.policy.StreamStage;
 import io.imageprune.prune.RunTargets;
 
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -223,14 +221,9 @@ public final class ReplanBench {
             throw new IllegalStateException(planner.refusalMessage());
         }
         StreamStage stage = planner.planStreams(targets.streams());
-        Map<String, ImageStream> overrides = new HashMap<>();
-        Set<String> released = new HashSet<>();
-        for (StreamPlan plan : stage.plans()) {
-            overrides.put(plan.repo(), plan.pruned());
-            plan.removedRevisions().forEach(r -> released.add(r.image()));
-        }
+        Map<String, ImageStream> overrides = stage.prunedStreams();
         ImageStage images = wholeGraphStageTwo ? planner.planImages(overrides)
-                : planner.planImages(overrides, targets.imagesWith(released));
+                : planner.planImages(overrides, targets.imagesWith(stage.releasedImages()));
         sink += images.plans().size() + stage.plans().size();
     }
 

@@ -1,5 +1,6 @@
 package io.imageprune.chaos;
 
+import io.imageprune.testkit.TcpRelay;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Pod;

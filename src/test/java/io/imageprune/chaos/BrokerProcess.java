@@ -109,14 +109,7 @@ final class BrokerProcess implements AutoCloseable {
         } else {
             process.destroy();
         }
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ProcessExits.await(process);
         process = null;
     }
 

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** One life of the packaged service ({@code quarkus-run.jar}) as a child process: started, asked, killed. */
 final class ServiceProcess {
@@ -88,14 +87,7 @@ final class ServiceProcess {
     }
 
     private void await() {
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ProcessExits.await(process);
     }
 
     /** Resident memory in KiB (0 once gone); the peak is remembered. */

@@ -1,10 +1,7 @@
 package io.imageprune.cli;
 
 import io.imageprune.kafka.RecordSignature;
-import io.imageprune.model.Image;
-import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
-import io.imageprune.model.Referrer;
 import io.imageprune.pipeline.InProcessKafka;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
@@ -62,27 +59,7 @@ class SnapshotPublisherTest {
         String topic = "publish-test";
         RecordSignature signing = RecordSignature.of(List.of(Base64.getEncoder().encodeToString(new byte[32])));
         List<Object> objects = new ArrayList<>();
-        new SnapshotLoader().load(Path.of("examples/cluster.json"), new SnapshotSink() {
-            @Override
-            public void image(Image image) {
-                objects.add(image);
-            }
-
-            @Override
-            public void imageStream(ImageStream stream) {
-                objects.add(stream);
-            }
-
-            @Override
-            public void referrer(Referrer referrer) {
-                objects.add(referrer);
-            }
-
-            @Override
-            public void limitRange(LimitRange limitRange) {
-                objects.add(limitRange);
-            }
-        });
+        new SnapshotLoader().load(Path.of("examples/cluster.json"), SnapshotSink.everyObject(objects::add));
         SyncMarker marker = new SyncMarker("test", 1L, Instant.parse("2025-01-15T12:00:00Z"), Map.of());
         try (SnapshotPublisher publisher = new SnapshotPublisher(topic, Map.of("bootstrap.servers", bootstrap),
                 signing)) {

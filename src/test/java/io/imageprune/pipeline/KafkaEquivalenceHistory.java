@@ -1,29 +1,53 @@
 package io.imageprune.pipeline;
 
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.Container;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.Image;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.ImageStream;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.LimitRange;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.Referrer;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.Tag;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.TagEvent;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.projection.ProjectionCodec;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.projection.ProjectionKeys;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.projection.SyncMarker;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.properties.RandomCluster;
 
+import io.imageprune.testkit.GraphObjectNames;
 import java.time.Duration;
+import io.imageprune.testkit.GraphObjectNames;
 import java.time.Instant;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.ArrayList;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.Arrays;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.Collections;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.HashMap;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.LinkedHashMap;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.List;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.Map;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.Random;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.Set;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.TreeMap;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.TreeSet;
 
 /**
@@ -257,20 +281,10 @@ final class KafkaEquivalenceHistory {
     }
 
     private void collect(Object o) {
-        if (o instanceof Image i) {
-            digests.add(i.name());
-            i.layers().forEach(l -> digests.add(l.name()));
-            if (!i.configDigest().isEmpty()) {
-                digests.add(i.configDigest());
-            }
-            digests.addAll(i.manifestDigests());
-        } else if (o instanceof ImageStream s) {
-            namespaces.add(s.namespace());
-            s.tags().forEach(t -> t.items().forEach(e -> digests.add(e.image())));
-        } else if (o instanceof Referrer ref) {
-            namespaces.add(ref.namespace());
-        } else if (o instanceof LimitRange l) {
-            namespaces.add(l.namespace());
+        GraphObjectNames.digests(o, digests::add);
+        String namespace = GraphObjectNames.namespace(o);
+        if (namespace != null) {
+            namespaces.add(namespace);
         }
     }
 

@@ -5,10 +5,6 @@ import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.graph.ReferrerEntry;
-import io.imageprune.model.Image;
-import io.imageprune.model.ImageStream;
-import io.imageprune.model.LimitRange;
-import io.imageprune.model.Referrer;
 import io.imageprune.pipeline.KafkaEquivalenceHistory.Record;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
@@ -172,7 +168,7 @@ class KafkaEquivalenceTest {
      */
     private String awaitEquivalent(KafkaEquivalenceHistory h, List<Record> sent, String where) {
         ReferenceGraph fresh = new ReferenceGraph();
-        h.truth.values().forEach(o -> put(fresh, o));
+        h.truth.values().forEach(fresh::put);
         SortedMap<String, Object> expected = observe(fresh, h);
         List<PruneResult> plans = OPTIONS.stream().map(o -> PruneExecutor.dryRun(Planner.of(fresh, o))).toList();
         try {
@@ -245,19 +241,5 @@ class KafkaEquivalenceTest {
             }
         }
         return m;
-    }
-
-    private static void put(ReferenceGraph g, Object o) {
-        if (o instanceof Image i) {
-            g.putImage(i);
-        } else if (o instanceof ImageStream s) {
-            g.putStream(s);
-        } else if (o instanceof Referrer r) {
-            g.putReferrer(r);
-        } else if (o instanceof LimitRange l) {
-            g.putLimitRange(l);
-        } else {
-            throw new IllegalArgumentException("not a graph object: " + o);
-        }
     }
 }

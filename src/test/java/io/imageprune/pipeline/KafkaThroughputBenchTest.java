@@ -3,9 +3,6 @@ package io.imageprune.pipeline;
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.ingest.StatePublisher;
 import io.imageprune.model.Image;
-import io.imageprune.model.ImageStream;
-import io.imageprune.model.LimitRange;
-import io.imageprune.model.Referrer;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.projection.SyncMarker;
@@ -211,32 +208,10 @@ class KafkaThroughputBenchTest {
 
     private static Map<String, Integer> load(Path snapshot, List<String> keys, List<byte[]> values) {
         ProjectionCodec codec = new ProjectionCodec();
-        return new SnapshotLoader().load(snapshot, new SnapshotSink() {
-            private void add(Object object) {
-                keys.add(ProjectionKeys.of(object));
-                values.add(codec.encode(object));
-            }
-
-            @Override
-            public void image(Image image) {
-                add(image);
-            }
-
-            @Override
-            public void imageStream(ImageStream stream) {
-                add(stream);
-            }
-
-            @Override
-            public void referrer(Referrer referrer) {
-                add(referrer);
-            }
-
-            @Override
-            public void limitRange(LimitRange limitRange) {
-                add(limitRange);
-            }
-        }).loaded();
+        return new SnapshotLoader().load(snapshot, SnapshotSink.everyObject(object -> {
+            keys.add(ProjectionKeys.of(object));
+            values.add(codec.encode(object));
+        })).loaded();
     }
 
     /** The service's configuration with the producer's own topic, for a StatePublisher beside the service's. */

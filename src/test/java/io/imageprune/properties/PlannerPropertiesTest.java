@@ -133,12 +133,7 @@ class PlannerPropertiesTest {
                 opts.add(o);
                 outs.add(run(c, g, o));
             }
-            for (int i = 0; i < outs.size(); i++) {
-                for (int j = i + 1; j < outs.size(); j++) {
-                    assertNotMore(outs.get(i), outs.get(j),
-                            c.summary() + ", " + describe(opts.get(i)) + " vs " + describe(opts.get(j)));
-                }
-            }
+            assertEachNotMoreThanEarlier(outs, opts, c.summary());
             strictlyFewer[0] += deletesLess(outs.get(0), outs.get(outs.size() - 1)) ? 1 : 0;
         });
         assertTrue(strictlyFewer[0] > 0, "vacuous: more keep-tag-revisions never deleted less");
@@ -157,12 +152,7 @@ class PlannerPropertiesTest {
                 opts.add(o);
                 outs.add(run(c, g, o));
             }
-            for (int i = 0; i < outs.size(); i++) {
-                for (int j = i + 1; j < outs.size(); j++) {
-                    assertNotMore(outs.get(i), outs.get(j),
-                            c.summary() + ", " + describe(opts.get(i)) + " vs " + describe(opts.get(j)));
-                }
-            }
+            assertEachNotMoreThanEarlier(outs, opts, c.summary());
             strictlyFewer[0] += deletesLess(outs.get(0), outs.get(outs.size() - 1)) ? 1 : 0;
         });
         assertTrue(strictlyFewer[0] > 0, "vacuous: more keep-younger-than never deleted less");
@@ -171,6 +161,16 @@ class PlannerPropertiesTest {
     /** The larger setting removed fewer revisions or deleted fewer images: the comparison was not between equals. */
     private static boolean deletesLess(Outcome smaller, Outcome larger) {
         return larger.revisions.size() < smaller.revisions.size() || larger.images.size() < smaller.images.size();
+    }
+
+    /** {@link #assertNotMore} for every pair of runs whose settings grow in list order. */
+    private static void assertEachNotMoreThanEarlier(List<Outcome> outs, List<PruneOptions> opts, String summary) {
+        for (int i = 0; i < outs.size(); i++) {
+            for (int j = i + 1; j < outs.size(); j++) {
+                assertNotMore(outs.get(i), outs.get(j), summary + ", " + describe(opts.get(i)) + " vs "
+                        + describe(opts.get(j)));
+            }
+        }
     }
 
     /** Everything the run with the larger setting deletes, the run with the smaller one deletes too. */

@@ -309,14 +309,7 @@ public final class RandomCluster {
         } else {
             mediaType = "application/vnd.docker.distribution.manifest.v1+prettyjws";
         }
-        List<Layer> layers = new ArrayList<>();
-        int n = r.nextInt(6);
-        for (int i = 0; i < n; i++) {
-            layers.add(pick(layerPool));
-        }
-        if (!layers.isEmpty() && r.nextInt(6) == 0) {
-            layers.add(r.nextInt(layers.size() + 1), pick(layers)); // a layer twice in one image
-        }
+        List<Layer> layers = layers(r, layerPool);
         String config;
         int c = r.nextInt(10);
         if (c == 0 && !layers.isEmpty()) {
@@ -628,6 +621,19 @@ public final class RandomCluster {
             b.append(Character.forDigit(r.nextInt(16), 16));
         }
         return b.toString();
+    }
+
+    /** 0 to 5 layers drawn from {@code pool}, now and then one of them twice in one image. */
+    public static List<Layer> layers(Random r, List<Layer> pool) {
+        List<Layer> layers = new ArrayList<>();
+        int n = r.nextInt(6);
+        for (int i = 0; i < n; i++) {
+            layers.add(pool.get(r.nextInt(pool.size())));
+        }
+        if (!layers.isEmpty() && r.nextInt(6) == 0) {
+            layers.add(r.nextInt(layers.size() + 1), layers.get(r.nextInt(layers.size()))); // a layer twice
+        }
+        return layers;
     }
 
     private <T> T pick(List<T> list) {

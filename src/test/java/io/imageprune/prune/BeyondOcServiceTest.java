@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,10 +58,7 @@ class BeyondOcServiceTest {
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return Map.of("imageprune.prune.confirm", "true",
-                    "imageprune.prune.event-driven", "false",
-                    "imageprune.plan.keep-tag-revisions", "1",
-                    "imageprune.plan.keep-younger-than", "0s",
+            return confirmedOnRequest("imageprune.plan.keep-tag-revisions", "1",
                     "imageprune.ingest.missing-api-check", "1s",
                     "imageprune.leader.enabled", "false");
         }
@@ -83,13 +79,10 @@ class BeyondOcServiceTest {
 
     @BeforeEach
     void connect() {
-        client = server.getClient().adapt(OpenShiftClient.class);
-        RealRegistry.proxy().clearRules();
-        RealRegistry.proxy().clearRequests();
-        cluster = ClusterObjects.ofRealRegistry(client);
-        pusher = new RegistryPusher(RealRegistry.registry().url());
-        await().atMost(WAIT).until(live::synced);
-        await().atMost(WAIT).until(recovery::recovered);
+        RegistryTestbed testbed = RegistryTestbed.connectAfresh(server, WAIT, live::synced, recovery::recovered);
+        client = testbed.client();
+        cluster = testbed.cluster();
+        pusher = testbed.pusher();
     }
 
     @Test
@@ -99,7 +92,7 @@ class BeyondOcServiceTest {
         PushedImage v2 = pusher.push("kn/app", "v2", List.of("kn base", "kn v2"));
         PushedImage v3 = pusher.push("kn/app", "v3", List.of("kn base", "kn v3"));
         cluster.mirror("kn/app", List.of(v3, v2, v1));
-        awaitPlanDeletes(Set.of(v1.manifestDigest(), v2.manifestDigest()), Set.of());
+        LivePlan.awaitDeletes(WAIT, Set.of(v1.manifestDigest(), v2.manifestDigest()), Set.of());
 
         // the CRD appears after the service started; a Knative Service then runs v1 by digest
         server.getKubernetesMockServer().expectCustomResource(new CustomResourceDefinitionContext.Builder()
@@ -110,14 +103,14 @@ class BeyondOcServiceTest {
                  "spec":{"template":{"spec":{"containers":[{"image":"%s"}]}}}}""").formatted(cluster.pullSpec(v1)),
                 GenericKubernetesResource.class);
         client.genericKubernetesResources(KNATIVE_SERVICE).inNamespace("kn").resource(knative).create();
-        awaitPlanDeletes(Set.of(v2.manifestDigest()), Set.of(v1.manifestDigest()));
+        LivePlan.awaitDeletes(WAIT, Set.of(v2.manifestDigest()), Set.of(v1.manifestDigest()));
 
         JsonNode explanation = MAPPER.readTree(given().get("/api/v1/images/" + v1.manifestDigest() + "/explain")
                 .then().statusCode(200).extract().asString());
         assertTrue(explanation.get("beyondOc").toString().contains("kept: pinned by Service kn/web"),
                 explanation.toString());
 
-        JsonNode run = runToCompletion();
+        JsonNode run = RunsApi.runToCompletion(WAIT);
         assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
         assertTrue(pusher.pull("kn/app", v1.manifestDigest()), "the image the Knative Service runs still pulls");
         assertNotNull(client.images().withName(v1.manifestDigest()).get());
@@ -133,13 +126,13 @@ class BeyondOcServiceTest {
         PushedImage w1 = pusher.push("kept/web", "w1", List.of("kept w1"));
         PushedImage w2 = pusher.push("kept/web", "w2", List.of("kept w2"));
         cluster.mirror("kept/web", List.of(w2, w1));
-        awaitPlanDeletes(Set.of(w1.manifestDigest()), Set.of());
+        LivePlan.awaitDeletes(WAIT, Set.of(w1.manifestDigest()), Set.of());
 
         client.namespaces().withName("kept").edit(ns -> new NamespaceBuilder(ns).editMetadata()
                 .addToAnnotations("imageprune.io/protect", "true").endMetadata().build());
-        awaitPlanDeletes(Set.of(), Set.of(w1.manifestDigest()));
+        LivePlan.awaitDeletes(WAIT, Set.of(), Set.of(w1.manifestDigest()));
 
-        JsonNode run = runToCompletion();
+        JsonNode run = RunsApi.runToCompletion(WAIT);
         assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
         assertTrue(pusher.pull("kept/web", w1.manifestDigest()), "the protected namespace's old image still pulls");
         assertNotNull(client.images().withName(w1.manifestDigest()).get());
@@ -168,31 +161,5 @@ class BeyondOcServiceTest {
         await().atMost(WAIT).until(() -> live.read(graph -> graph.extensions()
                 .holders(io.imageprune.graph.ExtensionHolders.Source.CUSTOM_RESOURCE).stream()
                 .anyMatch(h -> h.kind().equals("TaskRun") && h.name().equals("build"))));
-    }
-
-    // ------------------------------------------------------------------------------------------------ helpers
-
-    /** Waits until the live graph's plan deletes {@code deleted} and none of {@code kept}. */
-    private void awaitPlanDeletes(Set<String> deleted, Set<String> kept) {
-        await().atMost(WAIT).untilAsserted(() -> {
-            JsonNode plan = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString());
-            Set<String> planned = new HashSet<>();
-            plan.get("imageDeletions").forEach(i -> planned.add(i.isTextual() ? i.asText() : i.get("image").asText()));
-            assertTrue(planned.containsAll(deleted), "plan deletes " + planned);
-            for (String image : kept) {
-                assertTrue(!planned.contains(image), "plan keeps " + image + ": " + planned);
-            }
-        });
-    }
-
-    private JsonNode runToCompletion() throws Exception {
-        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
-                .get("id").asText();
-        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
-        return report(id);
-    }
-
-    private static JsonNode report(String id) throws Exception {
-        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
     }
 }

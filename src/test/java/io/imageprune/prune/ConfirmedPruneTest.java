@@ -61,10 +61,7 @@ class ConfirmedPruneTest {
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return Map.of("imageprune.prune.confirm", "true",
-                    "imageprune.prune.event-driven", "false",
-                    "imageprune.plan.keep-younger-than", "0s",
-                    "imageprune.prune.max-attempts", "4",
+            return confirmedOnRequest("imageprune.prune.max-attempts", "4",
                     "imageprune.leader.enabled", "true",
                     "imageprune.leader.namespace", "imageprune",
                     "imageprune.leader.lease-duration", "2s",
@@ -101,15 +98,13 @@ class ConfirmedPruneTest {
      */
     @BeforeEach
     void connect() throws Exception {
-        client = server.getClient().adapt(OpenShiftClient.class);
-        proxy = RealRegistry.proxy();
-        proxy.clearRules();
-        cluster = ClusterObjects.ofRealRegistry(client);
-        pusher = new RegistryPusher(RealRegistry.registry().url());
-        await().atMost(WAIT).until(live::synced);
-        await().atMost(WAIT).until(leader::leading);
         // the leader takes runs once it has read the audit topic back
-        await().atMost(WAIT).until(recovery::recovered);
+        RegistryTestbed testbed = RegistryTestbed.connect(server, WAIT, live::synced, leader::leading,
+                recovery::recovered);
+        client = testbed.client();
+        proxy = testbed.proxy();
+        cluster = testbed.cluster();
+        pusher = testbed.pusher();
         if (!nothingToPrune()) {
             runToCompletion();
             await().atMost(WAIT).until(ConfirmedPruneTest::nothingToPrune);
@@ -355,14 +350,8 @@ class ConfirmedPruneTest {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    /** Waits until the live graph's plan deletes these images (the objects have travelled through Kafka). */
     private void awaitPlanDeletes(Set<String> images) {
-        await().atMost(WAIT).untilAsserted(() -> {
-            JsonNode plan = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString());
-            Set<String> deleted = new HashSet<>();
-            plan.get("imageDeletions").forEach(i -> deleted.add(i.isTextual() ? i.asText() : i.get("image").asText()));
-            assertTrue(deleted.containsAll(images), "plan deletes " + deleted);
-        });
+        LivePlan.awaitDeletes(WAIT, images);
     }
 
     /** A sample of /q/metrics by its name and labels as exported (labels in the exporter's order). */
@@ -375,14 +364,7 @@ class ConfirmedPruneTest {
     }
 
     private JsonNode runToCompletion() throws Exception {
-        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
-                .get("id").asText();
-        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
-        return report(id);
-    }
-
-    private static JsonNode report(String id) throws Exception {
-        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
+        return RunsApi.runToCompletion(WAIT);
     }
 
     private Set<String> deleteRequests() {

@@ -18,13 +18,11 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -49,10 +47,7 @@ class ContainServiceTest {
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return Map.of("imageprune.prune.confirm", "true",
-                    "imageprune.prune.event-driven", "false",
-                    "imageprune.plan.keep-tag-revisions", "1",
-                    "imageprune.plan.keep-younger-than", "0s",
+            return confirmedOnRequest("imageprune.plan.keep-tag-revisions", "1",
                     "imageprune.plan.invalid-refs", "contain",
                     "imageprune.leader.enabled", "false");
         }
@@ -67,11 +62,10 @@ class ContainServiceTest {
 
     @Test
     void aContainedReferenceLetsTheRunProceedAndKeepsTheRepositoryItNames() throws Exception {
-        OpenShiftClient client = server.getClient().adapt(OpenShiftClient.class);
-        ClusterObjects cluster = ClusterObjects.ofRealRegistry(client);
-        RegistryPusher pusher = new RegistryPusher(RealRegistry.registry().url());
-        await().atMost(WAIT).until(live::synced);
-        await().atMost(WAIT).until(recovery::recovered);
+        RegistryTestbed testbed = RegistryTestbed.connect(server, WAIT, live::synced, recovery::recovered);
+        OpenShiftClient client = testbed.client();
+        ClusterObjects cluster = testbed.cluster();
+        RegistryPusher pusher = testbed.pusher();
 
         PushedImage w1 = pusher.push("shop/web", "w1", List.of("web base", "web w1"));
         PushedImage w2 = pusher.push("shop/web", "w2", List.of("web base", "web w2"));
@@ -79,13 +73,13 @@ class ContainServiceTest {
         PushedImage a2 = pusher.push("shop/api", "a2", List.of("api a2"));
         cluster.mirror("shop/web", List.of(w2, w1));
         cluster.mirror("shop/api", List.of(a2, a1));
-        awaitPlanDeletes(Set.of(w1.manifestDigest(), a1.manifestDigest()), Set.of());
+        LivePlan.awaitDeletes(WAIT, Set.of(w1.manifestDigest(), a1.manifestDigest()), Set.of());
 
         // a digest too short to parse: oc would stop everything; its repository part names shop/web
         URI registry = URI.create(RealRegistry.registry().url());
         String invalid = registry.getHost() + ":" + registry.getPort() + "/shop/web@sha256:abc";
         cluster.createPod("shop", "half-typed", invalid);
-        awaitPlanDeletes(Set.of(a1.manifestDigest()), Set.of(w1.manifestDigest()));
+        LivePlan.awaitDeletes(WAIT, Set.of(a1.manifestDigest()), Set.of(w1.manifestDigest()));
         given().get("/api/v1/plan?invalid-refs=stop").then().statusCode(422);
         given().get("/api/v1/plan?invalid-refs=contain&ignore-invalid-refs=true").then().statusCode(400);
 
@@ -105,10 +99,7 @@ class ContainServiceTest {
         assertTrue(explanation.get("beyondOc").toString().contains("stream shop/web left alone: contained invalid "
                 + "reference in Pod shop/half-typed"), explanation.toString());
 
-        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
-                .get("id").asText();
-        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
-        JsonNode run = report(id);
+        JsonNode run = RunsApi.runToCompletion(WAIT);
         assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
 
         assertTrue(pusher.pull("shop/web", w1.manifestDigest()), "the contained repository's old image still pulls");
@@ -119,22 +110,5 @@ class ContainServiceTest {
         assertNull(client.images().withName(a1.manifestDigest()).get());
         assertFalse(client.imageStreams().inNamespace("shop").withName("api").get().getStatus().getTags().get(0)
                 .getItems().stream().anyMatch(item -> item.getImage().equals(a1.manifestDigest())));
-    }
-
-    /** Waits until the live graph's plan deletes {@code deleted} and none of {@code kept}. */
-    private static void awaitPlanDeletes(Set<String> deleted, Set<String> kept) {
-        await().atMost(WAIT).untilAsserted(() -> {
-            JsonNode plan = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString());
-            Set<String> planned = new HashSet<>();
-            plan.get("imageDeletions").forEach(i -> planned.add(i.isTextual() ? i.asText() : i.get("image").asText()));
-            assertTrue(planned.containsAll(deleted), "plan deletes " + planned);
-            for (String image : kept) {
-                assertFalse(planned.contains(image), "plan keeps " + image + ": " + planned);
-            }
-        });
-    }
-
-    private static JsonNode report(String id) throws Exception {
-        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
     }
 }

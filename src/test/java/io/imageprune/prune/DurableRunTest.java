@@ -57,7 +57,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -84,10 +83,7 @@ class DurableRunTest {
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return Map.of("imageprune.prune.confirm", "true",
-                    "imageprune.prune.event-driven", "false",
-                    "imageprune.plan.keep-younger-than", "0s",
-                    "imageprune.prune.num-workers", "1",
+            return confirmedOnRequest("imageprune.prune.num-workers", "1",
                     "imageprune.audit.intent-timeout", "2s");
         }
     }
@@ -134,14 +130,11 @@ class DurableRunTest {
 
     @BeforeEach
     void connect() {
-        client = server.getClient().adapt(OpenShiftClient.class);
-        proxy = RealRegistry.proxy();
-        proxy.clearRules();
-        proxy.clearRequests();
-        cluster = ClusterObjects.ofRealRegistry(client);
-        pusher = new RegistryPusher(RealRegistry.registry().url());
-        await().atMost(WAIT).until(live::synced);
-        await().atMost(WAIT).until(recovery::recovered);
+        RegistryTestbed testbed = RegistryTestbed.connectAfresh(server, WAIT, live::synced, recovery::recovered);
+        client = testbed.client();
+        proxy = testbed.proxy();
+        cluster = testbed.cluster();
+        pusher = testbed.pusher();
     }
 
     @Test
@@ -151,7 +144,7 @@ class DurableRunTest {
         PushedImage a2 = pusher.push("dur1/app", "a2", List.of("durable two"));
         PushedImage a3 = pusher.push("dur1/app", "a3", List.of("durable three"));
         cluster.mirror("dur1/app", List.of(a3, a2, a1));
-        awaitPlanDeletes(Set.of(a1.manifestDigest(), a2.manifestDigest()));
+        LivePlan.awaitDeletes(WAIT, Set.of(a1.manifestDigest(), a2.manifestDigest()));
         // as each DELETE reaches the proxy, and before it is forwarded: is its intent within the topic's end now?
         Map<String, Intent> expected = new HashMap<>();
         for (PushedImage gone : List.of(a1, a2)) {
@@ -171,7 +164,7 @@ class DurableRunTest {
                     }
                 }));
 
-        JsonNode run = runToCompletion();
+        JsonNode run = RunsApi.runToCompletion(WAIT);
 
         assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
         assertEquals(expected.keySet(), Set.copyOf(checked), "every planned DELETE was checked as it arrived");
@@ -285,7 +278,7 @@ class DurableRunTest {
                 unfinishedLinks.pending().stream().filter(l -> l.repository().equals(repo))
                         .map(UnfinishedLink::intent).collect(java.util.stream.Collectors.toSet()));
 
-        JsonNode run = runToCompletion();
+        JsonNode run = RunsApi.runToCompletion(WAIT);
 
         assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
         assertEquals(List.of("/v2/dur4/app/blobs/" + old.layerDigest(), "/v2/dur4/app/manifests/"
@@ -299,7 +292,7 @@ class DurableRunTest {
 
         // neither the next run nor the next start asks for them again
         proxy.clearRequests();
-        assertEquals("SUCCEEDED", runToCompletion().get("state").asText());
+        assertEquals("SUCCEEDED", RunsApi.runToCompletion(WAIT).get("state").asText());
         assertEquals(List.of(), proxy.requests("DELETE", "/v2/dur4/.*"));
         recovery.recover(() -> true, Instant.now());
         assertEquals(List.of(), unfinishedLinks.pending().stream().filter(l -> l.repository().equals(repo)).toList(),
@@ -316,14 +309,11 @@ class DurableRunTest {
         PushedImage c2 = pusher.push("dur3/second", "c2", List.of("second two"));
         cluster.mirror("dur3/first", List.of(b2, b1));
         cluster.mirror("dur3/second", List.of(c2, c1));
-        awaitPlanDeletes(Set.of(b1.manifestDigest(), c1.manifestDigest()));
+        LivePlan.awaitDeletes(WAIT, Set.of(b1.manifestDigest(), c1.manifestDigest()));
         // the first DELETE (its intent acknowledged) stops the broker before it is forwarded
         proxy.onRequest(FaultProxy.matching("DELETE", "/v2/dur3/.*"), StoppableKafka::stopBroker);
 
-        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
-                .get("id").asText();
-        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
-        JsonNode run = report(id);
+        JsonNode run = RunsApi.awaitEnd(RunsApi.start(), WAIT);
 
         assertEquals(1, proxy.requests("DELETE", ".*").size(), "nothing after the broker stopped: "
                 + proxy.requests("DELETE", ".*"));
@@ -341,26 +331,6 @@ class DurableRunTest {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
-
-    private void awaitPlanDeletes(Set<String> images) {
-        await().atMost(WAIT).untilAsserted(() -> {
-            JsonNode plan = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString());
-            Set<String> deleted = new HashSet<>();
-            plan.get("imageDeletions").forEach(i -> deleted.add(i.isTextual() ? i.asText() : i.get("image").asText()));
-            assertTrue(deleted.containsAll(images), "plan deletes " + deleted);
-        });
-    }
-
-    private JsonNode runToCompletion() throws Exception {
-        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
-                .get("id").asText();
-        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
-        return report(id);
-    }
-
-    private static JsonNode report(String id) throws Exception {
-        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
-    }
 
     private KafkaConsumer<String, String> consumer() {
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),

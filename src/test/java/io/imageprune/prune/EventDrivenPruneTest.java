@@ -10,7 +10,6 @@ import io.imageprune.registry.testkit.FaultProxy;
 import io.imageprune.registry.testkit.RegistryPusher;
 import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
 import io.imageprune.state.LiveGraph;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,12 +78,12 @@ class EventDrivenPruneTest {
 
     @BeforeEach
     void connect() {
-        client = server.getClient().adapt(OpenShiftClient.class);
-        proxy = RealRegistry.proxy();
-        proxy.clearRules();
-        cluster = ClusterObjects.ofRealRegistry(client);
-        pusher = new RegistryPusher(RealRegistry.registry().url());
-        await().atMost(WAIT).until(live::synced);
+        // the proxy's requests are kept: the last test checks every request the class's runs sent
+        RegistryTestbed testbed = RegistryTestbed.connect(server, WAIT, live::synced);
+        client = testbed.client();
+        proxy = testbed.proxy();
+        cluster = testbed.cluster();
+        pusher = testbed.pusher();
     }
 
     @Test
@@ -235,12 +233,7 @@ class EventDrivenPruneTest {
             assertEquals(409, response.statusCode(), response.asString());
             return false;
         });
-        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id[0]).get("state").asText()));
-        return report(id[0]);
-    }
-
-    private static JsonNode report(String id) throws Exception {
-        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
+        return RunsApi.awaitEnd(id[0], WAIT);
     }
 
     private boolean runFailedOn(PushedImage image) throws Exception {

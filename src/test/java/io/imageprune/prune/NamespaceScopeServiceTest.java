@@ -44,10 +44,7 @@ class NamespaceScopeServiceTest {
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return Map.of("imageprune.ingest.namespaces", "shop",
-                    "imageprune.prune.confirm", "true",
-                    "imageprune.prune.event-driven", "false",
-                    "imageprune.plan.keep-younger-than", "0s",
+            return confirmedOnRequest("imageprune.ingest.namespaces", "shop",
                     "imageprune.leader.enabled", "false");
         }
     }
@@ -61,12 +58,10 @@ class NamespaceScopeServiceTest {
 
     @Test
     void anImageUsedOnlyOutsideTheWatchedNamespacesSurvivesAConfirmedRun() throws Exception {
-        OpenShiftClient client = server.getClient().adapt(OpenShiftClient.class);
-        RealRegistry.proxy().clearRules();
-        ClusterObjects cluster = ClusterObjects.ofRealRegistry(client);
-        RegistryPusher pusher = new RegistryPusher(RealRegistry.registry().url());
-        await().atMost(WAIT).until(live::synced);
-        await().atMost(WAIT).until(recovery::recovered);
+        RegistryTestbed testbed = RegistryTestbed.connect(server, WAIT, live::synced, recovery::recovered);
+        OpenShiftClient client = testbed.client();
+        ClusterObjects cluster = testbed.cluster();
+        RegistryPusher pusher = testbed.pusher();
 
         PushedImage w1 = pusher.push("shop/web", "w1", List.of("shop w1"));
         PushedImage w2 = pusher.push("shop/web", "w2", List.of("shop w2"));

@@ -12,7 +12,6 @@ import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.state.DeadLetters;
 import io.imageprune.state.LiveGraph;
 import io.imageprune.state.StateConsumer;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -41,11 +40,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.imageprune.prune.ApiOnlyImages.image;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,15 +103,6 @@ class PruneGatesTest {
         await().atMost(WAIT).until(live::synced);
     }
 
-    /** An image that exists only as API objects: dry runs never reach a registry. */
-    private static PushedImage image(String repo, String content) {
-        String hex = Integer.toHexString(content.hashCode());
-        String digest = "sha256:" + "0".repeat(64 - hex.length()) + hex;
-        String layer = "sha256:" + "1".repeat(64 - hex.length()) + hex;
-        String config = "sha256:" + "2".repeat(64 - hex.length()) + hex;
-        return new PushedImage(repo, content, digest, layer, 10, config, 5, "{}", List.of(new Blob(layer, 10)));
-    }
-
     @Test
     @Order(1)
     void aRunIsDryUnlessConfirmedAndChangesNothing() throws Exception {
@@ -121,13 +111,12 @@ class PruneGatesTest {
         cluster.createImage(old);
         cluster.createImage(current);
         cluster.createStream("ns1/app", "latest", List.of(current, old));
-        await().atMost(WAIT).until(() -> planDeletes().contains(old.manifestDigest()));
+        await().atMost(WAIT).until(() -> LivePlan.imageDeletions().contains(old.manifestDigest()));
 
         var response = given().post("/api/v1/runs").then().statusCode(202).extract();
         String id = MAPPER.readTree(response.asString()).get("id").asText();
         assertTrue(response.header("Location").endsWith("/api/v1/runs/" + id), response.header("Location"));
-        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
-        JsonNode run = report(id);
+        JsonNode run = RunsApi.awaitEnd(id, WAIT);
         assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
         assertTrue(run.get("dryRun").asBoolean());
         assertEquals("deleted 1 image object(s), deleted 1 image stream tag item(s), updated 1 image stream(s), "
@@ -147,20 +136,20 @@ class PruneGatesTest {
         PushedImage orphanB = image("ns2/gone", "orphan b");
         cluster.createImage(orphanA);
         cluster.createImage(orphanB);
-        await().atMost(WAIT).until(() -> planDeletes().containsAll(Set.of(orphanA.manifestDigest(),
+        await().atMost(WAIT).until(() -> LivePlan.imageDeletions().containsAll(Set.of(orphanA.manifestDigest(),
                 orphanB.manifestDigest())));
 
-        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+        JsonNode refusal = RunsApi.refused(422);
 
         assertEquals("TOO_MANY_DELETIONS", refusal.get("gate").asText());
         assertTrue(refusal.get("error").asText().contains("imageprune.prune.max-image-deletions=1"), refusal.toString());
-        JsonNode run = report(refusal.get("run").asText());
+        JsonNode run = RunsApi.report(refusal.get("run").asText());
         assertEquals("REFUSED", run.get("state").asText());
         assertEquals(refusal.get("error").asText(), run.get("reason").asText());
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("imageprune_prune_refusals_total{gate=\"too_many_deletions\"}"), "counted");
         client.images().withName(orphanB.manifestDigest()).delete();
-        await().atMost(WAIT).until(() -> !planDeletes().contains(orphanB.manifestDigest()));
+        await().atMost(WAIT).until(() -> !LivePlan.imageDeletions().contains(orphanB.manifestDigest()));
     }
 
     @Test
@@ -170,7 +159,7 @@ class PruneGatesTest {
         await().atMost(WAIT).until(() -> given().get("/api/v1/plan").then().extract().asString()
                 .contains("Invalid::Reference"));
 
-        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+        JsonNode refusal = RunsApi.refused(422);
 
         assertEquals("INVALID_REFERENCES", refusal.get("gate").asText());
         assertTrue(refusal.get("error").asText().contains("Invalid::Reference"), refusal.toString());
@@ -190,7 +179,7 @@ class PruneGatesTest {
         await().atMost(WAIT).until(() -> given().get("/api/v1/plan").then().extract().asString()
                 .contains(hostileLayer));
 
-        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+        JsonNode refusal = RunsApi.refused(422);
 
         assertEquals("INVALID_REFERENCES", refusal.get("gate").asText());
         assertTrue(refusal.get("error").asText().contains("images/" + hostile.manifestDigest()
@@ -204,11 +193,11 @@ class PruneGatesTest {
     @Order(4)
     void nothingRunsWhileTheGraphIsNotSynced() throws Exception {
         consumer.restart();
-        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(503).extract().asString());
+        JsonNode refusal = RunsApi.refused(503);
         assertEquals("NOT_SYNCED", refusal.get("gate").asText());
         assertTrue(refusal.get("error").asText().startsWith("the reference graph is not synced"), refusal.toString());
         await().atMost(WAIT).until(live::synced);
-        JsonNode next = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+        JsonNode next = RunsApi.refused(422);
         assertEquals("TOO_MANY_DELETIONS", next.get("gate").asText(), "once synced, the next gate decides");
     }
 
@@ -221,12 +210,12 @@ class PruneGatesTest {
             client.images().withName(image("ns1/app", name).manifestDigest()).delete();
         }
         client.images().withName(image("ns2/gone", "orphan a").manifestDigest()).delete();
-        await().atMost(WAIT).until(() -> planDeletes().isEmpty());
+        await().atMost(WAIT).until(() -> LivePlan.imageDeletions().isEmpty());
 
         // blobs: an orphan with two layers deletes 4 blobs (layers, config, manifest), one image, no link
         PushedImage fat = withLayers(image("ns5/fat", "fat"), "fat", 2, "fat config");
         cluster.createImage(fat);
-        assertRefusedNaming("max-blob-deletions=3", () -> planDeletes().contains(fat.manifestDigest()));
+        assertRefusedNaming("max-blob-deletions=3", () -> LivePlan.imageDeletions().contains(fat.manifestDigest()));
         deleteImages(fat);
 
         // layer links: an old revision whose layers and config a kept image elsewhere shares: 3 links, 1 blob
@@ -236,7 +225,7 @@ class PruneGatesTest {
         List.of(shared, old, newest).forEach(cluster::createImage);
         cluster.createStream("ns6/y", "latest", List.of(shared));
         cluster.createStream("ns6/x", "latest", List.of(newest, old));
-        assertRefusedNaming("max-layer-link-deletions=2", () -> planDeletes().contains(old.manifestDigest()));
+        assertRefusedNaming("max-layer-link-deletions=2", () -> LivePlan.imageDeletions().contains(old.manifestDigest()));
         client.imageStreams().inNamespace("ns6").withName("x").delete();
         client.imageStreams().inNamespace("ns6").withName("y").delete();
         deleteImages(shared, old, newest);
@@ -316,7 +305,7 @@ class PruneGatesTest {
         JsonNode named = status.get("unreadable").get("keys").get(0);
         assertEquals(key, named.get("key").asText());
         assertTrue(named.get("reason").asText().contains(reason), named.toString());
-        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(503).extract().asString());
+        JsonNode refusal = RunsApi.refused(503);
         assertEquals("NOT_SYNCED", refusal.get("gate").asText());
         assertTrue(refusal.get("error").asText().contains(key), refusal.toString());
     }
@@ -357,7 +346,7 @@ class PruneGatesTest {
     /** Waits until the plan shows the case, then checks that a run is refused naming this cap and no other. */
     private void assertRefusedNaming(String cap, java.util.concurrent.Callable<Boolean> planned) throws Exception {
         await().atMost(WAIT).until(planned);
-        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+        JsonNode refusal = RunsApi.refused(422);
         assertEquals("TOO_MANY_DELETIONS", refusal.get("gate").asText(), refusal.toString());
         String error = refusal.get("error").asText();
         assertTrue(error.contains(cap), error);
@@ -378,18 +367,7 @@ class PruneGatesTest {
         for (PushedImage image : images) {
             client.images().withName(image.manifestDigest()).delete();
         }
-        await().atMost(WAIT).until(() -> planDeletes().isEmpty() && live.read(g -> java.util.Arrays.stream(images)
+        await().atMost(WAIT).until(() -> LivePlan.imageDeletions().isEmpty() && live.read(g -> java.util.Arrays.stream(images)
                 .allMatch(i -> g.image(i.manifestDigest()) == null)));
-    }
-
-    private static Set<String> planDeletes() throws Exception {
-        JsonNode plan = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString());
-        Set<String> deleted = new HashSet<>();
-        plan.get("imageDeletions").forEach(i -> deleted.add(i.isTextual() ? i.asText() : i.get("image").asText()));
-        return deleted;
-    }
-
-    private static JsonNode report(String id) throws Exception {
-        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
     }
 }

@@ -27,6 +27,20 @@ abstract class PruneTestSettings implements QuarkusTestResourceLifecycleManager 
     /** This class's own settings; they win over the shared ones. */
     abstract Map<String, String> settings();
 
+    /**
+     * Confirmed runs, only on request (no event-driven passes), everything old enough at once (the mock API stamps
+     * objects with its own clock), and these settings besides.
+     */
+    static Map<String, String> confirmedOnRequest(String... keysAndValues) {
+        Map<String, String> settings = new HashMap<>(Map.of("imageprune.prune.confirm", "true",
+                "imageprune.prune.event-driven", "false",
+                "imageprune.plan.keep-younger-than", "0s"));
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            settings.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return settings;
+    }
+
     @Override
     public void stop() {
     }

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.pipeline.InProcessKafka;
-import io.imageprune.registry.testkit.RegistryPusher.Blob;
 import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
 import io.imageprune.state.LiveGraph;
 import io.quarkus.test.common.WithTestResource;
@@ -54,9 +53,7 @@ class RegistryHostDropInTest {
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return Map.of("imageprune.prune.confirm", "true", "imageprune.prune.event-driven", "false",
-                    "imageprune.plan.keep-younger-than", "0s", "imageprune.image-pruner.enabled", "true",
-                    "imageprune.prune.max-attempts", "1");
+            return confirmedOnRequest("imageprune.image-pruner.enabled", "true", "imageprune.prune.max-attempts", "1");
         }
     }
 
@@ -69,16 +66,8 @@ class RegistryHostDropInTest {
     @Inject
     PruneSettings settings;
 
-    private static PushedImage image(String repo, String content) {
-        String hex = Integer.toHexString(content.hashCode());
-        String digest = "sha256:" + "0".repeat(64 - hex.length()) + hex;
-        String layer = "sha256:" + "1".repeat(64 - hex.length()) + hex;
-        String config = "sha256:" + "2".repeat(64 - hex.length()) + hex;
-        return new PushedImage(repo, content, digest, layer, 10, config, 5, "{}", List.of(new Blob(layer, 10)));
-    }
-
-    private static final PushedImage OLD = image("ns1/app", "old");
-    private static final PushedImage CURRENT = image("ns1/app", "current");
+    private static final PushedImage OLD = ApiOnlyImages.image("ns1/app", "old");
+    private static final PushedImage CURRENT = ApiOnlyImages.image("ns1/app", "current");
 
     private OpenShiftClient client() {
         return server.getClient().adapt(OpenShiftClient.class);
@@ -94,13 +83,13 @@ class RegistryHostDropInTest {
         await().atMost(WAIT).until(() -> live.synced() && given().get("/api/v1/plan").then().extract().asString()
                 .contains(OLD.manifestDigest()));
 
-        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(422).extract().asString());
+        JsonNode refusal = RunsApi.refused(422);
 
         assertEquals("UNTRUSTED_REGISTRY_HOST", refusal.get("gate").asText(), refusal.toString());
         String error = refusal.get("error").asText();
         assertTrue(error.contains(DISCOVERED) && error.contains("imageprune.registry.url")
                 && error.contains("images.config.openshift.io/cluster"), error);
-        assertEquals("REFUSED", report(refusal.get("run").asText()).get("state").asText());
+        assertEquals("REFUSED", RunsApi.report(refusal.get("run").asText()).get("state").asText());
         assertNotNull(client().images().withName(OLD.manifestDigest()).get(), "nothing deleted");
         assertTrue(given().get("/q/metrics").then().extract().asString()
                 .contains("imageprune_prune_refusals_total{gate=\"untrusted_registry_host\"}"), "counted");
@@ -112,7 +101,7 @@ class RegistryHostDropInTest {
         imageConfig(INTERNAL);
         await().atMost(WAIT).until(() -> imageConfig.observed().internalRegistryHostname().isPresent());
 
-        JsonNode run = finishedRun();
+        JsonNode run = RunsApi.runToCompletion(WAIT);
 
         // the registry does not exist: the run fails at its ping, naming the host it tried
         assertEquals("FAILED", run.get("state").asText(), run.toString());
@@ -130,20 +119,13 @@ class RegistryHostDropInTest {
                 .get("pruning");
         assertTrue(pruning.get("registryPruningOff").asText().contains("internalRegistryHostname"), pruning.toString());
 
-        JsonNode run = finishedRun();
+        JsonNode run = RunsApi.runToCompletion(WAIT);
 
         assertEquals("SUCCEEDED", run.get("state").asText(), run.toString());
         String summary = run.get("summary").asText();
         assertTrue(summary.startsWith("deleted 1 image object(s)"), summary);
         assertFalse(summary.contains("link") || summary.contains("blob"), "no registry action: " + summary);
         assertNull(client().images().withName(OLD.manifestDigest()).get(), "the image object is deleted");
-    }
-
-    private JsonNode finishedRun() throws Exception {
-        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
-                .get("id").asText();
-        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
-        return report(id);
     }
 
     /** The image config {@code cluster} with this internal registry (null: none, as with the registry removed). */
@@ -157,9 +139,5 @@ class RegistryHostDropInTest {
                 : Map.of("internalRegistryHostname", internalRegistryHostname));
         client().genericKubernetesResources(ClusterImageConfig.IMAGES).resource(image).createOr(
                 existing -> existing.update());
-    }
-
-    private static JsonNode report(String id) throws Exception {
-        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
     }
 }

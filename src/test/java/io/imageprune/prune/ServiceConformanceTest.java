@@ -49,7 +49,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -83,11 +82,7 @@ class ServiceConformanceTest {
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return Map.of("imageprune.prune.confirm", "true",
-                    "imageprune.prune.event-driven", "false",
-                    "imageprune.plan.keep-tag-revisions", "3",
-                    // the mock API stamps objects with its own clock; the vectors' images are all old enough
-                    "imageprune.plan.keep-younger-than", "0s",
+            return confirmedOnRequest("imageprune.plan.keep-tag-revisions", "3",
                     "imageprune.prune.max-attempts", "1",
                     "imageprune.prune.deletion-window", "3s",
                     // oc's exact decisions: the vectors are oc's (issue 12's extensions are all off)
@@ -151,7 +146,7 @@ class ServiceConformanceTest {
         await().atMost(WAIT).until(() -> budget.remaining(Instant.now()).get(ActionKind.IMAGE) == limit);
         budget.restore(ActionKind.IMAGE, Instant.now(), limit - 1);
 
-        JsonNode first = runToCompletion();
+        JsonNode first = RunsApi.runToCompletion(WAIT);
 
         assertEquals("SUCCEEDED", first.get("state").asText(), first.toString());
         assertEquals(1, first.get("stats").get("deletedImages").asInt(), first.toString());
@@ -162,7 +157,7 @@ class ServiceConformanceTest {
                 "the blobs of the deleted image only (its layer, config and manifest)");
 
         await().atMost(WAIT).until(() -> budget.remaining(Instant.now()).get(ActionKind.IMAGE) == limit);
-        JsonNode second = runToCompletion();
+        JsonNode second = RunsApi.runToCompletion(WAIT);
 
         assertEquals(1, second.get("stats").get("deletedImages").asInt(), second.toString());
         assertTrue(orphans.stream().allMatch(o -> client.images().withName(o).get() == null), "the backlog drained");
@@ -211,7 +206,7 @@ class ServiceConformanceTest {
     private void check(OpenShiftClient client, JsonNode original, JsonNode expected, FaultProxy proxy,
                        List<HasMetadata> objects, List<ImageStream> streams,
                        Map<String, AtomicReference<List<String>>> statusAtFirstLink, String prefix) throws Exception {
-        JsonNode report = runToCompletion();
+        JsonNode report = RunsApi.runToCompletion(WAIT);
 
         String where = prefix + " " + original.get("name").asText();
         assertEquals(expected.get("stats"), report.get("stats"), where + " stats: " + report);
@@ -351,17 +346,6 @@ class ServiceConformanceTest {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
-
-    private JsonNode runToCompletion() throws Exception {
-        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
-                .get("id").asText();
-        await().atMost(WAIT).until(() -> !"RUNNING".equals(report(id).get("state").asText()));
-        return report(id);
-    }
-
-    private static JsonNode report(String id) throws Exception {
-        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
-    }
 
     /** Removes the vector's objects, so that the next vector's run sees only its own. */
     private void cleanUp(OpenShiftClient client, List<HasMetadata> objects) {

@@ -1,7 +1,6 @@
 package io.imageprune.prune;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.pipeline.InProcessKafka;
 import io.imageprune.registry.testkit.FaultProxy;
@@ -25,8 +24,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +39,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
 @WithTestResource(ShutdownMidRunTest.Settings.class)
 class ShutdownMidRunTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** What the service gives a run at shutdown (ServiceRoles' run stop). */
     private static final Duration RUN_STOP = Duration.ofSeconds(2);
@@ -51,10 +47,7 @@ class ShutdownMidRunTest {
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return Map.of("imageprune.prune.confirm", "true",
-                    "imageprune.prune.event-driven", "false",
-                    "imageprune.plan.keep-younger-than", "0s",
-                    "imageprune.leader.enabled", "false");
+            return confirmedOnRequest("imageprune.leader.enabled", "false");
         }
     }
 
@@ -67,16 +60,14 @@ class ShutdownMidRunTest {
 
     @Test
     void aRunStopsBeforeItsNextDeleteAndEndsWithinTheBound() throws Exception {
-        OpenShiftClient client = server.getClient().adapt(OpenShiftClient.class);
-        FaultProxy proxy = RealRegistry.proxy();
-        proxy.clearRules();
-        proxy.clearRequests();
-        RegistryPusher pusher = new RegistryPusher(RealRegistry.registry().url());
-        await().atMost(WAIT).until(live::synced);
+        RegistryTestbed testbed = RegistryTestbed.connectAfresh(server, WAIT, live::synced);
+        OpenShiftClient client = testbed.client();
+        FaultProxy proxy = testbed.proxy();
+        RegistryPusher pusher = testbed.pusher();
         PushedImage s1 = pusher.push("ns9/shut", "s1", List.of("shut one"));
         PushedImage s2 = pusher.push("ns9/shut", "s2", List.of("shut two"));
-        ClusterObjects.ofRealRegistry(client).mirror("ns9/shut", List.of(s2, s1));
-        awaitPlanDeletes(s1.manifestDigest());
+        testbed.cluster().mirror("ns9/shut", List.of(s2, s1));
+        LivePlan.awaitDeletes(WAIT, Set.of(s1.manifestDigest()));
         // SIGTERM arrives while the first link deletion is on its way
         CompletableFuture<Long> stopped = new CompletableFuture<>();
         proxy.onRequest(FaultProxy.matching("DELETE", "/v2/ns9/shut/.*"), () -> CompletableFuture.runAsync(() -> {
@@ -88,12 +79,11 @@ class ShutdownMidRunTest {
             }
         }));
 
-        String id = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(202).extract().asString())
-                .get("id").asText();
+        String id = RunsApi.start();
 
         Duration took = Duration.ofNanos(stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertTrue(took.compareTo(RUN_STOP) <= 0, "ended after " + took);
-        JsonNode run = report(id);
+        JsonNode run = RunsApi.report(id);
         assertEquals("FAILED", run.get("state").asText(), "a stopped run did not do its job: " + run);
         assertEquals("stopped before its end: this replica is shutting down", run.get("reason").asText(), run.toString());
         Set<String> deletes = new HashSet<>();
@@ -101,18 +91,7 @@ class ShutdownMidRunTest {
         assertEquals(Set.of("DELETE /v2/ns9/shut/blobs/" + s1.layerDigest()), deletes, "nothing after shutdown began");
         assertTrue(run.get("actions").get("MANIFEST_LINK").has("SAVED"), run.toString());
         assertNotNull(client.images().withName(s1.manifestDigest()).get(), "stage 2 deleted nothing either");
-        JsonNode refusal = MAPPER.readTree(given().post("/api/v1/runs").then().statusCode(503).extract().asString());
+        JsonNode refusal = RunsApi.refused(503);
         assertTrue(refusal.get("error").asText().contains("shutting down"), refusal.toString());
-    }
-
-    private static void awaitPlanDeletes(String image) {
-        await().atMost(WAIT).untilAsserted(() -> {
-            JsonNode plan = MAPPER.readTree(given().get("/api/v1/plan").then().statusCode(200).extract().asString());
-            assertTrue(plan.get("imageDeletions").toString().contains(image), plan.toString());
-        });
-    }
-
-    private static JsonNode report(String id) throws Exception {
-        return MAPPER.readTree(given().get("/api/v1/runs/" + id).then().statusCode(200).extract().asString());
     }
 }

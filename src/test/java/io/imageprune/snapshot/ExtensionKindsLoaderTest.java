@@ -52,32 +52,8 @@ class ExtensionKindsLoaderTest {
     void readsTheExtensionsAndProjectsThemUnchanged() {
         List<Object> loaded = new ArrayList<>();
         LoadStats stats = new SnapshotLoader(new CustomReferrers(ReferrersConfig.DEFAULT)).load(
-                new ByteArrayInputStream(LIST.getBytes(StandardCharsets.UTF_8)), new SnapshotSink() {
-                    @Override
-                    public void image(Image image) {
-                        loaded.add(image);
-                    }
-
-                    @Override
-                    public void imageStream(ImageStream stream) {
-                        loaded.add(stream);
-                    }
-
-                    @Override
-                    public void referrer(Referrer referrer) {
-                        loaded.add(referrer);
-                    }
-
-                    @Override
-                    public void customReferrer(CustomReferrer referrer) {
-                        loaded.add(referrer);
-                    }
-
-                    @Override
-                    public void namespace(Namespace namespace) {
-                        loaded.add(namespace);
-                    }
-                });
+                new ByteArrayInputStream(LIST.getBytes(StandardCharsets.UTF_8)),
+                SnapshotSink.everyObject(loaded::add));
         assertEquals(5, loaded.size(), loaded.toString());
         assertEquals(new CustomReferrer("Service", "serving.knative.dev", "shop", "web", false, null, List.of(
                 new CustomReferrer.Reference("spec.template.spec.containers[0].image", "registry.io/shop/web:v2"),

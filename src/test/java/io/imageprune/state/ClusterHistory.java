@@ -1,35 +1,65 @@
 package io.imageprune.state;
 
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.BuildSource;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.Container;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.Image;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.ImageStream;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.Layer;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.LimitRange;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.Referrer;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.ReferrerKind;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.Tag;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.TagEvent;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.model.Times;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.projection.ProjectionCodec;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.projection.ProjectionKeys;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.projection.SyncMarker;
+import io.imageprune.testkit.GraphObjectNames;
 import io.imageprune.properties.RandomCluster;
 
+import io.imageprune.testkit.GraphObjectNames;
 import java.time.Duration;
+import io.imageprune.testkit.GraphObjectNames;
 import java.time.Instant;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.ArrayList;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.Arrays;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.Collections;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.HashMap;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.HashSet;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.LinkedHashMap;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.LinkedHashSet;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.List;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.Map;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.Random;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.Set;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.TreeMap;
+import io.imageprune.testkit.GraphObjectNames;
 import java.util.TreeSet;
 
 /**
@@ -289,21 +319,13 @@ final class ClusterHistory {
         }
 
         private void collect(Object o) {
-            if (o instanceof Image i) {
-                digests.add(i.name());
-                i.layers().forEach(l -> digests.add(l.name()));
-                if (!i.configDigest().isEmpty()) {
-                    digests.add(i.configDigest());
-                }
-                digests.addAll(i.manifestDigests());
-            } else if (o instanceof ImageStream s) {
+            GraphObjectNames.digests(o, digests::add);
+            String namespace = GraphObjectNames.namespace(o);
+            if (namespace != null) {
+                namespaces.add(namespace);
+            }
+            if (o instanceof ImageStream s) {
                 repos.add(s.repo());
-                namespaces.add(s.namespace());
-                s.tags().forEach(t -> t.items().forEach(e -> digests.add(e.image())));
-            } else if (o instanceof Referrer r) {
-                namespaces.add(r.namespace());
-            } else if (o instanceof LimitRange l) {
-                namespaces.add(l.namespace());
             }
         }
 
@@ -591,15 +613,7 @@ final class ClusterHistory {
         }
 
         private List<Layer> layers() {
-            List<Layer> layers = new ArrayList<>();
-            int n = r.nextInt(6);
-            for (int i = 0; i < n; i++) {
-                layers.add(pick(layerPool));
-            }
-            if (!layers.isEmpty() && r.nextInt(6) == 0) {
-                layers.add(r.nextInt(layers.size() + 1), pick(layers)); // a layer twice in one image
-            }
-            return layers;
+            return RandomCluster.layers(r, layerPool);
         }
 
         private String config() {

@@ -1,10 +1,6 @@
 package io.imageprune.state;
 
 import io.imageprune.graph.ReferenceGraph;
-import io.imageprune.model.Image;
-import io.imageprune.model.ImageStream;
-import io.imageprune.model.LimitRange;
-import io.imageprune.model.Referrer;
 import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.snapshot.SnapshotLoader;
@@ -33,32 +29,11 @@ class ReplayRateTest {
     void decodeAndApplyRate() throws Exception {
         List<String> keys = new ArrayList<>();
         List<byte[]> values = new ArrayList<>();
-        new SnapshotLoader().load(Path.of(System.getProperty("imageprune.bench.replay")), new SnapshotSink() {
-            @Override
-            public void image(Image image) {
-                add(image);
-            }
-
-            @Override
-            public void imageStream(ImageStream stream) {
-                add(stream);
-            }
-
-            @Override
-            public void referrer(Referrer referrer) {
-                add(referrer);
-            }
-
-            @Override
-            public void limitRange(LimitRange limitRange) {
-                add(limitRange);
-            }
-
-            private void add(Object o) {
-                keys.add(ProjectionKeys.of(o));
-                values.add(CODEC.encode(o));
-            }
-        });
+        new SnapshotLoader().load(Path.of(System.getProperty("imageprune.bench.replay")),
+                SnapshotSink.everyObject(o -> {
+                    keys.add(ProjectionKeys.of(o));
+                    values.add(CODEC.encode(o));
+                }));
         long bytes = values.stream().mapToLong(v -> v.length).sum();
         report("%d records, %d bytes (%.0f bytes/record)", keys.size(), bytes, (double) bytes / keys.size());
         int rounds = Integer.getInteger("imageprune.bench.rounds", 3);

@@ -34,16 +34,8 @@ final class TestRecordApplier {
             return;
         }
         Object decoded = CODEC.decode(key, value);
-        if (decoded instanceof Image i) {
-            graph.putImage(i);
-        } else if (decoded instanceof ImageStream s) {
-            graph.putStream(s);
-        } else if (decoded instanceof Referrer r) {
-            graph.putReferrer(r);
-        } else if (decoded instanceof LimitRange l) {
-            graph.putLimitRange(l);
-        } else if (!(decoded instanceof SyncMarker)) {
-            throw new IllegalStateException("decoded an unexpected " + decoded.getClass() + " under " + key);
+        if (!(decoded instanceof SyncMarker)) {
+            put(graph, decoded);
         }
     }
 
