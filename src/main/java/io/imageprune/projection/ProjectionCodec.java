@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.io.SerializedString;
@@ -39,6 +38,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -89,62 +91,10 @@ public final class ProjectionCodec {
     /** The JSON schema version earlier releases wrote; still read, and written by {@link #encodeJson}. */
     public static final int JSON_VERSION = 1;
 
+
     private static final SerializedString F_V = new SerializedString("v");
     private static final SerializedString F_KIND = new SerializedString("kind");
-    private static final SerializedString F_NAME = new SerializedString("name");
-    private static final SerializedString F_NAMESPACE = new SerializedString("namespace");
-    private static final SerializedString F_CREATED = new SerializedString("created");
-    private static final SerializedString F_MANAGED = new SerializedString("managed");
-    private static final SerializedString F_MEDIA_TYPE = new SerializedString("mediaType");
-    private static final SerializedString F_LAYERS = new SerializedString("layers");
-    private static final SerializedString F_HAS_METADATA = new SerializedString("hasMetadata");
-    private static final SerializedString F_CONFIG_DIGEST = new SerializedString("configDigest");
-    private static final SerializedString F_SIZE = new SerializedString("size");
-    private static final SerializedString F_MANIFEST_DIGESTS = new SerializedString("manifestDigests");
-    private static final SerializedString F_DOCKER_IMAGE_REFERENCE = new SerializedString("dockerImageReference");
-    private static final SerializedString F_DOCKER_IMAGE_REPOSITORY = new SerializedString("dockerImageRepository");
-    private static final SerializedString F_TAGS = new SerializedString("tags");
-    private static final SerializedString F_ITEMS = new SerializedString("items");
-    private static final SerializedString F_IMAGE = new SerializedString("image");
-    private static final SerializedString F_PHASE = new SerializedString("phase");
-    private static final SerializedString F_CONTAINERS = new SerializedString("containers");
-    private static final SerializedString F_INIT = new SerializedString("init");
-    private static final SerializedString F_BUILD_SOURCE = new SerializedString("buildSource");
-    private static final SerializedString F_IMAGE_MAX_STORAGE = new SerializedString("imageMaxStorage");
-    private static final SerializedString F_INGEST_ID = new SerializedString("ingestId");
-    private static final SerializedString F_EPOCH = new SerializedString("epoch");
-    private static final SerializedString F_LISTED_AT = new SerializedString("listedAt");
-    private static final SerializedString F_OBJECTS_PER_KIND = new SerializedString("objectsPerKind");
-    private static final SerializedString F_FAULT = new SerializedString("fault");
-    private static final SerializedString F_SCOPE = new SerializedString("scope");
     private static final String SCOPE_ALL = "all";
-
-    private static final SerializedString K_IMAGE = new SerializedString(ProjectionKeys.IMAGE);
-    private static final SerializedString K_IMAGE_STREAM = new SerializedString(ProjectionKeys.IMAGE_STREAM);
-    private static final SerializedString K_LIMIT_RANGE = new SerializedString(ProjectionKeys.LIMIT_RANGE);
-    private static final SerializedString K_SYNC_MARKER = new SerializedString(ProjectionKeys.SYNC_MARKER);
-    private static final SerializedString K_NAMESPACE = new SerializedString(ProjectionKeys.NAMESPACE);
-    private static final SerializedString K_CUSTOM_REFERRER = new SerializedString(ProjectionKeys.CUSTOM_REFERRER);
-    // issue 12: written only when not empty, so oc's objects project exactly as before
-    private static final SerializedString F_ANNOTATIONS = new SerializedString("annotations");
-    private static final SerializedString F_SPEC_TAGS = new SerializedString("specTags");
-    private static final SerializedString F_FROM = new SerializedString("from");
-    private static final SerializedString F_EPHEMERAL = new SerializedString("ephemeralContainers");
-    private static final SerializedString F_REFERRER_KIND = new SerializedString("referrerKind");
-    private static final SerializedString F_GROUP = new SerializedString("group");
-    private static final SerializedString F_RUN_LIKE = new SerializedString("runLike");
-    private static final SerializedString F_FINISHED = new SerializedString("finished");
-    private static final SerializedString F_REFERENCES = new SerializedString("references");
-    private static final SerializedString F_PATH = new SerializedString("path");
-    private static final Map<ReferrerKind, SerializedString> K_REFERRERS = new EnumMap<>(ReferrerKind.class);
-    private static final Map<String, ReferrerKind> REFERRER_KINDS = new HashMap<>();
-
-    static {
-        for (ReferrerKind k : ReferrerKind.values()) {
-            K_REFERRERS.put(k, new SerializedString(k.kind()));
-            REFERRER_KINDS.put(k.kind(), k);
-        }
-    }
 
     /** Jackson's "[Source: REDACTED (...); line: 1, column: 2]" inside messages, reduced to the position. */
     private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;\\]]*; (line: \\d+, column: \\d+)]");
@@ -194,24 +144,17 @@ public final class ProjectionCodec {
             g.writeStartObject();
             g.writeFieldName(F_V);
             g.writeNumber(JSON_VERSION);
-            if (modelObject instanceof Image i) {
-                writeImage(g, i);
-            } else if (modelObject instanceof Referrer r) {
-                writeReferrer(g, r);
-            } else if (modelObject instanceof ImageStream s) {
-                writeImageStream(g, s);
-            } else if (modelObject instanceof LimitRange l) {
-                writeLimitRange(g, l);
-            } else if (modelObject instanceof SyncMarker m) {
-                writeSyncMarker(g, m);
-            } else if (modelObject instanceof CustomReferrer c) {
-                writeCustomReferrer(g, c);
-            } else if (modelObject instanceof Namespace n) {
-                writeNamespace(g, n);
-            } else {
+            Table<Object> table = tableOf(modelObject);
+            if (table == null) {
                 throw new ProjectionException("cannot encode a " + modelObject.getClass().getName()
                         + ": not a projected model type");
             }
+            if (modelObject instanceof Image i) {
+                requireLayerNames(i);
+            }
+            g.writeFieldName(F_KIND);
+            g.writeString(table.kind);
+            table.writeFields(g, modelObject);
             g.writeEndObject();
         } catch (IOException e) {
             throw new ProjectionException("cannot encode " + modelObject.getClass().getSimpleName() + ": " + e, e);
@@ -256,259 +199,328 @@ public final class ProjectionCodec {
         }
     }
 
-    private static void writeImage(JsonGenerator g, Image i) throws IOException {
-        g.writeFieldName(F_KIND);
-        g.writeString(K_IMAGE);
-        g.writeFieldName(F_NAME);
-        g.writeString(i.name());
-        writeTime(g, F_CREATED, i.created());
-        g.writeFieldName(F_MANAGED);
-        g.writeBoolean(i.managed());
-        g.writeFieldName(F_MEDIA_TYPE);
-        g.writeString(i.mediaType());
-        g.writeFieldName(F_LAYERS);
-        List<Layer> layers = i.layers();
-        g.writeStartArray();
-        for (int n = 0; n < layers.size(); n++) {
-            Layer layer = layers.get(n);
-            if (layer.name() == null) {
-                throw new ProjectionException("cannot encode Image " + i.name() + ": layers[" + n + "] has no name");
-            }
-            g.writeStartObject();
-            g.writeFieldName(F_NAME);
-            g.writeString(layer.name());
-            g.writeFieldName(F_SIZE);
-            g.writeNumber(layer.size());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeFieldName(F_HAS_METADATA);
-        g.writeBoolean(i.hasMetadata());
-        g.writeFieldName(F_CONFIG_DIGEST);
-        g.writeString(i.configDigest());
-        g.writeFieldName(F_SIZE);
-        g.writeNumber(i.size());
-        g.writeFieldName(F_MANIFEST_DIGESTS);
-        writeStrings(g, i.manifestDigests());
-        g.writeFieldName(F_DOCKER_IMAGE_REFERENCE);
-        g.writeString(i.dockerImageReference());
-        writeAnnotations(g, i.annotations());
+    // ------------------------------------------------------------------------------------- version 1: the field tables
+
+    /*
+     * Each kind of version 1 is one table of its fields, in the order they are written: a field's name, how its value
+     * is read and written, when it is written, and whether reading requires it. One reader and one writer serve every
+     * table, so a field is named once and its reader and writer cannot drift apart.
+     */
+
+    /** Reads a field's value at the current token; JSON null gives null (the model's default). */
+    @FunctionalInterface
+    private interface FieldReader {
+        Object read(JsonParser p, String field) throws IOException;
     }
 
-    private static void writeAnnotations(JsonGenerator g, AdminAnnotations a) throws IOException {
-        if (a.isEmpty()) {
-            return;
-        }
-        g.writeFieldName(F_ANNOTATIONS);
-        g.writeStartObject();
-        writeNonEmpty(g, AdminAnnotations.PROTECT, a.protect());
-        writeNonEmpty(g, AdminAnnotations.KEEP_TAG_REVISIONS, a.keepTagRevisions());
-        writeNonEmpty(g, AdminAnnotations.KEEP_YOUNGER_THAN, a.keepYoungerThan());
-        g.writeEndObject();
+    /** Writes the value of a field of {@code o}, after its name. */
+    @FunctionalInterface
+    private interface FieldWriter<T> {
+        void write(JsonGenerator g, T o) throws IOException;
     }
 
-    private static void writeNonEmpty(JsonGenerator g, String field, String value) throws IOException {
-        if (!value.isEmpty()) {
-            g.writeStringField(field, value);
+    /** Writes one element of an array. */
+    @FunctionalInterface
+    private interface ElementWriter<E> {
+        void write(JsonGenerator g, E element) throws IOException;
+    }
+
+    /**
+     * One field of a table.
+     *
+     * @param written  whether {@code o} writes it (null: always); the fields after oc's are written only when they hold
+     *                 something, so oc's objects project byte for byte as before
+     * @param mandatory whether a value without it (or with null) is refused
+     */
+    private record Field<T>(String name, SerializedString wire, FieldReader reader, FieldWriter<T> writer,
+                            Predicate<T> written, boolean mandatory) {
+        Field(String name, FieldReader reader, FieldWriter<T> writer) {
+            this(name, new SerializedString(name), reader, writer, null, false);
+        }
+
+        Field<T> required() {
+            return new Field<>(name, wire, reader, writer, written, true);
+        }
+
+        Field<T> writtenWhen(Predicate<T> when) {
+            return new Field<>(name, wire, reader, writer, when, mandatory);
         }
     }
 
-    private static void writeContainers(JsonGenerator g, List<Container> containers) throws IOException {
-        g.writeStartArray();
-        for (Container c : containers) {
-            g.writeStartObject();
-            g.writeFieldName(F_NAME);
-            g.writeString(c.name());
-            g.writeFieldName(F_INIT);
-            g.writeBoolean(c.init());
-            g.writeFieldName(F_IMAGE);
-            g.writeString(c.image());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
+    private static <T> Field<T> text(String name, Function<T, String> get) {
+        return new Field<>(name, ProjectionCodec::string, (g, o) -> g.writeString(get.apply(o)));
     }
 
-    private static void writeCustomReferrer(JsonGenerator g, CustomReferrer c) throws IOException {
-        g.writeFieldName(F_KIND);
-        g.writeString(K_CUSTOM_REFERRER);
-        g.writeFieldName(F_REFERRER_KIND);
-        g.writeString(c.kind());
-        g.writeFieldName(F_GROUP);
-        g.writeString(c.group());
-        g.writeFieldName(F_NAMESPACE);
-        g.writeString(c.namespace());
-        g.writeFieldName(F_NAME);
-        g.writeString(c.name());
-        g.writeFieldName(F_RUN_LIKE);
-        g.writeBoolean(c.runLike());
-        if (c.finished() != null) {
-            writeTime(g, F_FINISHED, c.finished());
-        }
-        g.writeFieldName(F_REFERENCES);
-        g.writeStartArray();
-        for (CustomReferrer.Reference r : c.references()) {
-            g.writeStartObject();
-            g.writeFieldName(F_PATH);
-            g.writeString(r.path());
-            g.writeFieldName(F_IMAGE);
-            g.writeString(r.image());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
+    private static <T> Field<T> timestamp(String name, Function<T, Instant> get) {
+        return new Field<>(name, ProjectionCodec::time, (g, o) -> writeTime(g, get.apply(o)));
     }
 
-    private static void writeNamespace(JsonGenerator g, Namespace n) throws IOException {
-        g.writeFieldName(F_KIND);
-        g.writeString(K_NAMESPACE);
-        g.writeFieldName(F_NAME);
-        g.writeString(n.name());
-        writeAnnotations(g, n.annotations());
+    private static <T> Field<T> flag(String name, Predicate<T> get) {
+        return new Field<>(name, ProjectionCodec::bool, (g, o) -> g.writeBoolean(get.test(o)));
     }
 
-    private static void writeImageStream(JsonGenerator g, ImageStream s) throws IOException {
-        g.writeFieldName(F_KIND);
-        g.writeString(K_IMAGE_STREAM);
-        g.writeFieldName(F_NAMESPACE);
-        g.writeString(s.namespace());
-        g.writeFieldName(F_NAME);
-        g.writeString(s.name());
-        writeTime(g, F_CREATED, s.created());
-        g.writeFieldName(F_DOCKER_IMAGE_REPOSITORY);
-        g.writeString(s.dockerImageRepository());
-        g.writeFieldName(F_TAGS);
-        g.writeStartArray();
-        for (Tag tag : s.tags()) {
-            g.writeStartObject();
-            g.writeFieldName(F_NAME);
-            g.writeString(tag.name());
-            g.writeFieldName(F_ITEMS);
+    private static <T> Field<T> number(String name, ToLongFunction<T> get) {
+        return new Field<>(name, (p, field) -> p.currentToken() == JsonToken.VALUE_NULL ? null : int64(p, field),
+                (g, o) -> g.writeNumber(get.applyAsLong(o)));
+    }
+
+    private static <T, E> Field<T> listOf(String name, Function<T, List<E>> get, ElementReader<E> read,
+                                        ElementWriter<E> write) {
+        return new Field<>(name, (p, field) -> list(p, field, read), (g, o) -> {
+            List<E> elements = get.apply(o);
             g.writeStartArray();
-            for (TagEvent event : tag.items()) {
-                g.writeStartObject();
-                g.writeFieldName(F_IMAGE);
-                g.writeString(event.image());
-                writeTime(g, F_CREATED, event.created());
-                g.writeEndObject();
+            for (int n = 0; n < elements.size(); n++) {
+                write.write(g, elements.get(n));
             }
             g.writeEndArray();
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        if (!s.specTags().isEmpty()) {
-            g.writeFieldName(F_SPEC_TAGS);
-            g.writeStartArray();
-            for (SpecTag tag : s.specTags()) {
-                g.writeStartObject();
-                g.writeFieldName(F_NAME);
-                g.writeString(tag.name());
-                g.writeFieldName(F_FROM);
-                writeBuildSource(g, tag.from());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        writeAnnotations(g, s.annotations());
+        });
     }
 
-    private static void writeBuildSource(JsonGenerator g, BuildSource source) throws IOException {
-        g.writeStartObject();
-        g.writeFieldName(F_KIND);
-        g.writeString(source.kind());
-        g.writeFieldName(F_NAMESPACE);
-        g.writeString(source.namespace());
-        g.writeFieldName(F_NAME);
-        g.writeString(source.name());
-        g.writeEndObject();
+    private static <T, E> Field<T> objects(String name, Function<T, List<E>> get, Table<E> table) {
+        return listOf(name, get, table::readElement, table::writeObject);
     }
 
-    private static void writeReferrer(JsonGenerator g, Referrer r) throws IOException {
-        g.writeFieldName(F_KIND);
-        g.writeString(K_REFERRERS.get(r.kind()));
-        g.writeFieldName(F_NAMESPACE);
-        g.writeString(r.namespace());
-        g.writeFieldName(F_NAME);
-        g.writeString(r.name());
-        writeTime(g, F_CREATED, r.created());
-        g.writeFieldName(F_PHASE);
-        g.writeString(r.phase());
-        g.writeFieldName(F_CONTAINERS);
-        writeContainers(g, r.containers());
-        g.writeFieldName(F_BUILD_SOURCE);
-        BuildSource source = r.buildSource();
-        if (source == null) {
-            g.writeNull();
-        } else {
-            writeBuildSource(g, source);
-        }
-        if (!r.ephemeralContainers().isEmpty()) {
-            g.writeFieldName(F_EPHEMERAL);
-            writeContainers(g, r.ephemeralContainers());
-        }
-    }
-
-    private static void writeLimitRange(JsonGenerator g, LimitRange l) throws IOException {
-        g.writeFieldName(F_KIND);
-        g.writeString(K_LIMIT_RANGE);
-        g.writeFieldName(F_NAMESPACE);
-        g.writeString(l.namespace());
-        g.writeFieldName(F_NAME);
-        g.writeString(l.name());
-        g.writeFieldName(F_IMAGE_MAX_STORAGE);
-        g.writeStartArray();
-        for (Long max : l.imageMaxStorage()) {
-            g.writeNumber(max.longValue());
-        }
-        g.writeEndArray();
-    }
-
-    private static void writeSyncMarker(JsonGenerator g, SyncMarker m) throws IOException {
-        g.writeFieldName(F_KIND);
-        g.writeString(K_SYNC_MARKER);
-        g.writeFieldName(F_INGEST_ID);
-        g.writeString(m.ingestId());
-        g.writeFieldName(F_EPOCH);
-        g.writeNumber(m.epoch());
-        writeTime(g, F_LISTED_AT, m.listedAt());
-        g.writeFieldName(F_OBJECTS_PER_KIND);
-        g.writeStartObject();
-        for (Map.Entry<String, Integer> e : m.objectsPerKind().entrySet()) {
-            g.writeFieldName(e.getKey());
-            g.writeNumber(e.getValue().intValue());
-        }
-        g.writeEndObject();
-        if (m.fault() != null) {
-            g.writeFieldName(F_FAULT);
-            g.writeString(m.fault());
-        }
-        if (m.scope().known()) {
-            g.writeFieldName(F_SCOPE);
-            if (m.scope().all()) {
-                g.writeString(SCOPE_ALL);
+    /** A build source: an object, or null for none. */
+    private static <T> Field<T> buildSource(String name, Function<T, BuildSource> get) {
+        return new Field<>(name, (p, field) -> readBuildSource(p), (g, o) -> {
+            BuildSource source = get.apply(o);
+            if (source == null) {
+                g.writeNull();
             } else {
-                g.writeStartArray();
-                for (String namespace : m.scope().namespaces()) {
-                    g.writeString(namespace);
-                }
-                g.writeEndArray();
+                BUILD_SOURCE.writeObject(g, source);
+            }
+        });
+    }
+
+    /** The imageprune.io annotations, written only when there are any (issue 12). */
+    private static <T> Field<T> annotations(Function<T, AdminAnnotations> get) {
+        return new Field<T>("annotations", (p, field) -> readAnnotations(p), (g, o) -> {
+            AdminAnnotations a = get.apply(o);
+            g.writeStartObject();
+            writeNonEmpty(g, AdminAnnotations.PROTECT, a.protect());
+            writeNonEmpty(g, AdminAnnotations.KEEP_TAG_REVISIONS, a.keepTagRevisions());
+            writeNonEmpty(g, AdminAnnotations.KEEP_YOUNGER_THAN, a.keepYoungerThan());
+            g.writeEndObject();
+        }).writtenWhen(o -> !get.apply(o).isEmpty());
+    }
+
+    /** The fields of one kind (or of a nested object) and how an object is made from their values. */
+    private static final class Table<T> {
+        /** The kind, as written after {@code v}; null for a nested object. */
+        final SerializedString kind;
+        private final Field<T>[] fields;
+        private final Function<Object[], T> make;
+        private final Map<String, Integer> positions = new HashMap<>();
+
+        @SafeVarargs
+        Table(String kind, Function<Object[], T> make, Field<T>... fields) {
+            this.kind = kind == null ? null : new SerializedString(kind);
+            this.make = make;
+            this.fields = fields;
+            for (int k = 0; k < fields.length; k++) {
+                positions.put(fields[k].name(), k);
             }
         }
-    }
 
-    private static void writeTime(JsonGenerator g, SerializableString field, Instant t) throws IOException {
-        g.writeFieldName(field);
-        if (Times.isZero(t)) {
-            g.writeNull();
-        } else {
-            g.writeString(InstantText.format(t));
+        /** The object whose fields follow (the parser is inside it), up to its end; unknown fields are skipped. */
+        T read(JsonParser p) throws IOException {
+            Object[] values = new Object[fields.length];
+            int next = 0;
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                p.nextToken();
+                int k;
+                // Jackson interns field names, and they come in table order as written: one comparison finds them
+                if (next < fields.length && field == fields[next].name()) {
+                    k = next;
+                } else {
+                    Integer at = positions.get(field);
+                    if (at == null) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    k = at;
+                }
+                values[k] = fields[k].reader().read(p, field);
+                next = k + 1;
+            }
+            for (int k = 0; k < fields.length; k++) {
+                if (fields[k].mandatory() && values[k] == null) {
+                    throw new Bad(fields[k].name(), "is missing");
+                }
+            }
+            return make.apply(values);
+        }
+
+        T readElement(JsonParser p) throws IOException {
+            requireObject(p);
+            return read(p);
+        }
+
+        void writeFields(JsonGenerator g, T o) throws IOException {
+            for (Field<T> f : fields) {
+                if (f.written() == null || f.written().test(o)) {
+                    g.writeFieldName(f.wire());
+                    f.writer().write(g, o);
+                }
+            }
+        }
+
+        void writeObject(JsonGenerator g, T o) throws IOException {
+            g.writeStartObject();
+            writeFields(g, o);
+            g.writeEndObject();
         }
     }
 
-    private static void writeStrings(JsonGenerator g, List<String> values) throws IOException {
-        g.writeStartArray();
-        for (int n = 0; n < values.size(); n++) {
-            g.writeString(values.get(n));
+    private static long num(Object value) {
+        return value == null ? 0 : (Long) value;
+    }
+
+    private static boolean yes(Object value) {
+        return value == Boolean.TRUE;
+    }
+
+    /** A list or map read by its field's reader, as the type the model's constructor takes. */
+    @SuppressWarnings("unchecked")
+    private static <V> V typed(Object value) {
+        return (V) value;
+    }
+
+    private static final Table<Layer> LAYER = new Table<>(null, v -> new Layer((String) v[0], num(v[1])),
+            text("name", Layer::name).required(),
+            number("size", Layer::size));
+
+    private static final Table<TagEvent> TAG_EVENT = new Table<>(null,
+            v -> new TagEvent((String) v[0], (Instant) v[1]),
+            text("image", TagEvent::image).required(),
+            timestamp("created", TagEvent::created));
+
+    private static final Table<Tag> TAG = new Table<>(null, v -> new Tag((String) v[0], typed(v[1])),
+            text("name", Tag::name).required(),
+            objects("items", Tag::items, TAG_EVENT));
+
+    private static final Table<Container> CONTAINER = new Table<>(null,
+            v -> new Container((String) v[0], yes(v[1]), (String) v[2]),
+            text("name", Container::name),
+            flag("init", Container::init),
+            text("image", Container::image));
+
+    private static final Table<BuildSource> BUILD_SOURCE = new Table<>(null,
+            v -> new BuildSource((String) v[0], (String) v[1], (String) v[2]),
+            text("kind", BuildSource::kind),
+            text("namespace", BuildSource::namespace),
+            text("name", BuildSource::name));
+
+    private static final Table<SpecTag> SPEC_TAG = new Table<>(null,
+            v -> new SpecTag((String) v[0], (BuildSource) v[1]),
+            text("name", SpecTag::name),
+            buildSource("from", SpecTag::from));
+
+    private static final Table<CustomReferrer.Reference> REFERENCE = new Table<>(null,
+            v -> new CustomReferrer.Reference((String) v[0], (String) v[1]),
+            text("path", CustomReferrer.Reference::path),
+            text("image", CustomReferrer.Reference::image));
+
+    private static final Table<Image> IMAGE = new Table<>(ProjectionKeys.IMAGE,
+            v -> new Image((String) v[0], (Instant) v[1], yes(v[2]), (String) v[3], typed(v[4]), yes(v[5]),
+                    (String) v[6], num(v[7]), typed(v[8]), (String) v[9], (AdminAnnotations) v[10]),
+            text("name", Image::name).required(),
+            timestamp("created", Image::created),
+            flag("managed", Image::managed),
+            text("mediaType", Image::mediaType),
+            objects("layers", Image::layers, LAYER),
+            flag("hasMetadata", Image::hasMetadata),
+            text("configDigest", Image::configDigest),
+            number("size", Image::size),
+            listOf("manifestDigests", Image::manifestDigests, ProjectionCodec::stringElement,
+                    JsonGenerator::writeString),
+            text("dockerImageReference", Image::dockerImageReference),
+            annotations(Image::annotations));
+
+    private static final Table<ImageStream> IMAGE_STREAM = new Table<>(ProjectionKeys.IMAGE_STREAM,
+            v -> new ImageStream((String) v[0], (String) v[1], (Instant) v[2], (String) v[3], typed(v[4]),
+                    typed(v[5]), (AdminAnnotations) v[6]),
+            text("namespace", ImageStream::namespace).required(),
+            text("name", ImageStream::name).required(),
+            timestamp("created", ImageStream::created),
+            text("dockerImageRepository", ImageStream::dockerImageRepository),
+            objects("tags", ImageStream::tags, TAG),
+            objects("specTags", ImageStream::specTags, SPEC_TAG).writtenWhen(s -> !s.specTags().isEmpty()),
+            annotations(ImageStream::annotations));
+
+    private static final Table<LimitRange> LIMIT_RANGE = new Table<>(ProjectionKeys.LIMIT_RANGE,
+            v -> new LimitRange((String) v[0], (String) v[1], typed(v[2])),
+            text("namespace", LimitRange::namespace).required(),
+            text("name", LimitRange::name).required(),
+            listOf("imageMaxStorage", LimitRange::imageMaxStorage, ProjectionCodec::longElement,
+                    (g, max) -> g.writeNumber(max.longValue())));
+
+    private static final Table<SyncMarker> SYNC_MARKER = new Table<>(ProjectionKeys.SYNC_MARKER,
+            v -> new SyncMarker((String) v[0], num(v[1]), (Instant) v[2], typed(v[3]), (String) v[4],
+                    (NamespaceScope) v[5]),
+            text("ingestId", SyncMarker::ingestId).required(),
+            number("epoch", SyncMarker::epoch).required(),
+            timestamp("listedAt", SyncMarker::listedAt),
+            new Field<>("objectsPerKind", ProjectionCodec::readCounts, ProjectionCodec::writeCounts),
+            text("fault", SyncMarker::fault).writtenWhen(m -> m.fault() != null),
+            new Field<SyncMarker>("scope", ProjectionCodec::readScope, (g, m) -> writeScope(g, m.scope()))
+                    .writtenWhen(m -> m.scope().known()));
+
+    private static final Table<Namespace> NAMESPACE = new Table<>(ProjectionKeys.NAMESPACE,
+            v -> new Namespace((String) v[0], (AdminAnnotations) v[1]),
+            text("name", Namespace::name).required(),
+            annotations(Namespace::annotations));
+
+    private static final Table<CustomReferrer> CUSTOM_REFERRER = new Table<>(ProjectionKeys.CUSTOM_REFERRER,
+            v -> new CustomReferrer((String) v[0], (String) v[1], (String) v[2], (String) v[3], yes(v[4]),
+                    (Instant) v[5], typed(v[6])),
+            text("referrerKind", CustomReferrer::kind).required(),
+            text("group", CustomReferrer::group),
+            text("namespace", CustomReferrer::namespace),
+            text("name", CustomReferrer::name).required(),
+            flag("runLike", CustomReferrer::runLike),
+            timestamp("finished", CustomReferrer::finished).writtenWhen(c -> c.finished() != null),
+            objects("references", CustomReferrer::references, REFERENCE));
+
+    /** A referrer of oc's kinds: one table per kind, which the kind read from the value picks. */
+    private static Table<Referrer> referrer(ReferrerKind kind) {
+        return new Table<>(kind.kind(),
+                v -> new Referrer(kind, (String) v[0], (String) v[1], (Instant) v[2], (String) v[3], typed(v[4]),
+                        (BuildSource) v[5], typed(v[6])),
+                text("namespace", Referrer::namespace),
+                text("name", Referrer::name).required(),
+                timestamp("created", Referrer::created),
+                text("phase", Referrer::phase),
+                objects("containers", Referrer::containers, CONTAINER),
+                buildSource("buildSource", Referrer::buildSource),
+                objects("ephemeralContainers", Referrer::ephemeralContainers, CONTAINER)
+                        .writtenWhen(r -> !r.ephemeralContainers().isEmpty()));
+    }
+
+    private static final Map<ReferrerKind, Table<Referrer>> REFERRERS = new EnumMap<>(ReferrerKind.class);
+    /** The table of each kind a value names. */
+    private static final Map<String, Table<?>> BY_KIND = new HashMap<>();
+    /** The table of each projected type other than {@link Referrer}. */
+    private static final Map<Class<?>, Table<?>> BY_TYPE = Map.of(Image.class, IMAGE, ImageStream.class, IMAGE_STREAM,
+            LimitRange.class, LIMIT_RANGE, SyncMarker.class, SYNC_MARKER, Namespace.class, NAMESPACE,
+            CustomReferrer.class, CUSTOM_REFERRER);
+
+    static {
+        for (ReferrerKind k : ReferrerKind.values()) {
+            REFERRERS.put(k, referrer(k));
+            BY_KIND.put(k.kind(), REFERRERS.get(k));
         }
-        g.writeEndArray();
+        for (Table<?> table : BY_TYPE.values()) {
+            BY_KIND.put(table.kind.getValue(), table);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Table<Object> tableOf(Object modelObject) {
+        Table<?> table = modelObject instanceof Referrer r ? REFERRERS.get(r.kind())
+                : BY_TYPE.get(modelObject.getClass());
+        return (Table<Object>) table;
     }
 
     // ------------------------------------------------------------------------------------------------------ decode
@@ -682,62 +694,36 @@ public final class ProjectionCodec {
         return string(p, "kind");
     }
 
+
     private static Object readBody(JsonParser p, String kind) throws IOException {
-        switch (kind) {
-            case ProjectionKeys.IMAGE:
-                return readImage(p);
-            case ProjectionKeys.IMAGE_STREAM:
-                return readImageStream(p);
-            case ProjectionKeys.LIMIT_RANGE:
-                return readLimitRange(p);
-            case ProjectionKeys.SYNC_MARKER:
-                return readSyncMarker(p);
-            case ProjectionKeys.NAMESPACE:
-                return readNamespace(p);
-            case ProjectionKeys.CUSTOM_REFERRER:
-                return readCustomReferrer(p);
-            default:
-                ReferrerKind referrerKind = REFERRER_KINDS.get(kind);
-                if (referrerKind == null) {
-                    throw new Invalid("unknown kind '" + kind + "'");
-                }
-                return readReferrer(p, referrerKind);
+        Table<?> table = BY_KIND.get(kind);
+        if (table == null) {
+            throw new Invalid("unknown kind '" + kind + "'");
+        }
+        return table.read(p);
+    }
+
+    /** Images whose layers all have a name: a layer is known by its name. */
+    private static void requireLayerNames(Image i) {
+        for (int n = 0; n < i.layers().size(); n++) {
+            if (i.layers().get(n).name() == null) {
+                throw new ProjectionException("cannot encode Image " + i.name() + ": layers[" + n + "] has no name");
+            }
         }
     }
 
-    private static Image readImage(JsonParser p) throws IOException {
-        String name = null;
-        Instant created = null;
-        boolean managed = false;
-        String mediaType = null;
-        List<Layer> layers = null;
-        boolean hasMetadata = false;
-        String configDigest = null;
-        long size = 0;
-        List<String> manifestDigests = null;
-        String dockerImageReference = null;
-        AdminAnnotations annotations = null;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "name" -> name = string(p, field);
-                case "created" -> created = time(p, field);
-                case "managed" -> managed = bool(p, field);
-                case "mediaType" -> mediaType = string(p, field);
-                case "layers" -> layers = list(p, field, ProjectionCodec::readLayer);
-                case "hasMetadata" -> hasMetadata = bool(p, field);
-                case "configDigest" -> configDigest = string(p, field);
-                case "size" -> size = int64(p, field);
-                case "manifestDigests" -> manifestDigests = list(p, field, ProjectionCodec::stringElement);
-                case "dockerImageReference" -> dockerImageReference = string(p, field);
-                case "annotations" -> annotations = readAnnotations(p);
-                default -> p.skipChildren();
-            }
+    private static BuildSource readBuildSource(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return null;
         }
-        required(name, "name");
-        return new Image(name, created, managed, mediaType, layers, hasMetadata, configDigest, size, manifestDigests,
-                dockerImageReference, annotations);
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw wrongType(p, "buildSource", "an object or null");
+        }
+        try {
+            return BUILD_SOURCE.read(p);
+        } catch (Bad b) {
+            throw b.under("buildSource");
+        }
     }
 
     private static AdminAnnotations readAnnotations(JsonParser p) throws IOException {
@@ -753,278 +739,39 @@ public final class ProjectionCodec {
         return annotations;
     }
 
-    private static Namespace readNamespace(JsonParser p) throws IOException {
-        String name = null;
-        AdminAnnotations annotations = null;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "name" -> name = string(p, field);
-                case "annotations" -> annotations = readAnnotations(p);
-                default -> p.skipChildren();
-            }
+    private static void writeNonEmpty(JsonGenerator g, String field, String value) throws IOException {
+        if (!value.isEmpty()) {
+            g.writeStringField(field, value);
         }
-        required(name, "name");
-        return new Namespace(name, annotations);
     }
 
-    private static CustomReferrer readCustomReferrer(JsonParser p) throws IOException {
-        String kind = null;
-        String group = null;
-        String namespace = null;
-        String name = null;
-        boolean runLike = false;
-        Instant finished = null;
-        List<CustomReferrer.Reference> references = null;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "referrerKind" -> kind = string(p, field);
-                case "group" -> group = string(p, field);
-                case "namespace" -> namespace = string(p, field);
-                case "name" -> name = string(p, field);
-                case "runLike" -> runLike = bool(p, field);
-                case "finished" -> finished = time(p, field);
-                case "references" -> references = list(p, field, ProjectionCodec::readCustomReference);
-                default -> p.skipChildren();
-            }
+    private static void writeCounts(JsonGenerator g, SyncMarker m) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, Integer> e : m.objectsPerKind().entrySet()) {
+            g.writeFieldName(e.getKey());
+            g.writeNumber(e.getValue().intValue());
         }
-        required(kind, "referrerKind");
-        required(name, "name");
-        return new CustomReferrer(kind, group, namespace, name, runLike, finished, references);
+        g.writeEndObject();
     }
 
-    private static CustomReferrer.Reference readCustomReference(JsonParser p) throws IOException {
-        requireObject(p);
-        String path = null;
-        String image = null;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "path" -> path = string(p, field);
-                case "image" -> image = string(p, field);
-                default -> p.skipChildren();
+    private static void writeScope(JsonGenerator g, NamespaceScope scope) throws IOException {
+        if (scope.all()) {
+            g.writeString(SCOPE_ALL);
+        } else {
+            g.writeStartArray();
+            for (String namespace : scope.namespaces()) {
+                g.writeString(namespace);
             }
+            g.writeEndArray();
         }
-        return new CustomReferrer.Reference(path, image);
     }
 
-    private static SpecTag readSpecTag(JsonParser p) throws IOException {
-        requireObject(p);
-        String name = null;
-        BuildSource from = null;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "name" -> name = string(p, field);
-                case "from" -> from = readBuildSource(p);
-                default -> p.skipChildren();
-            }
+    private static void writeTime(JsonGenerator g, Instant t) throws IOException {
+        if (Times.isZero(t)) {
+            g.writeNull();
+        } else {
+            g.writeString(InstantText.format(t));
         }
-        return new SpecTag(name, from);
-    }
-
-    private static Layer readLayer(JsonParser p) throws IOException {
-        requireObject(p);
-        String name = null;
-        long size = 0;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "name" -> name = string(p, field);
-                case "size" -> size = int64(p, field);
-                default -> p.skipChildren();
-            }
-        }
-        required(name, "name");
-        return new Layer(name, size);
-    }
-
-    private static ImageStream readImageStream(JsonParser p) throws IOException {
-        String namespace = null;
-        String name = null;
-        Instant created = null;
-        String dockerImageRepository = null;
-        List<Tag> tags = null;
-        List<SpecTag> specTags = null;
-        AdminAnnotations annotations = null;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "namespace" -> namespace = string(p, field);
-                case "name" -> name = string(p, field);
-                case "created" -> created = time(p, field);
-                case "dockerImageRepository" -> dockerImageRepository = string(p, field);
-                case "tags" -> tags = list(p, field, ProjectionCodec::readTag);
-                case "specTags" -> specTags = list(p, field, ProjectionCodec::readSpecTag);
-                case "annotations" -> annotations = readAnnotations(p);
-                default -> p.skipChildren();
-            }
-        }
-        required(namespace, "namespace");
-        required(name, "name");
-        return new ImageStream(namespace, name, created, dockerImageRepository, tags, specTags, annotations);
-    }
-
-    private static Tag readTag(JsonParser p) throws IOException {
-        requireObject(p);
-        String name = null;
-        List<TagEvent> items = null;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "name" -> name = string(p, field);
-                case "items" -> items = list(p, field, ProjectionCodec::readTagEvent);
-                default -> p.skipChildren();
-            }
-        }
-        required(name, "name");
-        return new Tag(name, items);
-    }
-
-    private static TagEvent readTagEvent(JsonParser p) throws IOException {
-        requireObject(p);
-        String image = null;
-        Instant created = null;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "image" -> image = string(p, field);
-                case "created" -> created = time(p, field);
-                default -> p.skipChildren();
-            }
-        }
-        required(image, "image");
-        return new TagEvent(image, created);
-    }
-
-    private static Referrer readReferrer(JsonParser p, ReferrerKind kind) throws IOException {
-        String namespace = null;
-        String name = null;
-        Instant created = null;
-        String phase = null;
-        List<Container> containers = null;
-        BuildSource buildSource = null;
-        List<Container> ephemeral = null;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "namespace" -> namespace = string(p, field);
-                case "name" -> name = string(p, field);
-                case "created" -> created = time(p, field);
-                case "phase" -> phase = string(p, field);
-                case "containers" -> containers = list(p, field, ProjectionCodec::readContainer);
-                case "buildSource" -> buildSource = readBuildSource(p);
-                case "ephemeralContainers" -> ephemeral = list(p, field, ProjectionCodec::readContainer);
-                default -> p.skipChildren();
-            }
-        }
-        required(name, "name");
-        return new Referrer(kind, namespace, name, created, phase, containers, buildSource, ephemeral);
-    }
-
-    private static Container readContainer(JsonParser p) throws IOException {
-        requireObject(p);
-        String name = null;
-        boolean init = false;
-        String image = null;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "name" -> name = string(p, field);
-                case "init" -> init = bool(p, field);
-                case "image" -> image = string(p, field);
-                default -> p.skipChildren();
-            }
-        }
-        return new Container(name, init, image);
-    }
-
-    private static BuildSource readBuildSource(JsonParser p) throws IOException {
-        if (p.currentToken() == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            throw wrongType(p, "buildSource", "an object or null");
-        }
-        String kind = null;
-        String namespace = null;
-        String name = null;
-        String field;
-        try {
-            while ((field = p.nextFieldName()) != null) {
-                p.nextToken();
-                switch (field) {
-                    case "kind" -> kind = string(p, field);
-                    case "namespace" -> namespace = string(p, field);
-                    case "name" -> name = string(p, field);
-                    default -> p.skipChildren();
-                }
-            }
-        } catch (Bad b) {
-            throw b.under("buildSource");
-        }
-        return new BuildSource(kind, namespace, name);
-    }
-
-    private static LimitRange readLimitRange(JsonParser p) throws IOException {
-        String namespace = null;
-        String name = null;
-        List<Long> imageMaxStorage = null;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "namespace" -> namespace = string(p, field);
-                case "name" -> name = string(p, field);
-                case "imageMaxStorage" -> imageMaxStorage = list(p, field, ProjectionCodec::longElement);
-                default -> p.skipChildren();
-            }
-        }
-        required(namespace, "namespace");
-        required(name, "name");
-        return new LimitRange(namespace, name, imageMaxStorage);
-    }
-
-    private static SyncMarker readSyncMarker(JsonParser p) throws IOException {
-        String ingestId = null;
-        boolean hasEpoch = false;
-        long epoch = 0;
-        Instant listedAt = null;
-        Map<String, Integer> objectsPerKind = null;
-        String fault = null;
-        NamespaceScope scope = NamespaceScope.UNKNOWN;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            p.nextToken();
-            switch (field) {
-                case "ingestId" -> ingestId = string(p, field);
-                case "epoch" -> {
-                    hasEpoch = p.currentToken() != JsonToken.VALUE_NULL;
-                    epoch = int64(p, field);
-                }
-                case "listedAt" -> listedAt = time(p, field);
-                case "objectsPerKind" -> objectsPerKind = readCounts(p, field);
-                case "fault" -> fault = string(p, field);
-                case "scope" -> scope = readScope(p, field);
-                default -> p.skipChildren();
-            }
-        }
-        required(ingestId, "ingestId");
-        if (!hasEpoch) {
-            throw new Bad("epoch", "is missing");
-        }
-        return new SyncMarker(ingestId, epoch, listedAt, objectsPerKind, fault, scope);
     }
 
     /**
@@ -1130,12 +877,6 @@ public final class ProjectionCodec {
     private static void requireObject(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw wrongType(p, "", "an object");
-        }
-    }
-
-    private static void required(Object value, String field) {
-        if (value == null) {
-            throw new Bad(field, "is missing");
         }
     }
 

@@ -302,14 +302,38 @@ final class LoadRun {
 
     // ================================================================== handlers
 
-    /*
-     * Each handler has its own copy of the same run loop (run(Tokens)): the loop over a run of same-kind items is
-     * then compiled per kind, with that kind's field handling inlined, and a new kind later in the document does not
-     * invalidate (deoptimize) the compiled code of the earlier kinds. Keep the copies identical.
+    /**
+     * What one kind of item does with its fields. One loop ({@link #run}) serves every kind: the field handling it
+     * calls is a method per kind, so the loop's call to it is the only dispatch per top-level field.
      */
     private abstract class Handler {
         /** Converts the current item and the following items of this handler; returns the next item's handler. */
-        abstract Handler run(Tokens p) throws IOException;
+        final Handler run(Tokens p) throws IOException {
+            for (;;) {
+                begin(itemKind);
+                if (headBuffer != null) {
+                    try (Tokens replay = replayHead()) {
+                        String f;
+                        while ((f = replay.nextFieldName()) != null) {
+                            replay.nextToken();
+                            field(f, replay);
+                        }
+                    }
+                }
+                if (!itemClosed) {
+                    String f;
+                    while ((f = p.nextFieldName()) != null) {
+                        p.nextToken();
+                        field(f, p);
+                    }
+                }
+                finish();
+                Handler next = nextItem(p);
+                if (next != this) {
+                    return next;
+                }
+            }
+        }
 
         /** The recorded leading fields of the current item, as a source positioned at their first field name. */
         Tokens replayHead() throws IOException {
@@ -345,34 +369,6 @@ final class LoadRun {
         String key;
 
         @Override
-        Handler run(Tokens p) throws IOException {
-            for (;;) {
-                begin(itemKind);
-                if (headBuffer != null) {
-                    try (Tokens replay = replayHead()) {
-                        String f;
-                        while ((f = replay.nextFieldName()) != null) {
-                            replay.nextToken();
-                            field(f, replay);
-                        }
-                    }
-                }
-                if (!itemClosed) {
-                    String f;
-                    while ((f = p.nextFieldName()) != null) {
-                        p.nextToken();
-                        field(f, p);
-                    }
-                }
-                finish();
-                Handler next = nextItem(p);
-                if (next != this) {
-                    return next;
-                }
-            }
-        }
-
-        @Override
         void begin(String kind) {
         }
 
@@ -394,34 +390,6 @@ final class LoadRun {
     private final class GenericHandler extends Handler {
         String apiVersion;
         private Map<String, Object> item;
-
-        @Override
-        Handler run(Tokens p) throws IOException {
-            for (;;) {
-                begin(itemKind);
-                if (headBuffer != null) {
-                    try (Tokens replay = replayHead()) {
-                        String f;
-                        while ((f = replay.nextFieldName()) != null) {
-                            replay.nextToken();
-                            field(f, replay);
-                        }
-                    }
-                }
-                if (!itemClosed) {
-                    String f;
-                    while ((f = p.nextFieldName()) != null) {
-                        p.nextToken();
-                        field(f, p);
-                    }
-                }
-                finish();
-                Handler next = nextItem(p);
-                if (next != this) {
-                    return next;
-                }
-            }
-        }
 
         @Override
         void begin(String kind) {
@@ -520,34 +488,6 @@ final class LoadRun {
         private String configDigest;
         private long size;
         private List<String> manifests;
-
-        @Override
-        Handler run(Tokens p) throws IOException {
-            for (;;) {
-                begin(itemKind);
-                if (headBuffer != null) {
-                    try (Tokens replay = replayHead()) {
-                        String f;
-                        while ((f = replay.nextFieldName()) != null) {
-                            replay.nextToken();
-                            field(f, replay);
-                        }
-                    }
-                }
-                if (!itemClosed) {
-                    String f;
-                    while ((f = p.nextFieldName()) != null) {
-                        p.nextToken();
-                        field(f, p);
-                    }
-                }
-                finish();
-                Handler next = nextItem(p);
-                if (next != this) {
-                    return next;
-                }
-            }
-        }
 
         @Override
         void begin(String kind) {
@@ -684,13 +624,8 @@ final class LoadRun {
             }
             ArrayList<String> scratch = new ArrayList<>(4);
             push("dockerImageManifests");
-            JsonToken t;
             int i = 0;
-            while ((t = nextElement(p)) != JsonToken.END_ARRAY) {
-                index(i++);
-                if (t != JsonToken.START_OBJECT) {
-                    throw fail(null, "expected an object, got " + describe(t));
-                }
+            while (nextObject(p, i++)) {
                 String digest = null;
                 String field;
                 while ((field = p.nextFieldName()) != null) {
@@ -723,34 +658,6 @@ final class LoadRun {
         private String repository;
         private List<Tag> tags;
         private List<SpecTag> specTags;
-
-        @Override
-        Handler run(Tokens p) throws IOException {
-            for (;;) {
-                begin(itemKind);
-                if (headBuffer != null) {
-                    try (Tokens replay = replayHead()) {
-                        String f;
-                        while ((f = replay.nextFieldName()) != null) {
-                            replay.nextToken();
-                            field(f, replay);
-                        }
-                    }
-                }
-                if (!itemClosed) {
-                    String f;
-                    while ((f = p.nextFieldName()) != null) {
-                        p.nextToken();
-                        field(f, p);
-                    }
-                }
-                finish();
-                Handler next = nextItem(p);
-                if (next != this) {
-                    return next;
-                }
-            }
-        }
 
         @Override
         void begin(String kind) {
@@ -789,13 +696,8 @@ final class LoadRun {
                 if (field.equals("tags") && startArray(p, field)) {
                     push(field);
                     ArrayList<SpecTag> scratch = new ArrayList<>(2);
-                    JsonToken t;
                     int i = 0;
-                    while ((t = nextElement(p)) != JsonToken.END_ARRAY) {
-                        index(i++);
-                        if (t != JsonToken.START_OBJECT) {
-                            throw fail(null, "expected an object, got " + describe(t));
-                        }
+                    while (nextObject(p, i++)) {
                         String tag = null;
                         BuildSource from = null;
                         String f;
@@ -847,13 +749,8 @@ final class LoadRun {
             }
             ArrayList<Tag> scratch = new ArrayList<>(4);
             push("tags");
-            JsonToken t;
             int i = 0;
-            while ((t = nextElement(p)) != JsonToken.END_ARRAY) {
-                index(i++);
-                if (t != JsonToken.START_OBJECT) {
-                    throw fail(null, "expected an object, got " + describe(t));
-                }
+            while (nextObject(p, i++)) {
                 String tag = null;
                 List<TagEvent> events = List.of();
                 String field;
@@ -882,13 +779,8 @@ final class LoadRun {
             }
             ArrayList<TagEvent> scratch = new ArrayList<>(4);
             push("items");
-            JsonToken t;
             int i = 0;
-            while ((t = nextElement(p)) != JsonToken.END_ARRAY) {
-                index(i++);
-                if (t != JsonToken.START_OBJECT) {
-                    throw fail(null, "expected an object, got " + describe(t));
-                }
+            while (nextObject(p, i++)) {
                 String image = null;
                 Instant created = null;
                 String field;
@@ -931,39 +823,16 @@ final class LoadRun {
         private final BuildSource[] strategyFrom = new BuildSource[3];
 
         @Override
-        Handler run(Tokens p) throws IOException {
-            for (;;) {
-                begin(itemKind);
-                if (headBuffer != null) {
-                    try (Tokens replay = replayHead()) {
-                        String f;
-                        while ((f = replay.nextFieldName()) != null) {
-                            replay.nextToken();
-                            field(f, replay);
-                        }
-                    }
-                }
-                if (!itemClosed) {
-                    String f;
-                    while ((f = p.nextFieldName()) != null) {
-                        p.nextToken();
-                        field(f, p);
-                    }
-                }
-                finish();
-                Handler next = nextItem(p);
-                if (next != this) {
-                    return next;
-                }
-            }
-        }
-
-        @Override
         void begin(String k) {
             super.begin(k);
             phase = null;
             sawSpec = false;
             ephemeralScratch = null;
+            clearSpec();
+        }
+
+        /** Forgets what a spec held: a second spec field replaces the first. */
+        private void clearSpec() {
             initScratch = new ArrayList<>(1);
             containerScratch = new ArrayList<>(2);
             for (int i = 0; i < 3; i++) {
@@ -980,12 +849,7 @@ final class LoadRun {
                     break;
                 case "spec":
                     if (sawSpec) {
-                        initScratch = new ArrayList<>(1);
-                        containerScratch = new ArrayList<>(2);
-                        for (int i = 0; i < 3; i++) {
-                            strategyPresent[i] = false;
-                            strategyFrom[i] = null;
-                        }
+                        clearSpec();
                     }
                     sawSpec = true;
                     readSpec(p);
@@ -1061,13 +925,8 @@ final class LoadRun {
                 return;
             }
             push(field);
-            JsonToken t;
             int i = 0;
-            while ((t = nextElement(p)) != JsonToken.END_ARRAY) {
-                index(i++);
-                if (t != JsonToken.START_OBJECT) {
-                    throw fail(null, "expected an object, got " + describe(t));
-                }
+            while (nextObject(p, i++)) {
                 String name = null;
                 String image = null;
                 String f;
@@ -1231,34 +1090,6 @@ final class LoadRun {
         private List<Long> maxStorage;
 
         @Override
-        Handler run(Tokens p) throws IOException {
-            for (;;) {
-                begin(itemKind);
-                if (headBuffer != null) {
-                    try (Tokens replay = replayHead()) {
-                        String f;
-                        while ((f = replay.nextFieldName()) != null) {
-                            replay.nextToken();
-                            field(f, replay);
-                        }
-                    }
-                }
-                if (!itemClosed) {
-                    String f;
-                    while ((f = p.nextFieldName()) != null) {
-                        p.nextToken();
-                        field(f, p);
-                    }
-                }
-                finish();
-                Handler next = nextItem(p);
-                if (next != this) {
-                    return next;
-                }
-            }
-        }
-
-        @Override
         void begin(String kind) {
             super.begin(kind);
             maxStorage = null;
@@ -1301,13 +1132,8 @@ final class LoadRun {
             }
             ArrayList<Long> scratch = new ArrayList<>(2);
             push("limits");
-            JsonToken t;
             int i = 0;
-            while ((t = nextElement(p)) != JsonToken.END_ARRAY) {
-                index(i++);
-                if (t != JsonToken.START_OBJECT) {
-                    throw fail(null, "expected an object, got " + describe(t));
-                }
+            while (nextObject(p, i++)) {
                 String type = null;
                 String storage = null;
                 String f;
@@ -1530,6 +1356,22 @@ final class LoadRun {
             return false;
         }
         throw fail(field, "expected an array, got " + describe(t));
+    }
+
+    /**
+     * Steps to element {@code i} of an array of objects: false at the array's end, true at the element's START_OBJECT
+     * (its index recorded for messages); any other element is an error.
+     */
+    private boolean nextObject(Tokens p, int i) throws IOException {
+        JsonToken t = nextElement(p);
+        if (t == JsonToken.END_ARRAY) {
+            return false;
+        }
+        index(i);
+        if (t != JsonToken.START_OBJECT) {
+            throw fail(null, "expected an object, got " + describe(t));
+        }
+        return true;
     }
 
     private JsonToken nextElement(Tokens p) throws IOException {
