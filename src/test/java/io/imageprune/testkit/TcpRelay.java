@@ -1,4 +1,4 @@
-package io.imageprune.chaos;
+package io.imageprune.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
