@@ -6,6 +6,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -18,11 +19,16 @@ import java.util.Map;
 @WithTestResource(BrokerStopTest.Settings.class)
 @WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
 class BrokerStopTest extends BrokerOutageChecks {
-    /** The broker as a process of its own, with the outage checks' settings. */
+    /**
+     * The broker as a process of its own, with the outage checks' settings; the registry calls wait longer than the
+     * default 10 s, as the DELETE held back while the broker shuts down must not time out and be sent again.
+     */
     public static class Settings extends KafkaProcess {
         @Override
         protected Map<String, String> settings() {
-            return SETTINGS;
+            Map<String, String> settings = new HashMap<>(SETTINGS);
+            settings.put("imageprune.registry.timeout", "60s");
+            return settings;
         }
     }
 
