@@ -1,5 +1,7 @@
 package io.imageprune.chaos;
 
+import io.imageprune.testkit.BrokerProcess;
+import io.imageprune.testkit.ApiServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imageprune.registry.testkit.DistributionRegistry;

@@ -1,5 +1,7 @@
 package io.imageprune.chaos;
 
+import io.imageprune.testkit.BrokerProcess;
+import io.imageprune.testkit.ApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.imageprune.registry.testkit.DistributionRegistry;
 import io.imageprune.registry.testkit.FaultProxy;

@@ -14,20 +14,13 @@ import io.imageprune.pipeline.InProcessKafka;
 import io.imageprune.projection.SyncMarker;
 import io.imageprune.state.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import jakarta.enterprise.inject.Instance;
-import jakarta.enterprise.util.TypeLiteral;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,7 +77,7 @@ class FirstListingRetryTest {
         ImagePruneConfig config = config();
         publisher = new StatePublisher(config, broker, new SimpleMeterRegistry());
         TopicKeys topicKeys = new TopicKeys(config, broker);
-        ingest = new ClusterIngest(config, new Only<>(client), publisher, new Topics(config, broker), topicKeys,
+        ingest = new ClusterIngest(config, new OnlyInstance<>(client), publisher, new Topics(config, broker), topicKeys,
                 new SimpleMeterRegistry(), new ReferrerSettings(config));
         ingest.startInBackground();
 
@@ -102,13 +95,9 @@ class FirstListingRetryTest {
     }
 
     private static ImagePruneConfig config() {
-        return new SmallRyeConfigBuilder()
-                .withMapping(ImagePruneConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withDefaultValue("imageprune.ingest.heartbeat", "300ms")
-                .withDefaultValue("imageprune.ingest.id", "retrying-ingest")
-                .withDefaultValue("imageprune.kafka.topic.partitions", "1")
-                .build().getConfigMapping(ImagePruneConfig.class);
+        return StandaloneConfig.of(Map.of("imageprune.ingest.heartbeat", "300ms",
+                "imageprune.ingest.id", "retrying-ingest",
+                "imageprune.kafka.topic.partitions", "1"));
     }
 
     /** The CRUD mock API whose pod lists answer 500 the first {@link #FAILED_LISTS} times once failing. */
@@ -125,58 +114,6 @@ class FirstListingRetryTest {
                         + "\"status\":\"Failure\",\"message\":\"the API server is restarting\",\"code\":500}");
             }
             return super.dispatch(request);
-        }
-    }
-
-    /** The one client, as CDI would hand it over. */
-    private record Only<T>(T value) implements Instance<T> {
-        @Override
-        public T get() {
-            return value;
-        }
-
-        @Override
-        public Iterator<T> iterator() {
-            return List.of(value).iterator();
-        }
-
-        @Override
-        public Instance<T> select(Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <U extends T> Instance<U> select(Class<U> subtype, Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <U extends T> Instance<U> select(TypeLiteral<U> subtype, Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean isUnsatisfied() {
-            return false;
-        }
-
-        @Override
-        public boolean isAmbiguous() {
-            return false;
-        }
-
-        @Override
-        public void destroy(T instance) {
-        }
-
-        @Override
-        public Handle<T> getHandle() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Iterable<? extends Handle<T>> handles() {
-            throw new UnsupportedOperationException();
         }
     }
 }

@@ -88,7 +88,10 @@ class ManifestsTest {
     }
 
     private static List<JsonNode> kustomize(String overlay) {
-        Path dir = repo().resolve("k8s/overlays").resolve(overlay);
+        return kustomize(repo().resolve("k8s/overlays").resolve(overlay), overlay);
+    }
+
+    private static List<JsonNode> kustomize(Path dir, String overlay) {
         Result result = run(List.of(kubectl(), "kustomize", dir.toString()));
         if (result.code != 0) {
             fail("`" + kubectl + " kustomize " + dir + "` failed (exit " + result.code + "): " + result.err
@@ -777,6 +780,8 @@ class ManifestsTest {
         }
         Set<String> required = Set.of("443/TCP", "6443/TCP", "5000/TCP", "9092/TCP", "53/UDP", "53/TCP");
         Set<String> allowed = new TreeSet<>(required);
+        // the Kafka cluster's TLS listener, which deployment-kafka-scram.yaml switches to
+        allowed.add("9093/TCP");
         if (overlay.equals("openshift")) {
             allowed.addAll(Set.of("5353/UDP", "5353/TCP"));
         }
@@ -790,6 +795,127 @@ class ManifestsTest {
             ports.add(port.path("port").asText() + "/" + port.path("protocol").asText("TCP"));
         }
         return ports;
+    }
+
+    /**
+     * The example patch for a secured Strimzi cluster, enabled as its comment says (listed under
+     * patchesStrategicMerge of the openshift overlay, in a copy of k8s/): SCRAM-SHA-512 over TLS with the JAAS line
+     * of the User Operator's Secret of the all-roles KafkaUser, the cluster CA Secret of the KafkaUsers' cluster
+     * mounted where the trust store setting points, the TLS listener as bootstrap (and allowed by the NetworkPolicy),
+     * and the signing keys from their Secret. Every KAFKA_* variable is a Kafka client setting.
+     */
+    @Test
+    void theKafkaScramPatchMountsTheClusterCaAndTakesTheLoginFromTheUserSecret() throws IOException {
+        List<JsonNode> objects = renderOpenshiftWithKafkaScram();
+        JsonNode container = container(objects);
+        Map<String, JsonNode> env = new TreeMap<>();
+        container.path("env").forEach(entry -> env.put(entry.path("name").asText(), entry));
+        String cluster = ofKind(objects, "KafkaUser").get(0).path("metadata").path("labels")
+                .path("strimzi.io/cluster").asText();
+
+        assertEquals("SASL_SSL", env.get("KAFKA_SECURITY_PROTOCOL").path("value").asText());
+        assertEquals("SCRAM-SHA-512", env.get("KAFKA_SASL_MECHANISM").path("value").asText());
+        assertEquals(cluster + "-kafka-bootstrap:9093", env.get("KAFKA_BOOTSTRAP_SERVERS").path("value").asText(),
+                "the TLS listener of the cluster's bootstrap Service; env wins over the ConfigMap's 9092");
+
+        JsonNode jaas = env.get("KAFKA_SASL_JAAS_CONFIG").path("valueFrom").path("secretKeyRef");
+        assertEquals("sasl.jaas.config", jaas.path("key").asText(), "the key the User Operator writes");
+        // the User Operator names the Secret after the KafkaUser; the one Deployment runs every role
+        JsonNode user = named(objects, "KafkaUser", jaas.path("name").asText());
+        assertEquals(cluster, user.path("metadata").path("labels").path("strimzi.io/cluster").asText());
+        assertEquals("scram-sha-512", user.path("spec").path("authentication").path("type").asText());
+        Map<String, Set<String>> grants = new TreeMap<>();
+        for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
+            grants.computeIfAbsent(acl.path("resource").path("name").asText(), t -> new TreeSet<>())
+                    .addAll(texts(acl.path("operations")));
+        }
+        Map<String, ConfigKey> keys = configKeys();
+        for (String topic : List.of("state", "deletions")) {
+            String name = keys.get("imageprune.kafka.topic." + topic).defaultValue();
+            assertTrue(grants.getOrDefault(name, Set.of()).containsAll(Set.of("Read", "Write")),
+                    "the all-roles user reads and writes " + name + ": " + grants);
+        }
+        assertTrue(grants.getOrDefault(keys.get("imageprune.kafka.topic.dlq").defaultValue(), Set.of())
+                .contains("Write"), "and writes the dead-letter topic: " + grants);
+
+        assertEquals("PEM", env.get("KAFKA_SSL_TRUSTSTORE_TYPE").path("value").asText());
+        String truststore = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION").path("value").asText();
+        JsonNode pod = one(objects, "Deployment").path("spec").path("template").path("spec");
+        String mountedCa = null;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            JsonNode secret = volume(pod, mount.path("name").asText()).path("secret");
+            if (!secret.path("secretName").asText().equals(cluster + "-cluster-ca-cert")) {
+                continue;
+            }
+            assertTrue(mount.path("readOnly").asBoolean(false), "the CA is mounted read-only");
+            for (JsonNode item : secret.path("items")) {
+                if (item.path("key").asText().equals("ca.crt")) {
+                    mountedCa = mount.path("mountPath").asText() + "/" + item.path("path").asText();
+                }
+            }
+        }
+        assertEquals(truststore, mountedCa, "the trust store is the key ca.crt of the Secret Strimzi makes for the "
+                + "cluster CA, " + cluster + "-cluster-ca-cert, where it is mounted");
+
+        JsonNode signing = env.get("IMAGEPRUNE_KAFKA_SIGNING_KEYS").path("valueFrom").path("secretKeyRef");
+        assertEquals("imageprune-signing", signing.path("name").asText());
+        assertEquals("keys", signing.path("key").asText());
+        Set<String> configEnv = new TreeSet<>();
+        keys.values().forEach(key -> configEnv.add(key.envName()));
+        Set<String> kafkaSettings = org.apache.kafka.clients.consumer.ConsumerConfig.configNames();
+        for (String name : env.keySet()) {
+            if (name.startsWith("KAFKA_")) {
+                String setting = name.substring("KAFKA_".length()).toLowerCase().replace('_', '.');
+                assertTrue(kafkaSettings.contains(setting), name + " is no Kafka client setting (" + setting + ")");
+            } else {
+                assertTrue(configEnv.contains(name), name + " is no key of ImagePruneConfig");
+            }
+        }
+
+        // the rest of the pod stays as the overlay makes it, and the pod may reach the TLS listener
+        JsonNode unpatched = one(render("openshift"), "Deployment").path("spec").path("template").path("spec");
+        for (JsonNode volume : unpatched.path("volumes")) {
+            assertEquals(volume, volume(pod, volume.path("name").asText()), "kept: " + volume);
+        }
+        assertEquals(container(render("openshift")).path("envFrom"), container.path("envFrom"));
+        boolean reachesTls = false;
+        for (JsonNode rule : one(objects, "NetworkPolicy").path("spec").path("egress")) {
+            boolean toCluster = false;
+            for (JsonNode peer : rule.path("to")) {
+                toCluster |= cluster.equals(peer.path("podSelector").path("matchLabels").path("strimzi.io/cluster")
+                        .asText());
+            }
+            reachesTls |= toCluster && ports(rule).contains("9093/TCP");
+        }
+        assertTrue(reachesTls, "the NetworkPolicy lets the pod reach the cluster's TLS listener");
+    }
+
+    /** The openshift overlay with deployment-kafka-scram.yaml listed, rendered from a copy of k8s/. */
+    private static List<JsonNode> renderOpenshiftWithKafkaScram() throws IOException {
+        Path copy = Files.createTempDirectory("imageprune-k8s");
+        try {
+            Path k8s = repo().resolve("k8s");
+            try (var paths = Files.walk(k8s)) {
+                for (Path source : paths.toList()) {
+                    Path target = copy.resolve(k8s.relativize(source).toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(source, target);
+                    }
+                }
+            }
+            Path kustomization = copy.resolve("overlays/openshift/kustomization.yaml");
+            String text = Files.readString(kustomization);
+            String commented = "  # - deployment-kafka-scram.yaml\n";
+            assertTrue(text.contains(commented), "the overlay lists the patch, commented: " + kustomization);
+            Files.writeString(kustomization, text.replace(commented, "  - deployment-kafka-scram.yaml\n"));
+            return kustomize(copy.resolve("overlays/openshift"), "openshift with deployment-kafka-scram.yaml");
+        } finally {
+            try (var paths = Files.walk(copy)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 
     @Test

@@ -32,14 +32,10 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -332,43 +328,13 @@ class DurableRunTest {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private KafkaConsumer<String, String> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),
-                new StringDeserializer(), new StringDeserializer());
-    }
-
     /** Every record of the audit topic up to its end as of this call, in partition order. */
     private List<ConsumerRecord<String, String>> recordsUpToTheEnd() {
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = consumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(config.kafka().topic().deletions()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            await().atMost(WAIT).until(() -> {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
-                        records.add(record);
-                    }
-                }
-                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
-            });
-        }
-        return records;
+        return new AuditTopic(kafka, config.kafka().topic().deletions(), WAIT).recordsUpToTheEnd();
     }
 
     private Set<Intent> intentsUpToTheEnd() {
-        Set<Intent> intents = new HashSet<>();
-        for (ConsumerRecord<String, String> record : recordsUpToTheEnd()) {
-            JsonNode event = read(record.value());
-            if (event.get("type").asText().equals(AuditEvents.ACTION_INTENDED)) {
-                JsonNode data = event.get("data");
-                intents.add(new Intent(ActionKind.valueOf(data.get("kind").asText()), data.get("target").asText(),
-                        data.get("repository").asText(), data.get("digest").asText()));
-            }
-        }
-        return intents;
+        return new AuditTopic(kafka, config.kafka().topic().deletions(), WAIT).intents();
     }
 
     /** The run's events, partition by partition in offset order. */
@@ -376,7 +342,7 @@ class DurableRunTest {
         List<ConsumerRecord<String, String>> records = new ArrayList<>(recordsUpToTheEnd());
         records.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
                 : Long.compare(a.offset(), b.offset()));
-        return records.stream().map(r -> read(r.value()))
+        return records.stream().map(r -> AuditTopic.read(r.value()))
                 .filter(e -> runId.equals(e.get("data").get("runId").asText())).toList();
     }
 
@@ -401,14 +367,6 @@ class DurableRunTest {
                 producer.send(new ProducerRecord<>(config.kafka().topic().deletions(), event.key(), event.json()))
                         .get();
             }
-        }
-    }
-
-    private static JsonNode read(String json) {
-        try {
-            return MAPPER.readTree(json);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }

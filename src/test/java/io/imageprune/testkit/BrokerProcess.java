@@ -1,4 +1,4 @@
-package io.imageprune.chaos;
+package io.imageprune.testkit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * killed and started again on the same ports and data, as a broker outage looks to its clients. The broker's classes
  * are the test class path's (Kafka's own test kit brings {@code kafka_2.13}).
  */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
     private final Path home;
@@ -32,7 +32,7 @@ final class BrokerProcess implements AutoCloseable {
     private Process process;
     private int starts;
 
-    BrokerProcess(Path home) {
+    public BrokerProcess(Path home) {
         this.home = home;
         this.port = freePort();
         this.controllerPort = freePort();
@@ -65,16 +65,16 @@ final class BrokerProcess implements AutoCloseable {
                 properties.toString(), "--ignore-formatted"), "format.log");
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return "127.0.0.1:" + port;
     }
 
-    synchronized boolean isRunning() {
+    public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }
 
     /** Starts the broker on its ports and data and returns once it describes its cluster. */
-    synchronized void start() {
+    public synchronized void start() {
         if (isRunning()) {
             return;
         }
@@ -100,7 +100,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** SIGTERM (a controlled shutdown) or SIGKILL, and waits until the process is gone. */
-    synchronized void stop(boolean kill) {
+    public synchronized void stop(boolean kill) {
         if (process == null) {
             return;
         }
@@ -143,7 +143,7 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package io.imageprune.chaos;
+package io.imageprune.testkit;
 
 import io.imageprune.testkit.TcpRelay;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * it was away. Like a real API server its resource versions only grow (a replacement goes on from the old one's) and a
  * watch from a version older than its history answers 410 Gone, which makes informers list again.
  */
-final class ApiServer implements AutoCloseable {
+public final class ApiServer implements AutoCloseable {
     private static final List<Class<? extends HasMetadata>> KINDS = List.of(Image.class, ImageStream.class, Pod.class,
             Deployment.class, Build.class, LimitRange.class, Lease.class);
 
@@ -43,7 +43,7 @@ final class ApiServer implements AutoCloseable {
     private final TcpRelay relay;
     private final OpenShiftClient client;
 
-    ApiServer() {
+    public ApiServer() {
         dispatcher = new GoneAwareDispatcher(0);
         server = startServer(dispatcher);
         relay = new TcpRelay(server.getPort());
@@ -53,24 +53,43 @@ final class ApiServer implements AutoCloseable {
     }
 
     /** The API server URL the service and the harness use (the relay's). */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + relay.port();
     }
 
-    OpenShiftClient client() {
+    public OpenShiftClient client() {
         return client;
     }
 
     /** Cuts every open connection: watches must be re-established (and may have to relist). */
-    void dropWatches() {
+    public void dropWatches() {
         relay.dropAll();
     }
 
     /** Cuts every open connection and answers 410 Gone to any watch from before now: every informer lists again. */
-    void goneWatches() {
+    public void goneWatches() {
         dispatcher.listedSinceGone.clear();
         dispatcher.goneBelow = dispatcher.requestResourceVersion();
         relay.dropAll();
+    }
+
+    /**
+     * Cuts every open connection and answers every watch 503 until {@link #restoreWatches()}: informers stop watching
+     * (their watch managers retry in the background) while lists and writes still work, as when an API server sheds
+     * its watches.
+     */
+    public void loseWatches() {
+        dispatcher.refusingWatches = true;
+        relay.dropAll();
+    }
+
+    /**
+     * Watches are served again, and those from before now are answered 410 Gone (the server's history moved on
+     * meanwhile), so every informer lists again: the changes made while they were lost reach them only that way.
+     */
+    public void restoreWatches() {
+        dispatcher.refusingWatches = false;
+        goneWatches();
     }
 
     /**
@@ -79,7 +98,7 @@ final class ApiServer implements AutoCloseable {
      *
      * @return the objects not carried over
      */
-    synchronized List<HasMetadata> restart(Predicate<HasMetadata> keep) {
+    public synchronized List<HasMetadata> restart(Predicate<HasMetadata> keep) {
         List<HasMetadata> all = new ArrayList<>();
         for (Class<? extends HasMetadata> kind : KINDS) {
             all.addAll(kind == Image.class ? client.resources(kind).list().getItems()
@@ -134,6 +153,8 @@ final class ApiServer implements AutoCloseable {
          * (seed 663170) never completed a listing again and nothing was pruned.
          */
         final java.util.Set<String> listedSinceGone = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** While set, every watch is answered 503 ({@link #loseWatches()}). */
+        volatile boolean refusingWatches;
 
         GoneAwareDispatcher(long base) {
             this.base = base;
@@ -151,6 +172,10 @@ final class ApiServer implements AutoCloseable {
             String resource = path.split("\\?", 2)[0];
             if ("GET".equals(request.getMethod()) && !path.contains("watch=true")) {
                 listedSinceGone.add(resource);
+            }
+            if (refusingWatches && "GET".equals(request.getMethod()) && path.contains("watch=true")) {
+                return new MockResponse().setResponseCode(503).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                        + "\"status\":\"Failure\",\"message\":\"watches are not served\",\"code\":503}");
             }
             if ("GET".equals(request.getMethod()) && path.contains("watch=true") && !listedSinceGone.contains(resource)) {
                 Matcher from = WATCH_FROM.matcher(path);
