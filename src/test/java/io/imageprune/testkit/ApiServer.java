@@ -19,6 +19,9 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -180,12 +183,28 @@ public final class ApiServer implements AutoCloseable {
             if ("GET".equals(request.getMethod()) && path.contains("watch=true") && !listedSinceGone.contains(resource)) {
                 Matcher from = WATCH_FROM.matcher(path);
                 if (from.find() && Long.parseLong(from.group(1)) != 0 && Long.parseLong(from.group(1)) < goneBelow) {
-                    return new MockResponse().setResponseCode(410).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-                            + "\"status\":\"Failure\",\"message\":\"too old resource version: " + from.group(1)
-                            + "\",\"reason\":\"Expired\",\"code\":410}");
+                    return expired(from.group(1));
                 }
             }
             return super.dispatch(request);
+        }
+
+        /**
+         * A watch from before the history, as a real API server answers it: the watch opens, then an ERROR event with
+         * a 410 Status, on which an informer lists again. (An HTTP 410 on the upgrade itself, as this mock answered
+         * before, makes fabric8 retry the same watch for good without listing: its store stayed stale, and the
+         * 30-minute soak of seed 227948 ended with the graph holding objects deleted long before.)
+         */
+        private static MockResponse expired(String version) {
+            String status = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                    + "\"message\":\"too old resource version: " + version + "\",\"reason\":\"Expired\",\"code\":410}";
+            return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+                @Override
+                public void onOpen(WebSocket webSocket, Response response) {
+                    webSocket.send("{\"type\":\"ERROR\",\"object\":" + status + "}");
+                    webSocket.close(1000, "expired");
+                }
+            });
         }
     }
 }
