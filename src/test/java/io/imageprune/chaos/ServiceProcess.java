@@ -1,5 +1,6 @@
 package io.imageprune.chaos;
 
+import io.imageprune.testkit.ProcessExits;
 import io.imageprune.testkit.BrokerProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

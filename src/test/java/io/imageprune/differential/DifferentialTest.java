@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imageprune.cli.ImagePruneCommand;
-import io.imageprune.cli.PlanJson;
+import io.imageprune.document.PlanJson;
 import io.imageprune.cli.SnapshotGraphs;
 import io.imageprune.execute.PruneExecutor;
 import io.imageprune.execute.PruneResult;
