@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Latency of a targeted re-plan after one event (a pod deleted, a new tag revision) and of the plan summary's dry run,
-# on a generated cluster, in one JVM each (io.imageprune.bench.ReplanBench and SummaryBench, in the test classes):
+# Latency of a targeted re-plan after one event (a pod deleted, a new tag revision) and of the plan endpoints (the
+# summary, beside its former dry-run path, and the full document), on a generated cluster, in one JVM each
+# (io.imageprune.bench.ReplanBench and SummaryBench, in the test classes):
 # warm-up, then samples with their mean ± 99.9 % interval, percentiles and max, on the wall clock and in the
 # sampling thread's CPU time. The re-plan run also measures, from the same run, the same events with a whole-graph
 # stage 2 (the cost before targeted stage 2). docs/performance.md explains the figures.

@@ -1,17 +1,16 @@
 package io.imageprune.execute;
 
+import io.imageprune.policy.ImagePlan;
+import io.imageprune.policy.Planner;
 import io.imageprune.policy.RemovedRevision;
 import io.imageprune.policy.StreamPlan;
+import io.imageprune.policy.StreamStage;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * A plan in numbers: its totals and, per namespace, what leaves it — without the lists that make the full plan
@@ -42,87 +41,123 @@ public record PlanSummary(boolean refused, List<String> errors, Totals totals, L
     public record Unattributed(int images, long bytes) {
     }
 
-    private static final Comparator<Namespace> ORDER = Comparator.comparingLong(Namespace::bytes).reversed()
+    static final Comparator<Namespace> ORDER = Comparator.comparingLong(Namespace::bytes).reversed()
             .thenComparing(Comparator.comparingInt(Namespace::tagRevisions).reversed())
             .thenComparing(Namespace::namespace);
 
-    public static PlanSummary of(PruneResult result) {
-        Set<String> deletedImages = new HashSet<>(result.imageDeletions());
-        Set<LinkDeletion> layerLinks = new LinkedHashSet<>(result.layerLinkDeletions());
-        Set<LinkDeletion> manifestLinks = new LinkedHashSet<>(result.manifestLinkDeletions());
-        Map<String, Long> blobBytes = reclaimedBytesPerBlob(result);
+    /**
+     * The summary of what a dry run of the planner's plan deletes (algorithm §10: every action counts as done), read
+     * straight from its stage plans: no executor, no ledger, no record per action. It counts exactly what
+     * {@link PruneExecutor#dryRun} lists: every stream plan is written, so each loses its links (when the run prunes
+     * the registry) and stage 2 sees the streams as pruned; each image plan deletes its blobs and then its image. The
+     * plans' lists are distinct by construction (one plan per repository, one link deletion per digest and
+     * repository, one blob deletion per digest: the planner's counts reach zero once), so they are counted, not
+     * collected into sets. Call under the graph's read lock.
+     */
+    public static PlanSummary of(Planner planner) {
+        if (planner.refuses()) {
+            return new PlanSummary(true, planner.invalidReferences(), new Totals(0, 0, 0, 0, 0, 0, 0), List.of(),
+                    new Unattributed(0, 0));
+        }
+        boolean pruneRegistry = planner.options().pruneRegistry();
+        StreamStage streams = planner.planStreams();
+        List<ImagePlan> images = planner.planImages(streams.prunedStreams()).plans();
 
-        Map<String, Tally> tallies = new TreeMap<>();
-        Set<String> attributedImages = new HashSet<>();
+        Map<String, Deletion> deletedImages = new HashMap<>(capacity(images.size()));
+        Map<String, Deletion> deletedBlobs = new HashMap<>(capacity(images.size() * 4));
+        long bytesReclaimable = 0;
+        for (ImagePlan plan : images) {
+            deletedImages.put(plan.name(), new Deletion(0));
+            for (String digest : plan.blobDeletions()) {
+                long bytes = RunLedger.reclaimedBytes(plan, digest);
+                deletedBlobs.put(digest, new Deletion(bytes));
+                bytesReclaimable += bytes;
+            }
+            if (plan.deleteManifestBlob()) {
+                deletedBlobs.put(plan.name(), new Deletion(0));
+            }
+        }
+
+        // a namespace's plans are tallied together, so a deletion marked by the namespace's tally is already counted
+        Map<String, List<StreamPlan>> plansByNamespace = new HashMap<>();
+        for (StreamPlan plan : streams.plans()) {
+            plansByNamespace.computeIfAbsent(plan.original().namespace(), k -> new ArrayList<>()).add(plan);
+        }
+        List<Namespace> namespaces = new ArrayList<>(plansByNamespace.size());
         int tagRevisions = 0;
-        for (StreamPlan plan : result.streamUpdates()) {
-            Tally tally = tallies.computeIfAbsent(plan.original().namespace(), k -> new Tally());
-            tally.streams++;
-            tally.tagRevisions += plan.removedRevisions().size();
+        int layerLinks = 0;
+        int manifestLinks = 0;
+        for (Map.Entry<String, List<StreamPlan>> group : plansByNamespace.entrySet()) {
+            Namespace namespace = tally(group.getKey(), group.getValue(), pruneRegistry, deletedImages, deletedBlobs);
+            namespaces.add(namespace);
+            tagRevisions += namespace.tagRevisions();
+            layerLinks += namespace.layerLinks();
+            manifestLinks += namespace.manifestLinks();
+        }
+        namespaces.sort(ORDER);
+        Totals totals = new Totals(deletedImages.size(), streams.plans().size(), tagRevisions, layerLinks,
+                manifestLinks, deletedBlobs.size(), bytesReclaimable);
+        int unattributedImages = 0;
+        for (Deletion image : deletedImages.values()) {
+            unattributedImages += image.countedBy == null ? 1 : 0;
+        }
+        long unattributedBytes = 0;
+        for (Deletion blob : deletedBlobs.values()) {
+            unattributedBytes += blob.countedBy == null ? blob.bytes : 0;
+        }
+        return new PlanSummary(false, List.of(), totals, List.copyOf(namespaces),
+                new Unattributed(unattributedImages, unattributedBytes));
+    }
+
+    /**
+     * One namespace's numbers from its stream plans: a deleted image counts once however many of its revisions the
+     * namespace loses, a deleted blob's bytes once however many of its repositories lose its link.
+     */
+    private static Namespace tally(String name, List<StreamPlan> plans, boolean pruneRegistry,
+                                   Map<String, Deletion> deletedImages, Map<String, Deletion> deletedBlobs) {
+        Object thisNamespace = new Object();
+        int tagRevisions = 0;
+        int images = 0;
+        int layerLinks = 0;
+        int manifestLinks = 0;
+        long bytes = 0;
+        for (StreamPlan plan : plans) {
             tagRevisions += plan.removedRevisions().size();
             for (RemovedRevision revision : plan.removedRevisions()) {
-                if (deletedImages.contains(revision.image())) {
-                    tally.images.add(revision.image());
-                    attributedImages.add(revision.image());
+                Deletion image = deletedImages.get(revision.image());
+                if (image != null && image.countedBy != thisNamespace) {
+                    image.countedBy = thisNamespace;
+                    images++;
+                }
+            }
+            if (!pruneRegistry) {
+                continue;
+            }
+            layerLinks += plan.layerLinkDeletions().size();
+            manifestLinks += plan.manifestLinkDeletions().size();
+            for (String digest : plan.layerLinkDeletions()) {
+                Deletion blob = deletedBlobs.get(digest);
+                if (blob != null && blob.countedBy != thisNamespace) {
+                    blob.countedBy = thisNamespace;
+                    bytes += blob.bytes;
                 }
             }
         }
-        Set<String> linkedBlobs = new HashSet<>();
-        for (LinkDeletion link : layerLinks) {
-            Tally tally = tallies.computeIfAbsent(namespaceOf(link.repo()), k -> new Tally());
-            tally.layerLinks++;
-            Long bytes = blobBytes.get(link.digest());
-            if (bytes != null && tally.blobs.add(link.digest())) {
-                tally.bytes += bytes;
-            }
-            linkedBlobs.add(link.digest());
-        }
-        for (LinkDeletion link : manifestLinks) {
-            tallies.computeIfAbsent(namespaceOf(link.repo()), k -> new Tally()).manifestLinks++;
-        }
-
-        List<Namespace> namespaces = new ArrayList<>(tallies.size());
-        tallies.forEach((name, t) -> namespaces.add(new Namespace(name, t.streams, t.tagRevisions, t.images.size(),
-                t.layerLinks, t.manifestLinks, t.bytes)));
-        namespaces.sort(ORDER);
-        long unattributedBytes = 0;
-        for (Map.Entry<String, Long> blob : blobBytes.entrySet()) {
-            if (!linkedBlobs.contains(blob.getKey())) {
-                unattributedBytes += blob.getValue();
-            }
-        }
-        Totals totals = new Totals(deletedImages.size(), result.streamUpdates().size(), tagRevisions,
-                layerLinks.size(), manifestLinks.size(), new HashSet<>(result.blobDeletions()).size(),
-                result.bytesReclaimed());
-        return new PlanSummary(result.refused(), result.refused() ? result.invalidReferences() : List.of(), totals,
-                List.copyOf(namespaces), new Unattributed(deletedImages.size() - attributedImages.size(),
-                unattributedBytes));
+        return new Namespace(name, plans.size(), tagRevisions, images, layerLinks, manifestLinks, bytes);
     }
 
-    /** The bytes each blob deletion reclaims, from the same actions that sum to {@link PruneResult#bytesReclaimed}. */
-    private static Map<String, Long> reclaimedBytesPerBlob(PruneResult result) {
-        Map<String, Long> bytes = new HashMap<>();
-        for (ActionRecord action : result.actions()) {
-            if (action.kind() == ActionKind.BLOB && action.outcome().succeeded() && action.bytes() > 0) {
-                bytes.put(action.digest(), action.bytes());
-            }
+    /** A HashMap's initial capacity for this many entries without a rehash. */
+    private static int capacity(int entries) {
+        return (int) Math.min(Integer.MAX_VALUE, entries * 4L / 3 + 1);
+    }
+
+    /** An image or blob the plan deletes: what it reclaims, and the last namespace that counted it (or null). */
+    private static final class Deletion {
+        final long bytes;
+        Object countedBy;
+
+        Deletion(long bytes) {
+            this.bytes = bytes;
         }
-        return bytes;
-    }
-
-    /** A repository is {@code <namespace>/<name>}. */
-    private static String namespaceOf(String repo) {
-        int slash = repo.indexOf('/');
-        return slash < 0 ? repo : repo.substring(0, slash);
-    }
-
-    private static final class Tally {
-        int streams;
-        int tagRevisions;
-        final Set<String> images = new HashSet<>();
-        int layerLinks;
-        int manifestLinks;
-        final Set<String> blobs = new HashSet<>();
-        long bytes;
     }
 }

@@ -86,7 +86,7 @@ public final class RunLedger {
     /** A blob of the image in global storage: a layer or config, or the image's own manifest blob. */
     public void blob(ImagePlan plan, String digest, Outcome outcome, String error) {
         boolean manifest = digest.equals(plan.name());
-        long bytes = manifest ? 0 : layerSize(plan.image(), digest);
+        long bytes = reclaimedBytes(plan, digest);
         String failure = outcome != Outcome.FAILED ? error : "image " + plan.name() + ": failed to delete "
                 + (manifest ? "manifest blob " : "blob ") + digest + ": " + error;
         ActionRecord action = new ActionRecord(ActionKind.BLOB, digest, "", digest, bytes,
@@ -146,7 +146,14 @@ public final class RunLedger {
         listener.accept(action);
     }
 
-    /** Layer sizes are recorded on the image that holds them; configs and manifests have none (0). */
+    /**
+     * What deleting one of the image plan's blobs reclaims: the size of the layer it is. Layer sizes are recorded on
+     * the image that holds them; configs and the image's own manifest blob have none (0).
+     */
+    static long reclaimedBytes(ImagePlan plan, String digest) {
+        return digest.equals(plan.name()) ? 0 : layerSize(plan.image(), digest);
+    }
+
     private static long layerSize(Image image, String digest) {
         for (Layer layer : image.layers()) {
             if (layer.name().equals(digest)) {

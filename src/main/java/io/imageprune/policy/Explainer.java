@@ -176,11 +176,7 @@ public final class Explainer {
     /** What stage 2 sees in a dry run: every stream plan written as planned. */
     private Map<String, ImageStream> streamsAfterDryRunStage1() {
         if (streamsAfterStage1 == null) {
-            Map<String, ImageStream> after = new HashMap<>();
-            for (StreamPlan plan : planner.planStreams().plans()) {
-                after.put(plan.repo(), plan.pruned());
-            }
-            streamsAfterStage1 = after;
+            streamsAfterStage1 = planner.planStreams().prunedStreams();
         }
         return streamsAfterStage1;
     }

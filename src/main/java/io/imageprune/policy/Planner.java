@@ -355,12 +355,8 @@ public final class Planner {
 
     /** The images a dry run of the whole cluster deletes in stage 2. */
     private Set<String> wholeRunDeletions() {
-        Map<String, ImageStream> after = new HashMap<>();
-        for (StreamPlan plan : planStreams().plans()) {
-            after.put(plan.repo(), plan.pruned());
-        }
         Set<String> deleted = new HashSet<>();
-        planImages(after).plans().forEach(plan -> deleted.add(plan.image().name()));
+        planImages(planStreams().prunedStreams()).plans().forEach(plan -> deleted.add(plan.image().name()));
         return deleted;
     }
 

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The smoke form of the summary benchmark: its measure runs on a small generated graph and plans something. */
+/** The smoke form of the summary benchmark: its measures run on a small generated graph and plan something. */
 class SummaryBenchTest {
     @TempDir
     Path dir;
@@ -24,8 +24,14 @@ class SummaryBenchTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
         SummaryBench bench = new SummaryBench(SnapshotGraphs.load(file, ""));
         String figures = bench.measure(1, 3);
-        assertTrue(figures.matches("(?s).*\\[wall] +n=3 .*\\[cpu] +n=3 .*p99.*"), figures);
+        for (String measure : new String[] {"plan summary", "plan summary via the dry run \\(before\\)",
+                "plan document \\(dry run \\+ JSON\\)"}) {
+            assertTrue(figures.matches("(?s).*" + measure + " \\[wall] +n=3 .*" + measure + " \\[cpu] +n=3 .*"),
+                    measure + " in " + figures);
+        }
         assertTrue(bench.sink > 0, "the summaries counted deleted images");
         assertTrue(bench.summary().totals().tagRevisions() > 0, "the plan prunes revisions");
+        assertEquals(bench.summaryViaDryRun(), bench.summary(), "both ways count the same plan");
+        assertTrue(bench.planDocument() > 0, "the document was written");
     }
 }
