@@ -1,6 +1,6 @@
 package io.imageprune.bench;
 
-import io.imageprune.cli.PlanJson;
+import io.imageprune.document.PlanJson;
 import io.imageprune.cli.SnapshotGraphs;
 import io.imageprune.execute.LedgerPlanSummary;
 import io.imageprune.execute.PlanSummary;

@@ -7,7 +7,7 @@ import io.imageprune.execute.PruneExecutor;
 import io.imageprune.graph.ReferenceGraph;
 import io.imageprune.model.NamespaceScope;
 import io.imageprune.policy.Extensions;
-import io.imageprune.policy.InvalidReferenceMode;
+import io.imageprune.options.InvalidReferenceMode;
 import io.imageprune.policy.Planner;
 import io.imageprune.policy.PruneOptions;
 import org.junit.jupiter.api.Test;
