@@ -20,7 +20,7 @@ SNAPSHOT="$OUT/$SIZE-seed1.json"
 JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests) >&2 || fail "cannot build $JAR"
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
-echo "snapshot: $SNAPSHOT ($(du -h "$SNAPSHOT" | cut -f1)); $(nproc) cores; $(java -version 2>&1 | head -1)"
+echo "snapshot: $SNAPSHOT ($(du -hL "$SNAPSHOT" | cut -f1)); $(nproc) cores; $(java -version 2>&1 | head -1)"
 echo "load average before: $(loadavg)"
 
 # time_it NAME COMMAND...: one row "NAME wall_s rss_mib cpu_s" in $OUT/plan-times.txt; the command's stderr on failure
