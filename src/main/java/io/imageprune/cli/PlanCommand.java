@@ -167,7 +167,7 @@ public class PlanCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         ReferenceGraph graph;
-        long start = System.nanoTime();
+        PhaseTimings timings = PhaseTimings.startIfAsked();
         ExtraKinds extraKinds;
         try {
             extraKinds = extraKinds(options);
@@ -187,17 +187,15 @@ public class PlanCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        long loaded = System.nanoTime();
+        String loaded = timings == null ? null : timings.lap();
         if (explain != null) {
             return explain(graph, options);
         }
         Planner planner = Planner.of(graph, options);
         PruneResult result = PruneExecutor.dryRun(planner);
-        long planned = System.nanoTime();
-        if (Boolean.getBoolean("imageprune.timings")) {
-            err.printf("timings: loaded %d images, %d streams, %d referrers in %d ms; planned in %d ms%n",
-                    graph.imageCount(), graph.streamCount(), graph.referrerCount(), (loaded - start) / 1_000_000,
-                    (planned - loaded) / 1_000_000);
+        if (timings != null) {
+            err.printf("timings: loaded %d images, %d streams, %d referrers in %s; planned in %s%n",
+                    graph.imageCount(), graph.streamCount(), graph.referrerCount(), loaded, timings.lap());
         }
         for (String warning : result.warnings()) {
             err.println("warning: " + warning);
@@ -224,8 +222,8 @@ public class PlanCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        if (Boolean.getBoolean("imageprune.timings")) {
-            err.printf("timings: wrote the %s output in %d ms%n", output, (System.nanoTime() - planned) / 1_000_000);
+        if (timings != null) {
+            err.printf("timings: wrote the %s output in %s%n", output, timings.lap());
         }
         if (result.refused()) {
             err.println("Failed to build graph!");

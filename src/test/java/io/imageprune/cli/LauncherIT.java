@@ -59,7 +59,7 @@ class LauncherIT {
         assertEquals(0, viaJava.exit(), viaJava.err());
         assertTrue(viaLauncher.out().startsWith("{\"imageDeletions\":["), viaLauncher.out());
         assertEquals(viaJava.out(), viaLauncher.out());
-        assertTrue(viaLauncher.err().contains("Using Serial"), "plan runs with the serial collector: "
+        assertTrue(viaLauncher.err().contains("Using Parallel"), "plan runs with the parallel collector: "
                 + viaLauncher.err());
     }
 
