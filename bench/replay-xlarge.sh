@@ -32,8 +32,9 @@ export IMAGEPRUNE_KAFKA_TOPIC_STATE=$TOPIC IMAGEPRUNE_KAFKA_TOPIC_DLQ=$TOPIC.dlq
 echo "snapshot: $SNAPSHOT ($(du -h "$SNAPSHOT" | cut -f1)); broker $KAFKA_BOOTSTRAP_SERVERS, topic $TOPIC; $(nproc) cores"
 
 # (0) publish
+# through bin/imageprune, as the README runs it (its JVM options for publish)
 # shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$JAR" publish --snapshot "$SNAPSHOT" > "$OUT/publish.log" 2>&1 \
+IMAGEPRUNE_JAR="$JAR" JAVA_OPTS="$JAVA_OPTS" "$ROOT/bin/imageprune" publish --snapshot "$SNAPSHOT" > "$OUT/publish.log" 2>&1 \
   || { tail -20 "$OUT/publish.log" >&2; fail "publish failed"; }
 published=$(grep -o 'published [0-9,]* records and a sync marker in [0-9,]* ms' "$OUT/publish.log" | tr -d ,) \
   || { tail -20 "$OUT/publish.log" >&2; fail "publish printed no count"; }

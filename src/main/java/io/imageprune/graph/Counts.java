@@ -15,10 +15,25 @@ import java.util.Set;
  */
 public final class Counts {
     private static final int MIN_CAPACITY = 8;
-    private String[] keys = new String[MIN_CAPACITY];
-    private int[] hashes = new int[MIN_CAPACITY];
-    private int[] counts = new int[MIN_CAPACITY];
+    private String[] keys;
+    private int[] hashes;
+    private int[] counts;
     private int size;
+
+    public Counts() {
+        this(0);
+    }
+
+    /** A multiset that takes {@code expectedKeys} keys without growing. */
+    public Counts(int expectedKeys) {
+        int capacity = MIN_CAPACITY;
+        while (capacity * 3L < expectedKeys * 4L) {
+            capacity *= 2;
+        }
+        keys = new String[capacity];
+        hashes = new int[capacity];
+        counts = new int[capacity];
+    }
 
     /** Adds {@code delta} to the key's count; returns the new count. */
     public int add(String key, int delta) {

@@ -51,6 +51,12 @@ public final class ReferenceGraph {
     private final Set<String> namedButUnknown = new HashSet<>();
     /** child manifest digest → the manifest lists (images) naming it, for the last-moment check of a child. */
     private final Map<String, Set<String>> manifestListsByChild = new HashMap<>();
+    /**
+     * The images that are manifest lists, and those that carry admin annotations: a few among hundreds of thousands,
+     * which a run would otherwise find by walking every image.
+     */
+    private final Set<String> manifestLists = new HashSet<>();
+    private final Set<String> annotatedImages = new HashSet<>();
 
     /** References of referrers that count whatever the threshold. */
     private final Counts alwaysUsedTags = new Counts();
@@ -134,6 +140,12 @@ public final class ReferenceGraph {
         for (String child : image.manifestDigests()) {
             manifestListsByChild.computeIfAbsent(child, k -> new HashSet<>(2)).add(image.name());
         }
+        if (!image.manifestDigests().isEmpty()) {
+            manifestLists.add(image.name());
+        }
+        if (!image.annotations().isEmpty()) {
+            annotatedImages.add(image.name());
+        }
     }
 
     public boolean removeImage(String name) {
@@ -142,6 +154,8 @@ public final class ReferenceGraph {
             return false;
         }
         unsafeImages.remove(name);
+        manifestLists.remove(name);
+        annotatedImages.remove(name);
         if (digestHolders != null) {
             digestHolders.remove(old);
         }
@@ -341,6 +355,16 @@ public final class ReferenceGraph {
 
     public Collection<Image> images() {
         return Collections.unmodifiableCollection(images.values());
+    }
+
+    /** The names of the images that are manifest lists (they name child manifests). */
+    public Set<String> manifestLists() {
+        return Collections.unmodifiableSet(manifestLists);
+    }
+
+    /** The names of the images that carry admin annotations. */
+    public Set<String> annotatedImages() {
+        return Collections.unmodifiableSet(annotatedImages);
     }
 
     public ImageStream stream(String repo) {

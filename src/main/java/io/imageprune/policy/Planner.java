@@ -13,7 +13,7 @@ import io.imageprune.reference.Identities;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The two stages of {@code oc adm prune images} (algorithm §6 and §7) over a {@link ReferenceGraph}, plus safety rule
@@ -452,24 +453,26 @@ public final class Planner {
             String name = graph.unreadableImages().stream().sorted().findFirst().orElseThrow();
             return ImageStage.aborted("image " + name + ": failed to read metadata for image " + name);
         }
-        List<Image> deleted;
+        String[] names;
         if (targets == null) {
             ImageFacts facts = wholeGraphFacts(streamsAfterStage1);
-            deleted = new ArrayList<>();
-            for (Image image : graph.images()) {
-                if (decideImage(image, facts).removes()) {
-                    deleted.add(image);
-                }
-            }
+            // each decision reads only the graph and the facts, so the images are decided on every core
+            names = graph.images().parallelStream()
+                    .filter(image -> decideImage(image, facts).removes())
+                    .map(Image::name)
+                    .toArray(String[]::new);
         } else {
             ImageFacts facts = new ImageFactsOnDemand(graph, options, references, policies, streamsAfterStage1);
-            deleted = DeletionComponent.of(graph, targets, image -> decideImage(image, facts).removes());
+            names = DeletionComponent.of(graph, targets, image -> decideImage(image, facts).removes()).stream()
+                    .map(Image::name)
+                    .toArray(String[]::new);
         }
         // name order makes the attribution of a shared blob to one image, which matters on failures, repeatable
-        deleted.sort(Comparator.comparing(Image::name));
-        Counts removedGlobally = new Counts();
-        List<ImagePlan> plans = new ArrayList<>();
-        for (Image image : deleted) {
+        Arrays.parallelSort(names);
+        Counts removedGlobally = new Counts(names.length * 8);
+        List<ImagePlan> plans = new ArrayList<>(names.length);
+        for (String name : names) {
+            Image image = graph.image(name);
             List<String> blobDeletions = new ArrayList<>();
             boolean manifestBlob = false;
             if (options.pruneRegistry()) {
@@ -502,9 +505,18 @@ public final class Planner {
         return rules;
     }
 
+    /**
+     * The pinned set, the longest to gather (a look-up per image), is gathered on another core while this one
+     * gathers the rest: each only reads the graph.
+     */
     private ImageFacts wholeGraphFacts(Map<String, ImageStream> streamsAfterStage1) {
-        return ImageFacts.of(unsafeImagesAndChildren(), usedImages(streamsAfterStage1),
-                options.keepPinnedImages() ? pinnedImages() : Set.of(), protectedImagesAndChildren());
+        CompletableFuture<Set<String>> pinned = options.keepPinnedImages()
+                ? CompletableFuture.supplyAsync(this::pinnedImages)
+                : CompletableFuture.completedFuture(Set.of());
+        Set<String> unsafe = unsafeImagesAndChildren();
+        Set<String> used = usedImages(streamsAfterStage1);
+        Set<String> protectedImages = protectedImagesAndChildren();
+        return ImageFacts.of(unsafe, used, pinned.join(), protectedImages);
     }
 
     /**
@@ -581,9 +593,10 @@ public final class Planner {
             return Set.of();
         }
         Set<String> protectedImages = new HashSet<>();
-        for (Image image : graph.images()) {
+        for (String name : graph.annotatedImages()) {
+            Image image = graph.image(name);
             if (!image.annotations().protect().isEmpty() && policies.imageProtected(image)) {
-                protectedImages.add(image.name());
+                protectedImages.add(name);
             }
         }
         addManifestListChildren(protectedImages);
@@ -603,10 +616,10 @@ public final class Planner {
     /** Adds the children of every manifest list in the set, and theirs, to the set. */
     private void addManifestListChildren(Set<String> images) {
         Deque<String> indexes = new ArrayDeque<>();
-        for (String name : images) {
-            Image image = graph.image(name);
-            if (image != null && !image.manifestDigests().isEmpty()) {
-                indexes.add(name);
+        // the graph's lists are few; the set may hold every image
+        for (String list : graph.manifestLists()) {
+            if (images.contains(list)) {
+                indexes.add(list);
             }
         }
         while (!indexes.isEmpty()) {

@@ -193,10 +193,8 @@ final class ScopePolicies {
                 forStream(stream);
             }
         }
-        for (io.imageprune.model.Image image : graph.images()) {
-            if (!image.annotations().isEmpty()) {
-                imageProtected(image);
-            }
+        for (String name : graph.annotatedImages()) {
+            imageProtected(graph.image(name));
         }
         List<String> sorted = new ArrayList<>(notes);
         sorted.sort(Comparator.naturalOrder());

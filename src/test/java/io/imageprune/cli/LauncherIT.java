@@ -64,6 +64,14 @@ class LauncherIT {
     }
 
     @Test
+    void publishRunsWithTheParallelCollector() throws Exception {
+        Run run = run(List.of("bin/imageprune", "publish", "--help"), Map.of("JAVA_OPTS", "-Xlog:gc:stderr"));
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("--snapshot"), run.out());
+        assertTrue(run.err().contains("Using Parallel"), "publish runs with the parallel collector: " + run.err());
+    }
+
+    @Test
     void aMissingBuildIsNamed() throws Exception {
         Run run = run(List.of("bin/imageprune", "plan", "--help"), Map.of("IMAGEPRUNE_JAR", "target/no-such.jar"));
         assertEquals(1, run.exit());
