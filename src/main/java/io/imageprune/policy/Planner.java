@@ -131,26 +131,36 @@ public final class Planner {
      * @param targets repositories ({@code <ns>/<name>}) to plan, or null for all
      */
     public StreamStage planStreams(Set<String> targets) {
-        List<StreamPlan> plans = new ArrayList<>();
-        Map<String, Rule> untouched = new HashMap<>();
         List<String> repos = new ArrayList<>(targets == null ? graph.streamRepos() : targets);
         repos.sort(null);
-        for (String repo : repos) {
-            ImageStream stream = graph.stream(repo);
-            if (stream == null || !inScope(stream)) {
-                continue;
-            }
-            Rule skip = streamSkip(stream, graph.repositoryCounts(repo));
-            if (skip != null) {
-                untouched.put(repo, skip);
-                continue;
-            }
-            StreamPlan plan = planStream(stream, graph.repositoryCounts(repo), references);
-            if (plan != null) {
-                plans.add(plan);
+        // each stream is decided on its own, reading only the graph: on every core, collected back in name order
+        List<StreamOutcome> outcomes = repos.parallelStream().map(this::decideStream).toList();
+        List<StreamPlan> plans = new ArrayList<>();
+        Map<String, Rule> untouched = new HashMap<>();
+        for (StreamOutcome outcome : outcomes) {
+            if (outcome.skip() != null) {
+                untouched.put(outcome.repo(), outcome.skip());
+            } else if (outcome.plan() != null) {
+                plans.add(outcome.plan());
             }
         }
         return new StreamStage(plans, untouched);
+    }
+
+    /** One stream's stage 1: a plan, or the rule that leaves it alone, or neither (out of scope, nothing to do). */
+    private record StreamOutcome(String repo, StreamPlan plan, Rule skip) {
+    }
+
+    private StreamOutcome decideStream(String repo) {
+        ImageStream stream = graph.stream(repo);
+        if (stream == null || !inScope(stream)) {
+            return new StreamOutcome(repo, null, null);
+        }
+        Rule skip = streamSkip(stream, graph.repositoryCounts(repo));
+        if (skip != null) {
+            return new StreamOutcome(repo, null, skip);
+        }
+        return new StreamOutcome(repo, planStream(stream, graph.repositoryCounts(repo), references), null);
     }
 
     /**
@@ -346,7 +356,8 @@ public final class Planner {
                 event -> references.imageUsed(stream.namespace(), stream.name(), event.image()));
     }
 
-    private OrphanSignatures signatures() {
+    // synchronized: streams are decided on several threads, and the rule settles once for all of them
+    private synchronized OrphanSignatures signatures() {
         if (signatures == null) {
             signatures = OrphanSignatures.settle(graph, references::pinned,
                     trial -> new Planner(this, trial).wholeRunDeletions());

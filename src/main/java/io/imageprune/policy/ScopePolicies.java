@@ -11,18 +11,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The admin's annotations (issue 12): {@code imageprune.io/protect} on an Image, ImageStream or Namespace, and the
  * per-scope stage-1 policy {@code imageprune.io/keep-tag-revisions} / {@code imageprune.io/keep-younger-than} on a
  * Namespace or ImageStream. The most protective of cluster, namespace and stream value wins; a value that would keep
  * less is reported and ignored unless relaxing is allowed (then the most specific value wins). A malformed value is
- * reported; a malformed protect value protects (it keeps more). Pure; one instance per planner.
+ * reported; a malformed protect value protects (it keeps more). Pure; one instance per planner, safe to use from
+ * several threads.
  */
 final class ScopePolicies {
 
@@ -40,8 +40,9 @@ final class ScopePolicies {
     private final ReferenceGraph graph;
     private final PruneOptions options;
     private final boolean on;
-    private final Map<String, StreamPolicy> byRepo = new HashMap<>();
-    private final Set<String> notes = new LinkedHashSet<>();
+    // stage 1 decides streams on several threads at once; the notes are sorted when read
+    private final Map<String, StreamPolicy> byRepo = new ConcurrentHashMap<>();
+    private final Set<String> notes = ConcurrentHashMap.newKeySet();
 
     ScopePolicies(ReferenceGraph graph, PruneOptions options) {
         this.graph = graph;
