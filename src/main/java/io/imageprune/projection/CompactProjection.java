@@ -221,18 +221,20 @@ final class CompactProjection {
         void str(String s) {
             if (s == null) {
                 uvarint(0);
-            } else if (DigestStrings.canonical(s)) {
-                uvarint(1);
-                ensure(DIGEST_BYTES);
-                DigestStrings.toBits(s, bytes, size);
-                size += DIGEST_BYTES;
-            } else {
-                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                uvarint(utf8.length + 2L);
-                ensure(utf8.length);
-                System.arraycopy(utf8, 0, bytes, size, utf8.length);
-                size += utf8.length;
+                return;
             }
+            // a canonical digest is uvarint(1) and its 32 bytes, which go straight into place when it is one
+            ensure(1 + DIGEST_BYTES);
+            if (DigestStrings.toBits(s, bytes, size + 1)) {
+                bytes[size] = 1;
+                size += 1 + DIGEST_BYTES;
+                return;
+            }
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            uvarint(utf8.length + 2L);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, bytes, size, utf8.length);
+            size += utf8.length;
         }
 
         void strings(List<String> values) {

@@ -92,6 +92,25 @@ class CompactProjectionTest {
     }
 
     @Test
+    void everyAlmostCanonicalDigestIsWrittenAsTextAndReadBackAsItWas() {
+        String hex = "0123456789abcdef".repeat(4);
+        List<String> almost = List.of(
+                "sha256:" + hex.substring(0, 63) + "g",        // the last digit is no hex digit
+                "sha256:" + "G" + hex.substring(1),            // nor the first
+                "sha256:" + hex.substring(0, 63) + "\u00e9",   // Latin-1, not hex
+                "sha256:" + hex.substring(0, 63) + "\u0101",   // beyond Latin-1 (it would encode as '?')
+                "sha256:" + hex.substring(0, 63),              // one digit short
+                "sha257:" + hex);                             // another algorithm
+        for (String digest : almost) {
+            ImageStream stream = new ImageStream("ns", "s", null, "",
+                    List.of(new Tag("t", List.of(new TagEvent(digest, null)))));
+            byte[] bytes = CODEC.encode(stream);
+            assertTrue(new String(bytes, StandardCharsets.UTF_8).contains(digest), digest + " kept as its text");
+            assertEquals(stream, CODEC.decode("ImageStream/ns/s", bytes), digest);
+        }
+    }
+
+    @Test
     void theSameDigestDecodesToTheSameString() {
         String layer = "sha256:" + "ab".repeat(32);
         Image a = new Image("sha256:" + "01".repeat(32), null, false, "", List.of(new Layer(layer, 1)), true, "", 0,
