@@ -480,7 +480,7 @@ public final class Planner {
         }
         // name order makes the attribution of a shared blob to one image, which matters on failures, repeatable
         Arrays.parallelSort(names);
-        Counts removedGlobally = new Counts(names.length * 8);
+        Counts removedGlobally = new Counts(names.length * 6);
         List<ImagePlan> plans = new ArrayList<>(names.length);
         for (String name : names) {
             Image image = graph.image(name);
