@@ -2,6 +2,7 @@ package io.imageprune.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.imageprune.document.JsonFields;
 import io.imageprune.execute.ActionKind;
 import io.imageprune.execute.ActionRecord;
 import io.imageprune.execute.Outcome;
@@ -115,9 +116,9 @@ public final class AuditEvents {
             json.writeBooleanField("dryRun", false);
             if (!links.isEmpty()) {
                 json.writeObjectFieldStart("links");
-                array(json, "layer", links.layerLinks());
-                array(json, "manifest", links.manifestLinks());
-                array(json, "releasedImages", links.releasedImages());
+                JsonFields.strings(json, "layer", links.layerLinks());
+                JsonFields.strings(json, "manifest", links.manifestLinks());
+                JsonFields.strings(json, "releasedImages", links.releasedImages());
                 json.writeEndObject();
             }
         });
@@ -135,17 +136,10 @@ public final class AuditEvents {
             json.writeStringField("finishedAt", text(run.finishedAt()));
             json.writeStringField("refused", run.refused());
             PruneStats stats = run.stats() == null ? new PruneStats(0, 0, 0, 0, 0, 0) : run.stats();
-            json.writeObjectFieldStart("stats");
-            json.writeNumberField("deletedImages", stats.deletedImages());
-            json.writeNumberField("updatedImageStreams", stats.updatedImageStreams());
-            json.writeNumberField("deletedImageStreamTagItems", stats.deletedImageStreamTagItems());
-            json.writeNumberField("deletedLayerLinks", stats.deletedLayerLinks());
-            json.writeNumberField("deletedManifestLinks", stats.deletedManifestLinks());
-            json.writeNumberField("deletedBlobs", stats.deletedBlobs());
-            json.writeEndObject();
+            JsonFields.stats(json, stats);
             json.writeStringField("summary", stats.toString());
             json.writeNumberField("bytesReclaimed", run.bytesReclaimed());
-            array(json, "failures", run.failures());
+            JsonFields.strings(json, "failures", run.failures());
             json.writeNumberField("saved", run.saved());
             json.writeNumberField("leftForGarbageCollection", run.leftForGarbageCollection());
             json.writeStringField("state", run.state());
@@ -218,14 +212,6 @@ public final class AuditEvents {
         json.writeStringField("target", intent.target());
         json.writeStringField("repository", intent.repository());
         json.writeStringField("digest", intent.digest());
-    }
-
-    private static void array(JsonGenerator json, String field, java.util.List<String> values) throws IOException {
-        json.writeArrayFieldStart(field);
-        for (String value : values) {
-            json.writeString(value);
-        }
-        json.writeEndArray();
     }
 
     /** Instant's ISO-8601 form is UTC with a 'Z' and always has seconds, so it is valid RFC 3339. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.imageprune.execute.LinkDeletion;
 import io.imageprune.execute.PruneResult;
-import io.imageprune.execute.PruneStats;
 import io.imageprune.model.Tag;
 import io.imageprune.model.TagEvent;
 import io.imageprune.policy.RemovedRevision;
@@ -61,16 +60,16 @@ public final class PlanJson {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             json.writeStartObject();
-            stringArray(json, "imageDeletions", sorted(result.imageDeletions()));
+            JsonFields.strings(json, "imageDeletions", sorted(result.imageDeletions()));
             streamUpdates(json, result.streamUpdates());
             links(json, "layerLinkDeletions", "blob", await(layerLinks));
             links(json, "manifestDeletions", "manifest", await(manifestLinks));
-            stringArray(json, "blobDeletions", await(blobs));
-            stats(json, result.stats());
+            JsonFields.strings(json, "blobDeletions", await(blobs));
+            JsonFields.stats(json, result.stats());
             json.writeNumberField("bytesReclaimable", result.bytesReclaimed());
-            stringArray(json, "errors", result.refused() ? result.invalidReferences() : List.of());
+            JsonFields.strings(json, "errors", result.refused() ? result.invalidReferences() : List.of());
             if (!limits.isEmpty()) {
-                stringArray(json, "limits", limits);
+                JsonFields.strings(json, "limits", limits);
             }
             json.writeEndObject();
             json.flush();
@@ -121,7 +120,7 @@ public final class PlanJson {
         for (StreamPlan plan : sorted) {
             json.writeStartObject();
             json.writeStringField("stream", plan.repo());
-            stringArray(json, "removedTags", plan.removedTags());
+            JsonFields.strings(json, "removedTags", plan.removedTags());
             json.writeArrayFieldStart("removedItems");
             for (RemovedRevision revision : plan.removedRevisions()) {
                 json.writeStartObject();
@@ -156,25 +155,6 @@ public final class PlanJson {
             json.writeStringField("repo", link.repo());
             json.writeStringField(digestField, link.digest());
             json.writeEndObject();
-        }
-        json.writeEndArray();
-    }
-
-    private static void stats(JsonGenerator json, PruneStats stats) throws IOException {
-        json.writeObjectFieldStart("stats");
-        json.writeNumberField("deletedImages", stats.deletedImages());
-        json.writeNumberField("updatedImageStreams", stats.updatedImageStreams());
-        json.writeNumberField("deletedImageStreamTagItems", stats.deletedImageStreamTagItems());
-        json.writeNumberField("deletedLayerLinks", stats.deletedLayerLinks());
-        json.writeNumberField("deletedManifestLinks", stats.deletedManifestLinks());
-        json.writeNumberField("deletedBlobs", stats.deletedBlobs());
-        json.writeEndObject();
-    }
-
-    private static void stringArray(JsonGenerator json, String field, Iterable<String> values) throws IOException {
-        json.writeArrayFieldStart(field);
-        for (String value : values) {
-            json.writeString(value);
         }
         json.writeEndArray();
     }

@@ -1,5 +1,7 @@
 package io.imageprune.projection;
 
+import io.imageprune.model.Times;
+
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -83,7 +85,8 @@ final class InstantText {
             int minute = num(s, 14, 2);
             int second = num(s, 17, 2);
             int nano = 0;
-            boolean ok = year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+            boolean ok = year >= 1 && month >= 1 && month <= 12 && day >= 1
+                    && day <= Times.daysInMonth(year, month)
                     && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
             if (ok && len > 20) {
                 int fractionDigits = len - 21;
@@ -98,7 +101,7 @@ final class InstantText {
                 }
             }
             if (ok) {
-                long days = daysFromCivil(year, month, day);
+                long days = Times.epochDay(year, month, day);
                 return Instant.ofEpochSecond(days * 86400L + hour * 3600L + minute * 60L + second, nano);
             }
         }
@@ -116,22 +119,5 @@ final class InstantText {
             v = v * 10 + d;
         }
         return v;
-    }
-
-    private static int daysInMonth(int year, int month) {
-        if (month == 2) {
-            boolean leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-            return leap ? 29 : 28;
-        }
-        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
-    }
-
-    private static long daysFromCivil(int year, int month, int day) {
-        long y = month <= 2 ? year - 1 : year;
-        long era = (y >= 0 ? y : y - 399) / 400;
-        long yoe = y - era * 400;
-        long doy = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return era * 146097 + doe - 719468;
     }
 }

@@ -1,5 +1,7 @@
 package io.imageprune.snapshot;
 
+import io.imageprune.model.Times;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -76,34 +78,10 @@ final class Rfc3339 {
         int hour = h0 * 10 + h1;
         int minute = mi0 * 10 + mi1;
         int second = s0 * 10 + s1;
-        if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month) || hour < 0
+        if (month < 1 || month > 12 || day < 1 || day > Times.daysInMonth(year, month) || hour < 0
                 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return null;
         }
-        return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second);
-    }
-
-    private static int monthLength(int year, int month) {
-        switch (month) {
-            case 2:
-                return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-            case 4:
-            case 6:
-            case 9:
-            case 11:
-                return 30;
-            default:
-                return 31;
-        }
-    }
-
-    /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-    static long epochDay(int year, int month, int day) {
-        long y = month <= 2 ? year - 1 : year;
-        long era = (y >= 0 ? y : y - 399) / 400;
-        long yoe = y - era * 400;
-        long doy = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return era * 146_097 + doe - 719_468;
+        return Instant.ofEpochSecond(Times.epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second);
     }
 }

@@ -62,8 +62,8 @@ class Rfc3339Test {
             assertEquals(instant, Rfc3339.parseFast(text.getBytes(StandardCharsets.ISO_8859_1), 0, 20), text);
         }
         for (int year = 1; year <= 2400; year += 7) {
-            assertEquals(LocalDate.of(year, 3, 1).toEpochDay(), Rfc3339.epochDay(year, 3, 1));
-            assertEquals(LocalDate.of(year, 1, 31).toEpochDay(), Rfc3339.epochDay(year, 1, 31));
+            assertEquals(LocalDate.of(year, 3, 1).toEpochDay(), io.imageprune.model.Times.epochDay(year, 3, 1));
+            assertEquals(LocalDate.of(year, 1, 31).toEpochDay(), io.imageprune.model.Times.epochDay(year, 1, 31));
         }
     }
 }
