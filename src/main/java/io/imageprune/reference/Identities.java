@@ -103,9 +103,10 @@ public final class Identities {
 
     /**
      * {@code [a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*} over {@code value[start, end)}: alphanumeric runs joined by
-     * one '.', one or two '_', or any number of '-'.
+     * one '.', one or two '_', or any number of '-'. The one reading of the grammar: repositories sent to the
+     * registry and the path components of image references both go through it.
      */
-    private static boolean component(String value, int start, int end) {
+    static boolean component(String value, int start, int end) {
         if (start >= end || !lowerAlphanumeric(value.charAt(start)) || !lowerAlphanumeric(value.charAt(end - 1))) {
             return false;
         }

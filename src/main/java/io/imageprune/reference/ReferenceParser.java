@@ -263,16 +263,16 @@ public final class ReferenceParser {
     private static boolean isName(String s, int from, int to) {
         int slash = indexOf(s, '/', from, to);
         if (slash < 0) {
-            return isComponent(s, from, to);
+            return Identities.component(s, from, to);
         }
-        if (!isComponent(s, from, slash) && !isDomain(s, from, slash)) {
+        if (!Identities.component(s, from, slash) && !isDomain(s, from, slash)) {
             return false;
         }
         int start = slash + 1;
         while (true) {
             int next = indexOf(s, '/', start, to);
             int end = next < 0 ? to : next;
-            if (!isComponent(s, start, end)) {
+            if (!Identities.component(s, start, end)) {
                 return false;
             }
             if (next < 0) {
@@ -280,43 +280,6 @@ public final class ReferenceParser {
             }
             start = next + 1;
         }
-    }
-
-    /** {@code [a-z0-9]+ ( (?:[._]|__|[-]*) [a-z0-9]+ )*}: alphanumeric runs joined by ".", "_", "__" or "-+". */
-    private static boolean isComponent(String s, int from, int to) {
-        if (from >= to || !is(s.charAt(from), LOWER_ALNUM)) {
-            return false;
-        }
-        int i = from + 1;
-        while (i < to) {
-            char c = s.charAt(i);
-            if (is(c, LOWER_ALNUM)) {
-                i++;
-                continue;
-            }
-            // a separator run starts at i
-            int j = i;
-            if (c == '.') {
-                j++;
-            } else if (c == '_') {
-                j++;
-                if (j < to && s.charAt(j) == '_') {
-                    j++;
-                }
-            } else if (c == '-') {
-                do {
-                    j++;
-                } while (j < to && s.charAt(j) == '-');
-            } else {
-                return false;
-            }
-            // a separator must be followed by an alphanumeric
-            if (j >= to || !is(s.charAt(j), LOWER_ALNUM)) {
-                return false;
-            }
-            i = j + 1;
-        }
-        return true;
     }
 
     /** {@code LABEL ( "." LABEL )* [ ":" [0-9]+ ]} over {@code [from, to)}. */
