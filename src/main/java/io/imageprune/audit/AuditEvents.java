@@ -21,6 +21,9 @@ import java.util.HexFormat;
  * Builds the CloudEvents 1.0 audit events: their attributes (stable ids) and their {@code data} object, whose field
  * order is fixed so that the same action always serialises to the same bytes. The Kafka connector writes the envelope
  * (structured mode, {@code application/cloudevents+json}; see {@link AuditPublisher}).
+ *
+ * <p>Written field by field, as the other documents are (the duplicates tool pairs their shapes): the fields and
+ * their order are this document's contract with its readers, kept in one place.
  */
 public final class AuditEvents {
     public static final String SPEC_VERSION = "1.0";

@@ -15,7 +15,12 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Instant;
 
-/** The explanation document of {@code plan --explain -o json} and {@code GET /api/v1/images/{name}/explain}. */
+/**
+ * The explanation document of {@code plan --explain -o json} and {@code GET /api/v1/images/{name}/explain}.
+ *
+ * <p>Written field by field, as the other documents are (the duplicates tool pairs their shapes): the fields and
+ * their order are this document's contract with its readers, kept in one place.
+ */
 public final class ExplanationJson {
     private static final JsonFactory JSON = new JsonFactory();
 

@@ -25,6 +25,9 @@ import java.util.concurrent.FutureTask;
  * <p>The big lists (a 200,000-image plan deletes some 300,000 blobs and 200,000 layer links) are sorted on a second
  * thread, in the order the document needs them, while the first parts are sorted and written on the caller's: sorting
  * is most of the cost of the document, and the bytes are the same as sorting them one after the other.
+ *
+ * <p>Written field by field, as the other documents are (the duplicates tool pairs their shapes): the fields and
+ * their order are this document's contract with its readers, kept in one place.
  */
 public final class PlanJson {
     private static final JsonFactory JSON = new JsonFactory();

@@ -49,6 +49,9 @@ import java.util.Map;
  * Reading is strict: a truncated value, a length beyond its end, bytes left over, malformed UTF-8, an integer out of
  * range or a missing identity field is a {@link Malformed} naming the field (list elements as {@code layers[].name}). Digests decoded from their bits are
  * shared through {@link DigestStrings}, so a replayed graph holds each distinct digest once.
+ *
+ * <p>Each type's reader and writer are written out field by field (the duplicates tool pairs their shapes): this is
+ * the replay's hot path, and the layout is the topic's documented format.
  */
 final class CompactProjection {
     /** The first byte of a version 2 value; a version 1 value is JSON and starts with '{' or whitespace. */

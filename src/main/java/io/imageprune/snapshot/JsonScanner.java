@@ -17,6 +17,9 @@ import java.util.Arrays;
  * Validates the whole grammar (RFC 8259) including skipped values; errors are {@link JsonSyntaxException}s with line
  * and column (in bytes). Also: a few methods are deliberately kept larger than the JIT's inlining limit (325 bytes of
  * bytecode) so that they are compiled once instead of into every caller; see the comments where that matters.
+ * The code repeats shapes where a general form would cost on the hot path: the escape table is a switch spelled out,
+ * the scans of a string, a name and a skipped value are separate loops over the same bytes (each stops for different
+ * reasons), and the fast paths check their bytes literally.
  */
 final class JsonScanner implements Tokens {
     static final int MAX_DEPTH = 1000;

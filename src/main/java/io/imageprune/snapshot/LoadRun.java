@@ -29,6 +29,11 @@ import java.util.Map;
  * One pass over one document: walks the List with a streaming parser and converts one item at a time. Holds the
  * per-load intern tables, so that each distinct digest, media type, namespace, ... is one String object.
  * Not thread-safe; used once.
+ *
+ * <p>The readers of the kinds repeat one shape (a loop over an object's fields, a switch on the name, a skip of the
+ * rest): each reads its own fields into its own state, and a generic field table would put a lookup and a callback on
+ * the path of every field of a 600 MB file. The one loop over the List's items is shared (docs/design.md, "Other
+ * choices that are not obvious"); the image's metadata reader is a copy of the generic one on purpose (see there).
  */
 final class LoadRun {
     private static final String MANAGED_ANNOTATION = "openshift.io/image.managed";

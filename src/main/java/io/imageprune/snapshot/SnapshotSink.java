@@ -12,6 +12,10 @@ import java.util.function.Consumer;
 /**
  * Receives the objects of a snapshot one at a time, in document order, as {@link SnapshotLoader} converts them. Every
  * method does nothing by default. An exception thrown by the sink stops the load and propagates unchanged.
+ *
+ * <p>A method per kind, rather than one taking any object, so that a sink says which kinds it takes: the sinks repeat
+ * the shape of this interface (the duplicates tool pairs them), each with what it does with its kinds, and a sink
+ * doing the same with every kind is {@link #everyObject}.
  */
 public interface SnapshotSink {
     default void image(Image image) {

@@ -21,17 +21,7 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -131,36 +121,16 @@ class PipelineTest {
     void unreadableRecordGoesToTheDeadLetterTopicAndStopsSyncedUntilItsKeyIsReadable() throws Exception {
         await().atMost(WAIT).until(live::synced);
         String before = plan();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(config.kafka().topic().state(), "Image//sha256:broken",
-                    "not json".getBytes(StandardCharsets.UTF_8))).get();
-        }
-        List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(config.kafka().topic().dlq(), 0);
-            dlq.assign(List.of(partition));
-            dlq.seekToBeginning(List.of(partition));
-            await().atMost(WAIT).until(() -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
-                return dead.stream().anyMatch(r -> "Image//sha256:broken".equals(r.key()));
-            });
-        }
-        ConsumerRecord<String, byte[]> record = dead.stream()
-                .filter(r -> "Image//sha256:broken".equals(r.key())).findFirst().orElseThrow();
+        RawRecords.send(kafka, config.kafka().topic().state(), "Image//sha256:broken",
+                "not json".getBytes(StandardCharsets.UTF_8));
+        ConsumerRecord<String, byte[]> record =
+                RawRecords.deadLetter(kafka, config.kafka().topic().dlq(), "Image//sha256:broken", WAIT);
         assertEquals("not json", new String(record.value(), StandardCharsets.UTF_8));
         assertTrue(record.headers().lastHeader(DeadLetters.REASON_HEADER) != null, "the reason travels along");
         await().atMost(WAIT).until(() -> !live.synced());
         assertTrue(live.notSyncedReason().contains("Image//sha256:broken"), live.notSyncedReason());
         // a tombstone is a readable newest record: the key no longer keeps the graph from being synced
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(config.kafka().topic().state(), "Image//sha256:broken", null)).get();
-        }
+        RawRecords.send(kafka, config.kafka().topic().state(), "Image//sha256:broken", null);
         await().atMost(WAIT).until(live::synced);
         assertEquals(before, plan(), "an unreadable record changes nothing in the graph");
     }

@@ -31,7 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link Explainer} on small hand-built graphs: one verdict rule, referrer shape or blob situation per case. */
+/**
+ * {@link Explainer} on small hand-built graphs: one verdict rule, referrer shape or blob situation per case. The cases
+ * repeat one shape (build, explain, assert) on purpose: each names its situation, and a failure points at it.
+ */
 class ExplainerTest {
     private static final Instant NOW = RandomCluster.NOW;
     private static final Instant OLD = NOW.minus(Duration.ofDays(10));

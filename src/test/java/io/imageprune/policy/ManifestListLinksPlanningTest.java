@@ -33,6 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * list was no revision of it any more; a run removed an older revision sharing a layer with the list's child and
  * deleted that layer's link, and the pod's image no longer pulled.</li>
  * </ul>
+ *
+ * <p>The cases repeat one shape (images, a stream, a plan, assertions) on purpose: each is one situation, named.
  */
 class ManifestListLinksPlanningTest {
     private static final Instant NOW = RandomCluster.NOW;

@@ -3,6 +3,7 @@ package io.imageprune.prune;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.openshift.client.OpenShiftClient;
+import io.imageprune.pipeline.RawRecords;
 import io.imageprune.pipeline.InProcessKafka;
 import io.imageprune.registry.testkit.RegistryPusher.Blob;
 import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
@@ -19,17 +20,7 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -315,27 +306,11 @@ class PruneGatesTest {
     }
 
     private void publish(String key, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(config.kafka().topic().state(), key, value)).get();
-        }
+        RawRecords.send(kafka, config.kafka().topic().state(), key, value);
     }
 
     private ConsumerRecord<String, byte[]> deadLetter(String key) {
-        List<ConsumerRecord<String, byte[]>> dead = new java.util.ArrayList<>();
-        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers")),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(config.kafka().topic().dlq(), 0);
-            dlq.assign(List.of(partition));
-            dlq.seekToBeginning(List.of(partition));
-            await().atMost(WAIT).until(() -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
-                return dead.stream().anyMatch(r -> key.equals(r.key()));
-            });
-        }
-        return dead.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow();
+        return RawRecords.deadLetter(kafka, config.kafka().topic().dlq(), key, WAIT);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

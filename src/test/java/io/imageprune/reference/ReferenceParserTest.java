@@ -17,6 +17,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * {@link ReferenceParser} against the reference grammar and library-go's split (docs/algorithm.md §4). One method per
+ * rule, each a few cases in a row: the methods repeat a shape (the duplicates tool pairs them) so that a failure
+ * names the rule it breaks.
+ */
 class ReferenceParserTest {
 
     static final String HEX64 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";

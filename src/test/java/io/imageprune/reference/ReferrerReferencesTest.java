@@ -20,6 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+/**
+ * {@link ReferrerReferences}: what each kind of referrer holds and how (docs/algorithm.md §5.3). One method per field or
+ * kind, each building one referrer and asserting its references: the methods repeat a shape (the duplicates tool
+ * pairs them) so that a failure names the field it breaks.
+ */
 class ReferrerReferencesTest {
 
     static final String HEX64 = ReferenceParserTest.HEX64;
