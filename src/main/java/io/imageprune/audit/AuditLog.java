@@ -358,22 +358,20 @@ public final class AuditLog {
     }
 
     private static ActionKind kind(String name) {
-        if (name == null) {
-            return null;
-        }
-        try {
-            return ActionKind.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return constant(ActionKind.class, name);
     }
 
     private static Outcome outcomeOf(String name) {
+        return constant(Outcome.class, name);
+    }
+
+    /** The constant of that name, or null: a record from another version, or a damaged one, may name none. */
+    private static <E extends Enum<E>> E constant(Class<E> type, String name) {
         if (name == null) {
             return null;
         }
         try {
-            return Outcome.valueOf(name);
+            return Enum.valueOf(type, name);
         } catch (IllegalArgumentException e) {
             return null;
         }

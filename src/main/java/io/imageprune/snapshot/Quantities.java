@@ -2,9 +2,17 @@ package io.imageprune.snapshot;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Map;
 
 /** Kubernetes resource quantities ({@code 150Mi}, {@code 1.5Gi}, {@code 2k}, {@code 1e3}, {@code 500m}, ...). */
 public final class Quantities {
+    /** Binary SI suffixes: the power of two they multiply by. */
+    private static final Map<String, Integer> BINARY_SUFFIXES =
+            Map.of("Ki", 10, "Mi", 20, "Gi", 30, "Ti", 40, "Pi", 50, "Ei", 60);
+    /** Decimal SI suffixes: the power of ten they multiply by. */
+    private static final Map<String, Integer> DECIMAL_SUFFIXES =
+            Map.of("n", -9, "u", -6, "m", -3, "k", 3, "M", 6, "G", 9, "T", 12, "P", 15, "E", 18);
+
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     /** Larger decimal exponents are rejected rather than computed. */
@@ -49,56 +57,14 @@ public final class Quantities {
         }
         BigDecimal value = new BigDecimal(text.substring(0, i));
         String suffix = text.substring(i);
-        switch (suffix) {
-            case "":
-                break;
-            case "Ki":
-                value = value.multiply(BigDecimal.valueOf(1L << 10));
-                break;
-            case "Mi":
-                value = value.multiply(BigDecimal.valueOf(1L << 20));
-                break;
-            case "Gi":
-                value = value.multiply(BigDecimal.valueOf(1L << 30));
-                break;
-            case "Ti":
-                value = value.multiply(BigDecimal.valueOf(1L << 40));
-                break;
-            case "Pi":
-                value = value.multiply(BigDecimal.valueOf(1L << 50));
-                break;
-            case "Ei":
-                value = value.multiply(BigDecimal.valueOf(1L << 60));
-                break;
-            case "n":
-                value = value.scaleByPowerOfTen(-9);
-                break;
-            case "u":
-                value = value.scaleByPowerOfTen(-6);
-                break;
-            case "m":
-                value = value.scaleByPowerOfTen(-3);
-                break;
-            case "k":
-                value = value.scaleByPowerOfTen(3);
-                break;
-            case "M":
-                value = value.scaleByPowerOfTen(6);
-                break;
-            case "G":
-                value = value.scaleByPowerOfTen(9);
-                break;
-            case "T":
-                value = value.scaleByPowerOfTen(12);
-                break;
-            case "P":
-                value = value.scaleByPowerOfTen(15);
-                break;
-            case "E":
-                value = value.scaleByPowerOfTen(18);
-                break;
-            default:
-                value = value.scaleByPowerOfTen(exponent(text, suffix));
+        if (!suffix.isEmpty()) {
+            Integer binary = BINARY_SUFFIXES.get(suffix);
+            Integer decimal = DECIMAL_SUFFIXES.get(suffix);
+            if (binary != null) {
+                value = value.multiply(BigDecimal.valueOf(1L << binary));
+            } else {
+                value = value.scaleByPowerOfTen(decimal != null ? decimal : exponent(text, suffix));
+            }
         }
         return floorSaturated(value);
     }
