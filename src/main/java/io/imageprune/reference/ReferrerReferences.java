@@ -100,6 +100,8 @@ public final class ReferrerReferences {
 
     /**
      * Splits an ImageStreamImage name {@code name@id} like library-go's {@code imageutil.ParseImageStreamImageName}.
+     * It and {@link #parseImageStreamTagName} mirror library-go's two functions, each with its own checks and error
+     * texts (oc prints them), so they stay two.
      *
      * @return {@code {name, id}}
      */
