@@ -32,6 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * -DargLine=-Xmx3g}. Results go to stdout (target/surefire-reports/*-output.txt): wall time, and the process's CPU
  * time over the request, which other load on the machine disturbs less.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(PlanEndpointBenchTest.Settings.class)

@@ -41,6 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * runner, which answers 503 (the state role is off in tests, so the graph is never synced): that is how the test
  * knows the authorization let it through without starting a run.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = false, setup = RunsSecurityTest.Api.class)
 @WithTestResource(RunsSecurityTest.Settings.class)

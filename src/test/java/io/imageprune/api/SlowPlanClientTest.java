@@ -49,6 +49,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the state topic are applied, the lag returns to 0 and the service stays ready; the client then gets the whole
  * document, as decided before the records arrived.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)

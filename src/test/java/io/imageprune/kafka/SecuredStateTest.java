@@ -39,6 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * consumer replays them into a synced graph, and the connector's audit channel writes an event that is read back, its
  * readiness check asking the secured broker. {@link MutualTlsStateTest} runs the same over the mTLS listener.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @TestProfile(SecuredStateProfile.class)
 class SecuredStateTest {

@@ -71,6 +71,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * failure names the seed and whether replaying the records in order without Kafka gives the expected graph (then
  * the broker/consumer path is at fault, not the graph).
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithTestResource(KafkaEquivalenceKafka.class)
 class KafkaEquivalenceTest {

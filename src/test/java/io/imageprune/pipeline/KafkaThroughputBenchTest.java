@@ -53,6 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code ./mvnw -B -o test -Dtest=KafkaThroughputBenchTest -Dkafka-bench.snapshot=FILE} with a snapshot from
  * {@code bench/gen-cluster.sh medium FILE}; {@code -Dkafka-bench.publish=false} measures the replays alone.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @TestProfile(KafkaThroughputBenchTest.Bench.class)
 @EnabledIfSystemProperty(named = "kafka-bench.snapshot", matches = ".+")

@@ -48,6 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The event pipeline end to end: objects in the (CRUD mock) cluster API → ingest → a real Kafka broker → state
  * consumer → live graph → {@code GET /api/v1/plan}, which must equal {@code plan} on a List of the same objects.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)

@@ -41,6 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * started) keeps the image it names through a confirmed run against the real registry, and annotating a namespace
  * {@code imageprune.io/protect: "true"} protects its streams live.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)

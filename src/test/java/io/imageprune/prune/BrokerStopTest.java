@@ -14,6 +14,9 @@ import java.util.Map;
  * same ports and data, rather than a proxy cut in front of it ({@link KafkaOutageTest}): the clients see the broker
  * close their connections, then refuse new ones, then a restarted broker electing its partition leaders.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(BrokerStopTest.Settings.class)

@@ -48,6 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * real Kafka broker: exactly the plan is deleted, in the safe order, with one audit event per action, also when the
  * registry fails, stops, or a reference appears between planning and deleting.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)

@@ -65,6 +65,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * broker cannot acknowledge, and a run left without its closing event is listed INTERRUPTED after a restart and
  * completed exactly once.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(DurableRunTest.StoppableKafka.class)

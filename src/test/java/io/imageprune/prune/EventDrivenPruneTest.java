@@ -43,6 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * targeted passes by themselves. Invalid references are ignored (planned around), as the operator's
  * {@code ignoreInvalidImageReferences} allows.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)

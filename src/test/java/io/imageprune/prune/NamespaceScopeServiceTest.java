@@ -31,6 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pod in a namespace the ingest does not watch looks unreferenced to the graph, yet a confirmed run against the real
  * registry must not delete it. Stage 1 still prunes the watched namespace's streams.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)

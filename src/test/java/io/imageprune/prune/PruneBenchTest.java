@@ -69,6 +69,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Each configuration is a test profile, so Quarkus (with its broker and registry) restarts between them: this class
  * measures latency, the nested classes throughput. The machine is shared, so every measurement is taken twice.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)

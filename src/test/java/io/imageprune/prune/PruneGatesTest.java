@@ -46,6 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Safety rule 3 at the REST surface: runs are dry unless confirmed, and refused with the reason while the graph is
  * not synced, when counted referrers have invalid references, or when a run would delete too many images.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)

@@ -36,6 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code images.config.openshift.io/cluster}'s internal registry when no URL is configured, no registry pruning when
  * it names none, and never the token to a host only discovered from image references.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)

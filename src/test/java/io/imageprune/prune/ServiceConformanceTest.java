@@ -64,6 +64,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the vectors' fake ones), requests, API state and statistics exactly. Plus oc's "stop on image stream update
  * failure" as a conflict that never clears, and the rolling window deferring what its budget cannot take.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)

@@ -33,6 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stops before its next DELETE, ends within the shutdown's bound, and no run starts any more. The class has an
  * application of its own, since a runner that began shutting down stays so.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(InProcessKafka.class)

@@ -30,6 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * certificate (made with the JDK's keytool), the ping fails without trust, and succeeds with the certificate as the
  * CA bundle or with verification switched off.
  */
+// Quarkus starts one application per set of test resources and settings, and a test class states its own: these
+// annotations, the settings and the injected beans repeat from class to class (the duplicates tool pairs them);
+// what the classes share beyond that lives in fixtures (prune.RegistryTestbed, pipeline.RawRecords, testkit).
 @QuarkusTest
 @WithTestResource(RegistryTlsTest.VerifyingTls.class)
 class RegistryTlsTest {
