@@ -11,7 +11,7 @@ import io.imageprune.policy.Explainer;
 import io.imageprune.policy.Extensions;
 import io.imageprune.referrers.CustomReferrers;
 import io.imageprune.referrers.ReferrersConfig;
-import io.imageprune.snapshot.ExtraKinds;
+import io.imageprune.referrers.ExtraKinds;
 import io.imageprune.policy.ImageExplanation;
 import io.imageprune.policy.ImageKeys;
 import io.imageprune.options.InvalidReferenceMode;

@@ -5,7 +5,7 @@ import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;
 import io.imageprune.model.LimitRange;
 import io.imageprune.model.Referrer;
-import io.imageprune.snapshot.ExtraKinds;
+import io.imageprune.referrers.ExtraKinds;
 import io.imageprune.snapshot.SnapshotLoader;
 import io.imageprune.model.CustomReferrer;
 import io.imageprune.model.Namespace;

@@ -2,7 +2,7 @@ package io.imageprune.ingest;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.imageprune.snapshot.ExtraKinds;
+import io.imageprune.referrers.ExtraKinds;
 import io.imageprune.snapshot.SnapshotLoader;
 import io.imageprune.snapshot.SnapshotSink;
 

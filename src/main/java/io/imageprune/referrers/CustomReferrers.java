@@ -1,7 +1,6 @@
 package io.imageprune.referrers;
 
 import io.imageprune.model.CustomReferrer;
-import io.imageprune.snapshot.ExtraKinds;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,5 +1,6 @@
 package io.imageprune.snapshot;
 
+import io.imageprune.referrers.ExtraKinds;
 import com.fasterxml.jackson.core.JsonToken;
 import io.imageprune.model.AdminAnnotations;
 import io.imageprune.model.BuildSource;

@@ -1,5 +1,6 @@
 package io.imageprune.snapshot;
 
+import io.imageprune.referrers.ExtraKinds;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadFeature;

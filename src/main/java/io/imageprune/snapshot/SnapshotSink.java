@@ -1,5 +1,6 @@
 package io.imageprune.snapshot;
 
+import io.imageprune.referrers.ExtraKinds;
 import io.imageprune.model.CustomReferrer;
 import io.imageprune.model.Image;
 import io.imageprune.model.ImageStream;

@@ -7,6 +7,7 @@ import io.imageprune.projection.ProjectionCodec;
 import io.imageprune.projection.ProjectionKeys;
 import io.imageprune.projection.SyncMarker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -38,8 +39,11 @@ final class BatchApplier {
         this.signing = RecordSignature.of(config.kafka().signing().keys().orElse(List.of()));
     }
 
-    /** A sync marker applied from a record, and the record's timestamp (the marker's age is measured from it). */
-    record SeenMarker(SyncMarker marker, Instant writtenAt) {
+    /**
+     * A sync marker applied from a record, the record's timestamp (the marker's age is measured from it) and where
+     * the record is (everything published before it on its partition is below its offset).
+     */
+    record SeenMarker(SyncMarker marker, Instant writtenAt, TopicPartition partition, long offset) {
     }
 
     /** Applies the records in order; returns the last sync marker among them, or null when there is none. */
@@ -60,7 +64,8 @@ final class BatchApplier {
             }
             UntrustedRecordException.check(signing, record);
             RecordApplier.Outcome outcome = applier.apply(graph, record.key(), record.value(),
-                    m -> marker[0] = new SeenMarker(m, Instant.ofEpochMilli(record.timestamp())));
+                    m -> marker[0] = new SeenMarker(m, Instant.ofEpochMilli(record.timestamp()),
+                            new TopicPartition(record.topic(), record.partition()), record.offset()));
             metrics.applied(ProjectionKeys.parse(record.key()).kind(), outcome);
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -153,6 +154,7 @@ public class StateConsumer {
             Map<TopicPartition, Long> target = consumer.endOffsets(partitions);
             boolean markerSeen = false;
             boolean markerPending = false;
+            BatchApplier.SeenMarker markerAt = null;
             long replayStart = System.nanoTime();
             long replayed = 0;
             Duration checkEvery = endOffsetsInterval();
@@ -162,6 +164,7 @@ public class StateConsumer {
                 replayed += records.count();
                 BatchApplier.SeenMarker marker = records.isEmpty() ? null : batches.apply(records);
                 if (marker != null) {
+                    markerAt = marker;
                     if (live.marker(marker.marker(), marker.writtenAt())) {
                         // the marker after a fault, or of a new listing, sits on one partition; the listing it
                         // closes may still be unapplied on the others: the sync barrier again, to the end offsets
@@ -181,8 +184,12 @@ public class StateConsumer {
                 if (markerPending) {
                     markerPending = false;
                     markerSeen = true;
-                    // everything the ingest published before its marker is below these offsets
-                    target = end;
+                    // everything the ingest published before its marker is below these offsets: on the marker's own
+                    // partition below the marker itself (what came after it there is not waited for, or an ingest
+                    // writing a marker more often than this loop reads the end offsets would never be caught up
+                    // with); on the others, below their end offsets read after the marker was applied
+                    target = new HashMap<>(end);
+                    target.put(markerAt.partition(), markerAt.offset() + 1);
                 }
                 boolean caughtUp = true;
                 for (TopicPartition partition : partitions) {

@@ -1,5 +1,6 @@
 package io.imageprune.architecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -21,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The package roles of docs/design.md ("Packages") hold in the compiled main classes: the decision core imports no
- * framework, no adapter reaches into the command line, and no package cycle exists among {@code io.imageprune.*}.
+ * framework and no package outside the core, no adapter reaches into the command line, and no package cycle exists
+ * among {@code io.imageprune.*}.
  * <p>
  * Each rule is also evaluated on the deliberately bad classes under {@code architecture.violations} (same package
  * names below another root), and must find exactly what they break: a rule that cannot fail proves nothing. Every
@@ -54,6 +56,16 @@ class ArchitectureTest {
                 .allowEmptyShould(false);
     }
 
+    static ArchRule coreDependsOnlyOnTheCore(String root) {
+        String[] core = CORE.stream().map(p -> root + "." + p + "..").toArray(String[]::new);
+        return noClasses().that().resideInAnyPackage(core)
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage(root + "..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage(core))))
+                .because("the adapters (loader, state, ingest, service, ...) build on the core, never the other way "
+                        + "(docs/design.md, Packages)")
+                .allowEmptyShould(false);
+    }
+
     static ArchRule noAdapterImportsCli(String root) {
         return noClasses().that().resideInAPackage(root + "..").and().resideOutsideOfPackage(root + ".cli..")
                 .should().dependOnClassesThat().resideInAPackage(root + ".cli..")
@@ -83,6 +95,19 @@ class ArchitectureTest {
     @Test
     void theCoreImportsNoFramework() {
         coreImportsNoFramework(ROOT).check(MAIN);
+    }
+
+    @Test
+    void theCoreDependsOnlyOnTheCore() {
+        coreDependsOnlyOnTheCore(ROOT).check(MAIN);
+    }
+
+    @Test
+    void theCoreRuleFindsACoreClassUsingAnAdapter() {
+        String report = violations(coreDependsOnlyOnTheCore(VIOLATIONS), BAD);
+        assertTrue(report.contains("<" + VIOLATIONS + ".policy.LoaderUser.loader> has type <" + VIOLATIONS
+                + ".snapshot.Loader>"), report);
+        assertFalse(report.contains("CliUser") || report.contains("Wiring"), "only the core class breaks it: " + report);
     }
 
     @Test
@@ -129,7 +154,8 @@ class ArchitectureTest {
     void noRulePassesOnZeroClasses() {
         JavaClasses none = new ClassFileImporter().importPackages(ROOT + ".nothing");
         assertEquals(0, none.size());
-        Stream.of(coreImportsNoFramework(ROOT), noAdapterImportsCli(ROOT), noPackageCycles(ROOT))
+        Stream.of(coreImportsNoFramework(ROOT), coreDependsOnlyOnTheCore(ROOT), noAdapterImportsCli(ROOT),
+                        noPackageCycles(ROOT))
                 .forEach(rule -> assertTrue(violations(rule, none).contains("failed to check any classes"),
                         rule.getDescription()));
     }

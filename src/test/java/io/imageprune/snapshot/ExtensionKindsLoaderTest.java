@@ -1,5 +1,6 @@
 package io.imageprune.snapshot;
 
+import io.imageprune.referrers.ExtraKinds;
 import io.imageprune.model.AdminAnnotations;
 import io.imageprune.model.BuildSource;
 import io.imageprune.model.Container;

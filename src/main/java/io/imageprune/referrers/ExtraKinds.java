@@ -1,4 +1,4 @@
-package io.imageprune.snapshot;
+package io.imageprune.referrers;
 
 import java.util.Map;
 
