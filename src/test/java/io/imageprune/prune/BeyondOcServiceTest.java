@@ -52,13 +52,14 @@ class BeyondOcServiceTest extends RegistryServiceTestBase {
             .withGroup("serving.knative.dev").withVersion("v1").withKind("Service").withPlural("services")
             .withNamespaced(true).build();
 
-    /** Confirmed runs on request only, one revision per tag, everything old enough at once. */
+    /**
+     * Confirmed runs on request only, one revision per tag, everything old enough at once, and a kind whose API is
+     * missing looked for again every second.
+     */
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return confirmedOnRequest("imageprune.plan.keep-tag-revisions", "1",
-                    "imageprune.ingest.missing-api-check", "1s",
-                    "imageprune.leader.enabled", "false");
+            return confirmedOnRequest("imageprune.ingest.missing-api-check", "1s");
         }
     }
 

@@ -44,9 +44,7 @@ class ContainServiceTest extends RegistryServiceTestBase {
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return confirmedOnRequest("imageprune.plan.keep-tag-revisions", "1",
-                    "imageprune.plan.invalid-refs", "contain",
-                    "imageprune.leader.enabled", "false");
+            return confirmedOnRequest("imageprune.plan.invalid-refs", "contain");
         }
     }
 

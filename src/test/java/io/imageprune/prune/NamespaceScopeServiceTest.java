@@ -41,8 +41,7 @@ class NamespaceScopeServiceTest extends RegistryServiceTestBase {
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return confirmedOnRequest("imageprune.ingest.namespaces", "shop",
-                    "imageprune.leader.enabled", "false");
+            return confirmedOnRequest("imageprune.ingest.namespaces", "shop");
         }
     }
 
