@@ -98,6 +98,8 @@ class ConfirmedPruneTest extends RegistryServiceTestBase {
         return plan.get("imageDeletions").isEmpty() && plan.get("streamUpdates").isEmpty();
     }
 
+    // Each case builds its own images in a namespace of its own and is written out whole, so that a failure shows
+    // its case: their openings look alike (the duplicates tool pairs them), what they test does not.
     @Test
     void aConfirmedRunDeletesExactlyThePlanAndAuditsEveryAction() throws Exception {
         PushedImage v1 = pusher.push("ns1/app", "v1", List.of("shared base", "app v1"));

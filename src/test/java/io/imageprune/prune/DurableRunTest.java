@@ -115,6 +115,8 @@ class DurableRunTest extends RegistryServiceTestBase {
         use(RegistryTestbed.connectAfresh(server, WAIT, live::synced, recovery::recovered));
     }
 
+    // Each case builds its own images in a namespace of its own and is written out whole, so that a failure shows
+    // its case: their openings look alike (the duplicates tool pairs them), what they test does not.
     @Test
     @Order(1)
     void everyRequestHasItsIntentOnTheTopicBeforeItIsSent() throws Exception {
