@@ -2,7 +2,7 @@ package io.imageprune.api;
 
 import io.imageprune.state.LiveGraph;
 import io.imageprune.state.LiveGraphs;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.imageprune.testkit.SettingsResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -43,14 +43,10 @@ class PlanEndpointBenchTest {
     private static final int ROUNDS = 3;
 
     /** No consumer keeps this graph fresh: a long pause (GC after loading it) must not make it stale mid-measure. */
-    public static class Settings implements QuarkusTestResourceLifecycleManager {
+    public static class Settings extends SettingsResource {
         @Override
-        public Map<String, String> start() {
+        protected Map<String, String> settings() {
             return Map.of("imageprune.state.max-staleness", "1h");
-        }
-
-        @Override
-        public void stop() {
         }
     }
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.utils.ResponseProvider;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.imageprune.testkit.SettingsResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -56,17 +56,13 @@ class RunsSecurityTest {
     private static final String BROKEN = "sha256~broken-9e4f1a-secret";
     private static final List<String> TOKENS = List.of(ALICE, BOB, UNKNOWN, BROKEN);
 
-    public static class Settings implements QuarkusTestResourceLifecycleManager {
+    public static class Settings extends SettingsResource {
         @Override
-        public Map<String, String> start() {
+        protected Map<String, String> settings() {
             // authenticate keeps its default (true); our own debug lines are captured as well; no broker here, so
             // the refused run's summary is not published (it would wait for the broker)
             return Map.of("imageprune.api.runs.enabled", "true", "imageprune.audit.enabled", "false",
                     "quarkus.log.category.\"io.imageprune\".level", "DEBUG");
-        }
-
-        @Override
-        public void stop() {
         }
     }
 

@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.pipeline.InProcessKafka;
 import io.imageprune.state.LiveGraph;
+import io.imageprune.testkit.SettingsResource;
 import io.imageprune.testkit.TestTools;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -53,16 +53,12 @@ class StatusPageBrowserTest {
      * The page shows the configured plan: every object old enough at once (the mock API stamps creation times with
      * the present), the example's three invalid references ignored; dry runs on request only.
      */
-    public static class Settings implements QuarkusTestResourceLifecycleManager {
+    public static class Settings extends SettingsResource {
         @Override
-        public Map<String, String> start() {
+        protected Map<String, String> settings() {
             return Map.of("imageprune.plan.keep-younger-than", "0s", "imageprune.plan.ignore-invalid-refs", "true",
                     "imageprune.prune.event-driven", "false", "imageprune.api.runs.enabled", "true",
                     "imageprune.api.runs.authenticate", "false");
-        }
-
-        @Override
-        public void stop() {
         }
     }
 

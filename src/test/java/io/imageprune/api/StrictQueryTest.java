@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imageprune.options.OptionValues;
 import io.imageprune.state.LiveGraph;
 import io.imageprune.state.LiveGraphs;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.imageprune.testkit.SettingsResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -46,16 +46,12 @@ class StrictQueryTest {
     private static final String NOW = "2025-01-15T12:00:00Z";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    public static class Settings implements QuarkusTestResourceLifecycleManager {
+    public static class Settings extends SettingsResource {
         @Override
-        public Map<String, String> start() {
+        protected Map<String, String> settings() {
             // a service configured to confirm: a request that is not exactly a dry run would delete
             return Map.of("imageprune.prune.confirm", "true", "imageprune.api.runs.enabled", "true",
                     "imageprune.api.runs.authenticate", "false");
-        }
-
-        @Override
-        public void stop() {
         }
     }
 

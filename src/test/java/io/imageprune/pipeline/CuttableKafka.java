@@ -20,7 +20,11 @@ public class CuttableKafka implements QuarkusTestResourceLifecycleManager {
     private static volatile TcpRelay proxy;
     private KafkaClusterTestKit cluster;
 
-    /** Settings the test class adds (the in-process roles are switched on already). */
+    /**
+     * Settings the test class adds (the in-process roles are switched on already). {@link KafkaProcess} takes them
+     * the same way, so that an outage test's settings read alike whichever broker it takes away; the two resources
+     * share that shape only: each starts and stops its own kind of broker.
+     */
     protected Map<String, String> settings() {
         return Map.of();
     }

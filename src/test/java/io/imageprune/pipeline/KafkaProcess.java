@@ -21,7 +21,7 @@ public class KafkaProcess implements QuarkusTestResourceLifecycleManager {
     private static volatile BrokerProcess broker;
     private Path home;
 
-    /** Settings the test class adds. */
+    /** Settings the test class adds, as {@link CuttableKafka} takes them (the in-process roles are on already). */
     protected Map<String, String> settings() {
         return Map.of();
     }

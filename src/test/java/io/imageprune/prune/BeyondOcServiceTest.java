@@ -6,16 +6,11 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.pipeline.InProcessKafka;
-import io.imageprune.registry.testkit.RegistryPusher;
 import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
-import io.imageprune.state.LiveGraph;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,42 +45,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
 @WithTestResource(BeyondOcServiceTest.Settings.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BeyondOcServiceTest {
+class BeyondOcServiceTest extends RegistryServiceTestBase {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final ResourceDefinitionContext KNATIVE_SERVICE = new ResourceDefinitionContext.Builder()
             .withGroup("serving.knative.dev").withVersion("v1").withKind("Service").withPlural("services")
             .withNamespaced(true).build();
 
-    /** Confirmed runs on request only, one revision per tag, everything old enough at once. */
+    /**
+     * Confirmed runs on request only, one revision per tag, everything old enough at once, and a kind whose API is
+     * missing looked for again every second.
+     */
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return confirmedOnRequest("imageprune.plan.keep-tag-revisions", "1",
-                    "imageprune.ingest.missing-api-check", "1s",
-                    "imageprune.leader.enabled", "false");
+            return confirmedOnRequest("imageprune.ingest.missing-api-check", "1s");
         }
     }
 
-    @KubernetesTestServer
-    KubernetesServer server;
-    @Inject
-    LiveGraph live;
-    @Inject
-    RunRecovery recovery;
     @Inject
     io.imageprune.ingest.ClusterIngest ingest;
 
-    private OpenShiftClient client;
-    private ClusterObjects cluster;
-    private RegistryPusher pusher;
-
     @BeforeEach
     void connect() {
-        RegistryTestbed testbed = RegistryTestbed.connectAfresh(server, WAIT, live::synced, recovery::recovered);
-        client = testbed.client();
-        cluster = testbed.cluster();
-        pusher = testbed.pusher();
+        use(RegistryTestbed.connectAfresh(server, WAIT, live::synced, recovery::recovered));
     }
 
     @Test

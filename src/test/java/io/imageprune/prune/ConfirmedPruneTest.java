@@ -4,19 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.openshift.api.model.ImageStream;
 import io.fabric8.openshift.api.model.TagEvent;
-import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.config.ImagePruneConfig;
 import io.imageprune.model.ReferrerKind;
 import io.imageprune.pipeline.InProcessKafka;
 import io.imageprune.registry.testkit.FaultProxy;
-import io.imageprune.registry.testkit.RegistryPusher;
 import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
-import io.imageprune.state.LiveGraph;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
@@ -26,7 +21,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,7 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(InProcessKafka.class)
 @WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
 @WithTestResource(ConfirmedPruneTest.Settings.class)
-class ConfirmedPruneTest {
+class ConfirmedPruneTest extends RegistryServiceTestBase {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -73,26 +67,15 @@ class ConfirmedPruneTest {
         }
     }
 
-    @KubernetesTestServer
-    KubernetesServer server;
-    @Inject
-    LiveGraph live;
     @Inject
     LeaderElection leader;
     @Inject
     Reclamation reclamation;
     @Inject
-    RunRecovery recovery;
-    @Inject
     ImagePruneConfig config;
     @Inject
     @Identifier("default-kafka-broker")
     Map<String, Object> kafka;
-
-    private OpenShiftClient client;
-    private ClusterObjects cluster;
-    private RegistryPusher pusher;
-    private FaultProxy proxy;
 
     /**
      * Each test starts from a leading replica, a cluster with nothing to prune and a registry proxy with no rule and
@@ -102,12 +85,7 @@ class ConfirmedPruneTest {
     @BeforeEach
     void connect() throws Exception {
         // the leader takes runs once it has read the audit topic back
-        RegistryTestbed testbed = RegistryTestbed.connect(server, WAIT, live::synced, leader::leading,
-                recovery::recovered);
-        client = testbed.client();
-        proxy = testbed.proxy();
-        cluster = testbed.cluster();
-        pusher = testbed.pusher();
+        use(RegistryTestbed.connect(server, WAIT, live::synced, leader::leading, recovery::recovered));
         if (!nothingToPrune()) {
             runToCompletion();
             await().atMost(WAIT).until(ConfirmedPruneTest::nothingToPrune);
@@ -120,6 +98,8 @@ class ConfirmedPruneTest {
         return plan.get("imageDeletions").isEmpty() && plan.get("streamUpdates").isEmpty();
     }
 
+    // Each case builds its own images in a namespace of its own and is written out whole, so that a failure shows
+    // its case: their openings look alike (the duplicates tool pairs them), what they test does not.
     @Test
     void aConfirmedRunDeletesExactlyThePlanAndAuditsEveryAction() throws Exception {
         PushedImage v1 = pusher.push("ns1/app", "v1", List.of("shared base", "app v1"));

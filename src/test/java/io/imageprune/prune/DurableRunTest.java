@@ -3,7 +3,6 @@ package io.imageprune.prune;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.openshift.api.model.TagEvent;
-import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.audit.AuditEvents;
 import io.imageprune.audit.AuditReader;
 import io.imageprune.audit.Intent;
@@ -20,15 +19,11 @@ import io.imageprune.execute.Outcome;
 import io.imageprune.pipeline.InProcessKafka;
 import io.imageprune.policy.Rule;
 import io.imageprune.registry.testkit.FaultProxy;
-import io.imageprune.registry.testkit.RegistryPusher;
 import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
-import io.imageprune.state.LiveGraph;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
@@ -47,7 +42,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,7 +68,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
 @WithTestResource(DurableRunTest.Settings.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DurableRunTest {
+class DurableRunTest extends RegistryServiceTestBase {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -102,18 +96,12 @@ class DurableRunTest {
         }
     }
 
-    @KubernetesTestServer
-    KubernetesServer server;
-    @Inject
-    LiveGraph live;
     @Inject
     ImagePruneConfig config;
     @Inject
     AuditReader reader;
     @Inject
     RunJournal journal;
-    @Inject
-    RunRecovery recovery;
     @Inject
     MeterRegistry registry;
     @Inject
@@ -122,20 +110,13 @@ class DurableRunTest {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafka;
 
-    private OpenShiftClient client;
-    private ClusterObjects cluster;
-    private RegistryPusher pusher;
-    private FaultProxy proxy;
-
     @BeforeEach
     void connect() {
-        RegistryTestbed testbed = RegistryTestbed.connectAfresh(server, WAIT, live::synced, recovery::recovered);
-        client = testbed.client();
-        proxy = testbed.proxy();
-        cluster = testbed.cluster();
-        pusher = testbed.pusher();
+        use(RegistryTestbed.connectAfresh(server, WAIT, live::synced, recovery::recovered));
     }
 
+    // Each case builds its own images in a namespace of its own and is written out whole, so that a failure shows
+    // its case: their openings look alike (the duplicates tool pairs them), what they test does not.
     @Test
     @Order(1)
     void everyRequestHasItsIntentOnTheTopicBeforeItIsSent() throws Exception {

@@ -3,20 +3,15 @@ package io.imageprune.prune;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.openshift.api.model.TagEvent;
-import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.model.ReferrerKind;
 import io.imageprune.pipeline.InProcessKafka;
 import io.imageprune.registry.testkit.FaultProxy;
 import io.imageprune.registry.testkit.RegistryPusher;
 import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
-import io.imageprune.state.LiveGraph;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -52,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "openshift"))
 @WithTestResource(EventDrivenPruneTest.Settings.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EventDrivenPruneTest {
+class EventDrivenPruneTest extends RegistryServiceTestBase {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -69,24 +64,10 @@ class EventDrivenPruneTest {
         }
     }
 
-    @KubernetesTestServer
-    KubernetesServer server;
-    @Inject
-    LiveGraph live;
-
-    private OpenShiftClient client;
-    private ClusterObjects cluster;
-    private RegistryPusher pusher;
-    private FaultProxy proxy;
-
     @BeforeEach
     void connect() {
         // the proxy's requests are kept: the last test checks every request the class's runs sent
-        RegistryTestbed testbed = RegistryTestbed.connect(server, WAIT, live::synced);
-        client = testbed.client();
-        proxy = testbed.proxy();
-        cluster = testbed.cluster();
-        pusher = testbed.pusher();
+        use(RegistryTestbed.connect(server, WAIT, live::synced));
     }
 
     @Test

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.imageprune.policy.PruneOptions;
+import io.imageprune.testkit.SettingsResource;
 import io.quarkus.scheduler.Scheduler;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -39,14 +39,10 @@ class ImagePrunerDropInTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    public static class Settings implements QuarkusTestResourceLifecycleManager {
+    public static class Settings extends SettingsResource {
         @Override
-        public Map<String, String> start() {
+        protected Map<String, String> settings() {
             return Map.of("imageprune.image-pruner.enabled", "true");
-        }
-
-        @Override
-        public void stop() {
         }
     }
 

@@ -2,18 +2,12 @@ package io.imageprune.prune;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.openshift.client.OpenShiftClient;
 import io.imageprune.pipeline.InProcessKafka;
-import io.imageprune.registry.testkit.RegistryPusher;
 import io.imageprune.registry.testkit.RegistryPusher.PushedImage;
-import io.imageprune.state.LiveGraph;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -39,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(InProcessKafka.class)
 @WithTestResource(value = RealRegistry.class, initArgs = @ResourceArg(name = "flavour", value = "distribution"))
 @WithTestResource(NamespaceScopeServiceTest.Settings.class)
-class NamespaceScopeServiceTest {
+class NamespaceScopeServiceTest extends RegistryServiceTestBase {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -47,24 +41,13 @@ class NamespaceScopeServiceTest {
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return confirmedOnRequest("imageprune.ingest.namespaces", "shop",
-                    "imageprune.leader.enabled", "false");
+            return confirmedOnRequest("imageprune.ingest.namespaces", "shop");
         }
     }
 
-    @KubernetesTestServer
-    KubernetesServer server;
-    @Inject
-    LiveGraph live;
-    @Inject
-    RunRecovery recovery;
-
     @Test
     void anImageUsedOnlyOutsideTheWatchedNamespacesSurvivesAConfirmedRun() throws Exception {
-        RegistryTestbed testbed = RegistryTestbed.connect(server, WAIT, live::synced, recovery::recovered);
-        OpenShiftClient client = testbed.client();
-        ClusterObjects cluster = testbed.cluster();
-        RegistryPusher pusher = testbed.pusher();
+        use(RegistryTestbed.connect(server, WAIT, live::synced, recovery::recovered));
 
         PushedImage w1 = pusher.push("shop/web", "w1", List.of("shop w1"));
         PushedImage w2 = pusher.push("shop/web", "w2", List.of("shop w2"));

@@ -97,6 +97,8 @@ class PruneGatesTest {
         await().atMost(WAIT).until(live::synced);
     }
 
+    // Each case builds its own images in a namespace of its own and is written out whole, so that a failure shows
+    // its case: their openings look alike (the duplicates tool pairs them), what they test does not.
     @Test
     @Order(1)
     void aRunIsDryUnlessConfirmedAndChangesNothing() throws Exception {

@@ -89,8 +89,7 @@ class ServiceConformanceTest {
                     "imageprune.prune.max-attempts", "1",
                     "imageprune.prune.deletion-window", "3s",
                     // oc's exact decisions: the vectors are oc's (issue 12's extensions are all off)
-                    "imageprune.plan.oc-exact", "true",
-                    "imageprune.leader.enabled", "false");
+                    "imageprune.plan.oc-exact", "true");
         }
     }
 

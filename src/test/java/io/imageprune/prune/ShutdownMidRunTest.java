@@ -46,11 +46,11 @@ class ShutdownMidRunTest {
     /** What the service gives a run at shutdown (ServiceRoles' run stop). */
     private static final Duration RUN_STOP = Duration.ofSeconds(2);
 
-    /** Confirmed runs on request only, everything old enough at once, one replica. */
+    /** Confirmed runs on request only, everything old enough at once, one replica (the test profile's default). */
     public static class Settings extends PruneTestSettings {
         @Override
         Map<String, String> settings() {
-            return confirmedOnRequest("imageprune.leader.enabled", "false");
+            return confirmedOnRequest();
         }
     }
 
