@@ -212,6 +212,7 @@ class LastMomentCheckTest {
 
     @Test
     void aRunHolderThatBecameReferencedSavesTheBlob() {
+        // same two-holder setup as the test above, spelt out so each case reads on its own
         Image a = image(A, L1);
         Image b = image(B, L1);
         g.putImage(a);

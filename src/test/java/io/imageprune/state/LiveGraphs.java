@@ -25,6 +25,8 @@ public final class LiveGraphs {
     public static void syncedWith(LiveGraph live, Path snapshot) throws Exception {
         live.reset("loading a test snapshot");
         if (snapshot != null) {
+            // one override per object kind: SnapshotSink has a typed callback per kind and each maps to its
+            // own graph put, so the like-shaped methods cannot be folded into one
             SnapshotSink sink = new SnapshotSink() {
                 @Override
                 public void image(Image image) {
