@@ -46,6 +46,7 @@ public final class SummaryBench {
     private final PruneOptions options;
     /** keeps the results alive so that the JIT cannot drop the work */
     long sink;
+    private PruneResult decided;
 
     SummaryBench(ReferenceGraph graph) {
         this.graph = graph;
@@ -86,9 +87,23 @@ public final class SummaryBench {
 
     /** What {@code GET /api/v1/plan} computes and writes: the number of characters of the document. */
     long planDocument() {
-        PruneResult result = PruneExecutor.dryRun(Planner.of(graph, options));
+        PruneResult result = decide();
         CountingWriter out = new CountingWriter();
         PlanJson.write(result, List.of(), out);
+        return out.chars;
+    }
+
+    /** What the endpoint decides under the graph's read lock. */
+    private PruneResult decide() {
+        return PruneExecutor.dryRunWithoutActionRecords(Planner.of(graph, options));
+    }
+
+    private long decidedDocument() {
+        if (decided == null) {
+            decided = decide();
+        }
+        CountingWriter out = new CountingWriter();
+        PlanJson.write(decided, List.of(), out);
         return out.chars;
     }
 
@@ -97,7 +112,9 @@ public final class SummaryBench {
                 new Measure("plan summary", bench -> bench.summary().totals().images()),
                 new Measure("plan summary via the dry run (before)",
                         bench -> bench.summaryViaDryRun().totals().images()),
-                new Measure("plan document (dry run + JSON)", SummaryBench::planDocument));
+                new Measure("plan document (dry run + JSON)", SummaryBench::planDocument),
+                new Measure("  of it deciding (under the read lock)", bench -> bench.decide().imageDeletions().size()),
+                new Measure("  of it the JSON of a decided plan", SummaryBench::decidedDocument));
         for (int i = 0; i < warmup; i++) {
             measures.forEach(m -> sink += m.work.applyAsLong(this));
         }
