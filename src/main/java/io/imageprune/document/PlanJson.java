@@ -82,10 +82,8 @@ public final class PlanJson {
         }
     }
 
-    private static List<String> sorted(List<String> values) {
-        String[] sorted = values.toArray(String[]::new);
-        Arrays.sort(sorted);
-        return Arrays.asList(sorted);
+    private static List<String> sorted(List<String> digests) {
+        return Arrays.asList(DigestSort.sorted(digests));
     }
 
     /** Sorted by repository, then digest, each link once (equal links are neighbours once sorted). */

@@ -13,6 +13,8 @@ import java.util.List;
  */
 public final class StreamStep {
     private final StreamPlan planned;
+    /** built once: every link deletion of the stream records it */
+    private final String repo;
     private final boolean pruneRegistry;
     private final RunLedger ledger;
     private final StageOne stageOne;
@@ -25,6 +27,7 @@ public final class StreamStep {
      */
     public StreamStep(StreamPlan planned, boolean pruneRegistry, RunLedger ledger, StageOne stageOne) {
         this.planned = planned;
+        this.repo = planned.repo();
         this.pruneRegistry = pruneRegistry;
         this.ledger = ledger;
         this.stageOne = stageOne;
@@ -35,7 +38,7 @@ public final class StreamStep {
     }
 
     public String repo() {
-        return planned.repo();
+        return repo;
     }
 
     /** The status was written as {@code plan} says (the plan decided on the copy that was written). */
