@@ -97,7 +97,7 @@ public class PlanResource {
 
     /** The dry run's result on the live graph, under its read lock (released when this returns). */
     private PruneResult decide(PruneOptions options) {
-        return live.read(graph -> PruneExecutor.dryRunWithoutActionRecords(Planner.of(graph, options)));
+        return live.read(graph -> PruneExecutor.dryRun(Planner.of(graph, options)));
     }
 
     private static int status(boolean refused) {

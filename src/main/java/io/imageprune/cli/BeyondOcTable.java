@@ -44,7 +44,7 @@ final class BeyondOcTable {
         });
         untouched.forEach((rule, count) -> out.printf("  %-40s %,d%n", rule == Rule.PROTECTED_NAMESPACE
                 ? "Streams in protected namespaces" : "Protected streams", count));
-        PruneResult oc = PruneExecutor.dryRunWithoutActionRecords(Planner.of(graph, options.ocExact()));
+        PruneResult oc = PruneExecutor.dryRun(Planner.of(graph, options.ocExact()));
         if (oc.refused()) {
             out.println("  oc would refuse to prune (invalid references)");
             return;

@@ -192,7 +192,7 @@ public class PlanCommand implements Callable<Integer> {
             return explain(graph, options);
         }
         Planner planner = Planner.of(graph, options);
-        PruneResult result = PruneExecutor.dryRunWithoutActionRecords(planner);
+        PruneResult result = PruneExecutor.dryRun(planner);
         if (timings != null) {
             err.printf("timings: loaded %d images, %d streams, %d referrers in %s; planned in %s%n",
                     graph.imageCount(), graph.streamCount(), graph.referrerCount(), loaded, timings.lap());

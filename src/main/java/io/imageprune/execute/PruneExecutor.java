@@ -29,15 +29,6 @@ public final class PruneExecutor {
         return new PruneExecutor(dryRun, dryRun).run(planner);
     }
 
-    /**
-     * A dry run whose result lists and counts the plan but has no {@link ActionRecord}s: the plan document's input,
-     * decided by the same executor as every run.
-     */
-    public static PruneResult dryRunWithoutActionRecords(Planner planner) {
-        DryRun dryRun = new DryRun();
-        return new PruneExecutor(dryRun, dryRun).run(planner, RunLedger.withoutActionRecords());
-    }
-
     public PruneResult run(Planner planner) {
         return run(planner, new RunLedger());
     }

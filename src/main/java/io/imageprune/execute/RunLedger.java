@@ -8,7 +8,6 @@ import io.imageprune.policy.StreamPlan;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +16,7 @@ import java.util.function.Consumer;
  * handed to a listener (the audit topic) as soon as its outcome is known. Thread-safe.
  */
 public final class RunLedger {
+    private final Consumer<ActionRecord> listener;
     private final List<StreamPlan> streamUpdates = new ArrayList<>();
     private final List<String> imageDeletions = new ArrayList<>();
     private final List<LinkDeletion> layerLinks = new ArrayList<>();
@@ -33,40 +33,26 @@ public final class RunLedger {
     private int deletedBlobs;
     private long bytesReclaimed;
 
-    /** null when the ledger keeps no per-action records */
-    private final Consumer<ActionRecord> listener;
-
     public RunLedger(Consumer<ActionRecord> listener) {
-        this.listener = Objects.requireNonNull(listener, "listener");
+        this.listener = listener;
     }
 
     public RunLedger() {
         this(action -> { });
     }
 
-    private RunLedger(Void noRecords) {
-        this.listener = null;
-    }
-
-    /**
-     * A ledger of the lists, statistics and failures only, whose result has no {@link ActionRecord}s: what a plan
-     * document prints needs no record per action (about 640,000 of them on a 200,000-image plan).
-     */
-    public static RunLedger withoutActionRecords() {
-        return new RunLedger((Void) null);
-    }
-
     /** A stream status write: DONE, ALREADY_GONE when the stream was deleted, FAILED, SAVED or DEFERRED. */
     public void stream(StreamPlan plan, Outcome outcome, String error) {
         Rule rule = plan.removedRevisions().get(0).rule();
-        String failure = error == null ? null : "imagestream " + plan.repo() + ": " + error;
+        ActionRecord action = new ActionRecord(ActionKind.STREAM_UPDATE, plan.repo(), plan.repo(), "", 0, rule,
+                outcome, error == null ? null : "imagestream " + plan.repo() + ": " + error);
         synchronized (this) {
             if (outcome == Outcome.DONE) {
                 streamUpdates.add(plan);
                 updatedStreams++;
                 deletedItems += plan.removedRevisions().size();
             }
-            record(ActionKind.STREAM_UPDATE, plan.repo(), plan.repo(), "", 0, rule, outcome, failure);
+            record(action);
         }
     }
 
@@ -80,6 +66,8 @@ public final class RunLedger {
 
     private void link(ActionKind kind, String repo, String digest, Outcome outcome, String error, String what) {
         String failure = outcome == Outcome.FAILED ? "imagestream " + repo + ": " + what + digest + ": " + error : error;
+        ActionRecord action = new ActionRecord(kind, digest, repo, digest, 0, Rule.LAST_LINK_IN_REPOSITORY, outcome,
+                failure);
         synchronized (this) {
             if (outcome.attempted()) {
                 (kind == ActionKind.LAYER_LINK ? layerLinks : manifestLinks).add(new LinkDeletion(repo, digest));
@@ -91,7 +79,7 @@ public final class RunLedger {
                     deletedManifestLinks++;
                 }
             }
-            record(kind, digest, repo, digest, 0, Rule.LAST_LINK_IN_REPOSITORY, outcome, failure);
+            record(action);
         }
     }
 
@@ -101,6 +89,8 @@ public final class RunLedger {
         long bytes = reclaimedBytes(plan, digest);
         String failure = outcome != Outcome.FAILED ? error : "image " + plan.name() + ": failed to delete "
                 + (manifest ? "manifest blob " : "blob ") + digest + ": " + error;
+        ActionRecord action = new ActionRecord(ActionKind.BLOB, digest, "", digest, bytes,
+                Rule.LAST_IMAGE_USING_BLOB, outcome, failure);
         synchronized (this) {
             if (outcome.attempted()) {
                 blobs.add(digest);
@@ -109,7 +99,7 @@ public final class RunLedger {
                 deletedBlobs++;
                 bytesReclaimed += bytes;
             }
-            record(ActionKind.BLOB, digest, "", digest, bytes, Rule.LAST_IMAGE_USING_BLOB, outcome, failure);
+            record(action);
         }
     }
 
@@ -118,6 +108,7 @@ public final class RunLedger {
         String name = plan.name();
         String failure = outcome == Outcome.FAILED ? "image " + name + ": failed to delete image " + name + ": " + error
                 : error;
+        ActionRecord action = new ActionRecord(ActionKind.IMAGE, name, "", name, 0, plan.rule(), outcome, failure);
         synchronized (this) {
             if (outcome.attempted()) {
                 imageDeletions.add(name);
@@ -125,7 +116,7 @@ public final class RunLedger {
             if (outcome == Outcome.DONE) {
                 deletedImages++;
             }
-            record(ActionKind.IMAGE, name, "", name, 0, plan.rule(), outcome, failure);
+            record(action);
         }
     }
 
@@ -147,16 +138,12 @@ public final class RunLedger {
                 bytesReclaimed, List.copyOf(warnings), List.copyOf(actions));
     }
 
-    private void record(ActionKind kind, String target, String repository, String digest, long bytes, Rule rule,
-                        Outcome outcome, String failure) {
-        if (outcome == Outcome.FAILED) {
-            failures.add(failure);
+    private void record(ActionRecord action) {
+        actions.add(action);
+        if (action.outcome() == Outcome.FAILED) {
+            failures.add(action.error());
         }
-        if (listener != null) {
-            ActionRecord action = new ActionRecord(kind, target, repository, digest, bytes, rule, outcome, failure);
-            actions.add(action);
-            listener.accept(action);
-        }
+        listener.accept(action);
     }
 
     /**

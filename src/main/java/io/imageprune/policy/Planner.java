@@ -22,15 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 
 /**
  * The two stages of {@code oc adm prune images} (algorithm §6 and §7) over a {@link ReferenceGraph}, plus safety rule
  * 1. Pure and deterministic: streams and images are visited in name order, time comes in through the options.
  */
 public final class Planner {
-    /** Fewer deleted images than this have their blobs looked up on the caller's thread alone. */
-    private static final int PARALLEL_FROM = 512;
     private final ReferenceGraph graph;
     private final PruneOptions options;
     private final References references;
@@ -483,50 +480,24 @@ public final class Planner {
         }
         // name order makes the attribution of a shared blob to one image, which matters on failures, repeatable
         Arrays.parallelSort(names);
-        boolean pruneRegistry = options.pruneRegistry();
-        // the look-ups into the graph's big tables (memory-bound) on every core; the attribution after them in order
-        DeletedImage[] deleted = new DeletedImage[names.length];
-        IntStream indexes = IntStream.range(0, names.length);
-        // a targeted pass deletes a handful: handing them to other threads would cost more than it saves
-        (names.length < PARALLEL_FROM ? indexes : indexes.parallel())
-                .forEach(i -> deleted[i] = DeletedImage.of(graph, graph.image(names[i]), pruneRegistry));
         Counts removedGlobally = new Counts(names.length * 6);
         List<ImagePlan> plans = new ArrayList<>(names.length);
-        for (DeletedImage image : deleted) {
+        for (String name : names) {
+            Image image = graph.image(name);
             List<String> blobDeletions = new ArrayList<>();
             boolean manifestBlob = false;
-            if (pruneRegistry) {
-                for (int i = 0; i < image.blobs().size(); i++) {
-                    String blob = image.blobs().get(i);
-                    if (decrementReachesZero(removedGlobally, blob, image.globalCounts()[i])) {
+            if (options.pruneRegistry()) {
+                for (String blob : image.blobs()) {
+                    if (decrementReachesZero(removedGlobally, blob, graph.globalCount(blob))) {
                         blobDeletions.add(blob);
                     }
                 }
-                manifestBlob = decrementReachesZero(removedGlobally, image.image().name(), image.manifestCount());
+                manifestBlob = decrementReachesZero(removedGlobally, image.name(), graph.globalCount(image.name()));
             }
             // UNREFERENCED_IMAGE is the only stage-2 rule that deletes (decideImage)
-            plans.add(new ImagePlan(image.image(), Rule.UNREFERENCED_IMAGE, List.copyOf(blobDeletions),
-                    manifestBlob));
+            plans.add(new ImagePlan(image, Rule.UNREFERENCED_IMAGE, List.copyOf(blobDeletions), manifestBlob));
         }
         return ImageStage.of(plans);
-    }
-
-    /**
-     * An image stage 2 deletes, with the global counts of its blobs (in {@link Image#blobs()} order) and of its
-     * manifest blob: how many images hold each, read before the blobs are attributed.
-     */
-    private record DeletedImage(Image image, List<String> blobs, int[] globalCounts, int manifestCount) {
-        static DeletedImage of(ReferenceGraph graph, Image image, boolean pruneRegistry) {
-            if (!pruneRegistry) {
-                return new DeletedImage(image, List.of(), new int[0], 0);
-            }
-            List<String> blobs = image.blobs();
-            int[] counts = new int[blobs.size()];
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] = graph.globalCount(blobs.get(i));
-            }
-            return new DeletedImage(image, blobs, counts, graph.globalCount(image.name()));
-        }
     }
 
     /**

@@ -95,7 +95,7 @@ public final class SummaryBench {
 
     /** What the endpoint decides under the graph's read lock. */
     private PruneResult decide() {
-        return PruneExecutor.dryRunWithoutActionRecords(Planner.of(graph, options));
+        return PruneExecutor.dryRun(Planner.of(graph, options));
     }
 
     private long decidedDocument() {
