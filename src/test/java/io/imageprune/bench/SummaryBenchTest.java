@@ -25,7 +25,8 @@ class SummaryBenchTest {
         SummaryBench bench = new SummaryBench(SnapshotGraphs.load(file, ""));
         String figures = bench.measure(1, 3);
         for (String measure : new String[] {"plan summary", "plan summary via the dry run \\(before\\)",
-                "plan document \\(dry run \\+ JSON\\)"}) {
+                "plan document \\(dry run \\+ JSON\\)", "of it deciding \\(under the read lock\\)",
+                "of it the JSON of a decided plan"}) {
             assertTrue(figures.matches("(?s).*" + measure + " \\[wall] +n=3 .*" + measure + " \\[cpu] +n=3 .*"),
                     measure + " in " + figures);
         }
