@@ -1,5 +1,7 @@
 package io.imageprune.cli;
 
+import io.imageprune.options.OptionValues;
+
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 
@@ -10,6 +12,7 @@ import java.lang.management.ManagementFactory;
  * The management beans are only touched when the timings are asked for: loading them costs start-up time.
  */
 final class PhaseTimings {
+    static final String PROPERTY = "imageprune.timings";
     private long wallNanos;
     private long cpuNanos;
     private long gcMillis;
@@ -18,9 +21,14 @@ final class PhaseTimings {
         mark();
     }
 
-    /** The clock of a run, or null when the timings are not asked for. */
+    /**
+     * The clock of a run, or null when the timings are not asked for.
+     *
+     * @throws io.imageprune.options.InvalidOptionException when the property is set but is not a boolean
+     */
     static PhaseTimings startIfAsked() {
-        return Boolean.getBoolean("imageprune.timings") ? new PhaseTimings() : null;
+        String asked = System.getProperty(PROPERTY);
+        return asked != null && OptionValues.bool("-D" + PROPERTY, asked) ? new PhaseTimings() : null;
     }
 
     /** "N ms (CPU N ms, GC N ms)" since the last call (or the start), and starts the next phase. */

@@ -167,7 +167,7 @@ public class PlanCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         ReferenceGraph graph;
-        PhaseTimings timings = PhaseTimings.startIfAsked();
+        PhaseTimings timings = parsed(PhaseTimings::startIfAsked);
         ExtraKinds extraKinds;
         try {
             extraKinds = extraKinds(options);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The {@code plan} command line: oc's option rules, exit statuses and both output formats. */
@@ -75,6 +76,35 @@ class PlanCommandTest {
         assertEquals(2, run.exit(), run.err());
         assertTrue(run.err().contains(message), "stderr lacks <" + message + ">: " + run.err());
         assertEquals("", run.out());
+    }
+
+    @Test
+    void theTimingsSwitchIsReadAsStrictlyAsTheFlags() {
+        String before = System.getProperty(PhaseTimings.PROPERTY);
+        try {
+            System.setProperty(PhaseTimings.PROPERTY, "yes");
+            Run refused = plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs");
+            assertEquals(2, refused.exit(), refused.err());
+            assertTrue(refused.err().contains("invalid value for -Dimageprune.timings: \"yes\" is not a boolean"),
+                    refused.err());
+            assertEquals("", refused.out());
+
+            System.setProperty(PhaseTimings.PROPERTY, "True");
+            Run timed = plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs");
+            assertEquals(0, timed.exit(), timed.err());
+            assertTrue(timed.err().contains("timings: loaded "), timed.err());
+
+            System.setProperty(PhaseTimings.PROPERTY, "0");
+            Run untimed = plan("--snapshot", EXAMPLE, NOW, "--ignore-invalid-refs");
+            assertEquals(0, untimed.exit(), untimed.err());
+            assertFalse(untimed.err().contains("timings:"), untimed.err());
+        } finally {
+            if (before == null) {
+                System.clearProperty(PhaseTimings.PROPERTY);
+            } else {
+                System.setProperty(PhaseTimings.PROPERTY, before);
+            }
+        }
     }
 
     @Test
